@@ -1,0 +1,35 @@
+/* addr.h - server addresses: "ADDR[@PORT]" parsing and printing (IPv4, IPv6). */
+#ifndef EXDNS_ADDR_H
+#define EXDNS_ADDR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+
+typedef struct exaddr {
+	struct sockaddr_storage ss;
+	socklen_t len;
+} exaddr;
+
+#define ADDR_TEXT_MAX 64  /* "ffff:...:ffff@65535" fits */
+
+/* Parse "192.0.2.1", "192.0.2.1@5300", "::1", "::1@5300" (also "[::1]:5300").
+ * Returns 0, or -1 with a message in err. No name lookups. */
+int addr_parse(const char *text, uint16_t default_port, exaddr *out,
+               char *err, size_t errlen);
+/* Build from an IP literal and a port; -1 if text is not an IP literal. */
+int addr_from_ip(const char *ip, uint16_t port, exaddr *out);
+/* "192.0.2.1" (no port). */
+void addr_ip(const exaddr *a, char *buf, size_t len);
+/* "192.0.2.1" when port is 53, else "192.0.2.1@5300". */
+void addr_format(const exaddr *a, char *buf, size_t len);
+uint16_t addr_port(const exaddr *a);
+void addr_set_port(exaddr *a, uint16_t port);
+bool addr_equal(const exaddr *a, const exaddr *b);    /* address and port */
+bool addr_is_loopback(const exaddr *a);
+int addr_family(const exaddr *a);
+/* True when text is a valid IPv4 dotted quad (what a smart host may be). */
+bool addr_is_ipv4_text(const char *text);
+
+#endif

@@ -1,0 +1,26 @@
+/* commands.h - the sub-commands of exdns, one file each (src/cmd_*.c, and
+ * the wizard in ui/). Each returns the process exit status. */
+#ifndef EXDNS_COMMANDS_H
+#define EXDNS_COMMANDS_H
+
+#include <stdio.h>
+
+typedef struct command {
+	const char *name;
+	int (*run)(int argc, char **argv);    /* argv[0] is the command name */
+	void (*usage)(FILE *out);             /* full help for `exdns help NAME` */
+	const char *summary;                  /* one line for --help */
+} command;
+
+int cmd_probe(int argc, char **argv);
+void cmd_probe_usage(FILE *out);
+int cmd_lab(int argc, char **argv);
+void cmd_lab_usage(FILE *out);
+
+/* Exit statuses shared by the commands. */
+#define EXIT_NO_FAULT 0
+#define EXIT_FAULTS   1
+#define EXIT_USAGE    2
+#define EXIT_NOPROBE  3
+
+#endif

@@ -1,0 +1,115 @@
+/* dname.c - domain name validation, normalisation and safe display. */
+#include <config.h>
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "dname.h"
+
+bool
+dname_valid_host(const char *s)
+{
+	size_t len = strlen(s), label = 0, i;
+	bool alpha_tld = false;
+
+	if (len > 0 && s[len - 1] == '.')
+		len--;
+	if (len == 0 || len > 253)
+		return false;
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c == '.') {
+			if (label == 0 || s[i - 1] == '-')
+				return false;
+			label = 0;
+			alpha_tld = false;
+			continue;
+		}
+		if (isalnum(c) && c < 128) {
+			if (isalpha(c))
+				alpha_tld = true;
+		} else if (c == '-') {
+			if (label == 0)
+				return false;
+		} else
+			return false;
+		if (++label > 63)
+			return false;
+	}
+	if (s[len - 1] == '-')
+		return false;
+	/* The last label of a host name is not all digits (not an IP). */
+	return alpha_tld;
+}
+
+int
+dname_normalize(const char *in, char *out)
+{
+	size_t len, i;
+
+	if (!dname_valid_host(in))
+		return -1;
+	len = strlen(in);
+	if (in[len - 1] == '.')
+		len--;
+	for (i = 0; i < len; i++)
+		out[i] = (char)tolower((unsigned char)in[i]);
+	out[len] = '\0';
+	return 0;
+}
+
+char *
+dname_escape(const char *in, size_t inlen, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+
+	if (outlen == 0)
+		return out;
+	for (i = 0; i < inlen; i++) {
+		unsigned char c = (unsigned char)in[i];
+		size_t need = (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') ? 1 : 4;
+		if (o + need + 4 > outlen) {   /* keep room for "..." and NUL */
+			if (outlen >= 4) {
+				memcpy(out + o, "...", 3);
+				o += 3;
+			}
+			break;
+		}
+		if (need == 1)
+			out[o++] = (char)c;
+		else {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[c >> 4];
+			out[o++] = hex[c & 15];
+		}
+	}
+	out[o < outlen ? o : outlen - 1] = '\0';
+	return out;
+}
+
+void
+dname_parent(const char *name, char *out, size_t outlen)
+{
+	const char *dot = strchr(name, '.');
+
+	if (dot == NULL || dot[1] == '\0')
+		snprintf(out, outlen, ".");
+	else
+		snprintf(out, outlen, "%s", dot + 1);
+}
+
+bool
+dname_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+
+	if (la > 0 && a[la - 1] == '.')
+		la--;
+	if (lb > 0 && b[lb - 1] == '.')
+		lb--;
+	return la == lb && strncasecmp(a, b, la) == 0;
+}

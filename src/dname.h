@@ -1,0 +1,26 @@
+/* dname.h - domain name validation, normalisation and safe display. */
+#ifndef EXDNS_DNAME_H
+#define EXDNS_DNAME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#define DNAME_MAX 254   /* 253 characters and the NUL */
+
+/* A host name as an administrator types it: LDH labels of 1..63, total
+ * <= 253, at least one dot-free label, optional trailing dot. Underscores
+ * are refused. */
+bool dname_valid_host(const char *s);
+/* Lowercase, drop one trailing dot. out must hold DNAME_MAX. Returns -1 if
+ * not a valid host name. */
+int dname_normalize(const char *in, char *out);
+/* Printable, escaped copy of untrusted bytes: printable ASCII kept, '\\' and
+ * '"' and everything else as \xNN. Always NUL-terminates; truncates with
+ * "...". Returns out. */
+char *dname_escape(const char *in, size_t inlen, char *out, size_t outlen);
+/* The name one label up ("a.b.c" -> "b.c", "c" -> "."), in out. */
+void dname_parent(const char *name, char *out, size_t outlen);
+/* Case-insensitive equality ignoring one trailing dot on either side. */
+bool dname_equal(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,84 @@
+/* dnsq.h - asynchronous DNS queries: ldns builds and parses the packets, our
+ * own poll loop does the I/O (UDP, TCP on truncation, EDNS0), with retries,
+ * timeouts, a cap on queries in flight and strict reply matching. */
+#ifndef EXDNS_DNSQ_H
+#define EXDNS_DNSQ_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <ldns/ldns.h>
+#include "addr.h"
+
+typedef enum dnsq_outcome {
+	DNSQ_PENDING = 0,
+	DNSQ_ANSWER,       /* a matching, parseable reply (any rcode) */
+	DNSQ_TIMEOUT,      /* every try timed out (mismatched/malformed replies
+	                      may have been seen: see the counters) */
+	DNSQ_UNREACHABLE,  /* ICMP port/host unreachable, connection refused */
+	DNSQ_NETERR,       /* local error: socket, send */
+	DNSQ_CANCELLED
+} dnsq_outcome;
+
+const char *dnsq_outcome_to_string(dnsq_outcome o);
+/* "A", "AAAA", "MX"... ("TYPE65" for others; static buffer). */
+const char *dnsq_type_name(uint16_t qtype);
+/* "NOERROR", "SERVFAIL"... ("RCODE12" for others; static buffer). */
+const char *dnsq_rcode_name(int rcode);
+
+typedef struct dnsq_opts {
+	unsigned timeout_ms;     /* per try */
+	unsigned tries;          /* >= 1 */
+	unsigned max_inflight;   /* cap on queries (sockets) in flight */
+	uint16_t edns_bufsize;   /* 0: no EDNS0 */
+	bool loopback_only;      /* refuse non-loopback servers (tests, lab) */
+} dnsq_opts;
+
+/* The outcome of one query, handed to its callback. The reply packet is
+ * owned by the engine and freed after the callback returns. */
+typedef struct dnsq_result {
+	exaddr server;
+	const char *qname;       /* as asked, no trailing dot */
+	uint16_t qtype;
+	bool rd;
+	dnsq_outcome outcome;
+	int rcode;               /* LDNS_RCODE_*; -1 when no answer */
+	const ldns_pkt *reply;   /* NULL unless outcome == DNSQ_ANSWER */
+	unsigned tries;          /* packets sent over UDP */
+	unsigned ms;             /* from first send to outcome */
+	unsigned mismatched;     /* replies dropped: wrong id/question/source */
+	unsigned malformed;      /* replies dropped: not parseable */
+	bool truncated;          /* UDP reply had TC; TCP was used */
+	bool tcp;
+	int sys_errno;           /* for UNREACHABLE / NETERR */
+} dnsq_result;
+
+typedef void (*dnsq_cb)(const dnsq_result *res, void *arg);
+
+typedef struct dnsq_engine dnsq_engine;
+
+dnsq_engine *dnsq_new(const dnsq_opts *opts);
+/* Cancels whatever is pending (callbacks run with DNSQ_CANCELLED). */
+void dnsq_free(dnsq_engine *e);
+
+/* Queue a query. It starts at once if under the cap, else when a slot frees.
+ * qname is copied. Returns 0, or -1 if qname cannot be encoded. */
+int dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
+                uint16_t qtype, bool rd, dnsq_cb cb, void *arg);
+
+/* One round of the loop: waits at most timeout_ms (0: poll; -1: until
+ * something happens) for replies and timers, runs callbacks. Returns the
+ * number of queries still queued or in flight. */
+size_t dnsq_step(dnsq_engine *e, int timeout_ms);
+/* Runs until nothing is pending. */
+void dnsq_run(dnsq_engine *e);
+/* Queries queued or in flight; queries completed so far. */
+size_t dnsq_pending(const dnsq_engine *e);
+size_t dnsq_inflight(const dnsq_engine *e);
+uint64_t dnsq_completed(const dnsq_engine *e);
+
+/* Matching rule exposed for tests: does reply answer a query with this id,
+ * name, type (class IN)? */
+bool dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
+                        uint16_t qtype);
+
+#endif

@@ -1,0 +1,94 @@
+/* main.c - the exdns command line: global options and sub-command dispatch. */
+#include <config.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "dname.h"
+
+static const command commands[] = {
+	{"probe", cmd_probe, cmd_probe_usage,
+	 "diagnose domains and print verdicts and evidence"},
+	{"lab", cmd_lab, cmd_lab_usage,
+	 "serve the built-in demo DNS world on loopback"},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static void
+main_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+	    "Usage: exdns [--help] [--version] COMMAND [ARGS]...\n"
+	    "Diagnose \"451 4.4.0 DNS query failed\" in Exchange Server queues with\n"
+	    "real DNS probes, and say what to change.\n\n"
+	    "Commands:\n");
+	for (i = 0; i < NCOMMANDS; i++)
+		fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(out,
+	    "  %-8s %s\n\n"
+	    "Run 'exdns help COMMAND' for a command's options.\n\n"
+	    "Exit status: 0 no DNS fault, 1 faults found, 2 bad usage or input.\n\n"
+	    "Report bugs to the exdns issue tracker.\n",
+	    "help", "show the help of a command");
+}
+
+static const command *
+main_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static int
+main_unknown(const char *name)
+{
+	char esc[128];
+
+	fprintf(stderr, "exdns: unknown command '%s'\n"
+	    "Try 'exdns --help' for the list of commands.\n",
+	    dname_escape(name, strlen(name), esc, sizeof esc));
+	return EXIT_USAGE;
+}
+
+int
+main(int argc, char **argv)
+{
+	const command *c;
+
+	if (argc < 2) {
+		main_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		main_usage(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+		printf("exdns %s\n"
+		    "License: MIT. This is free software: you are free to change and\n"
+		    "redistribute it. There is NO WARRANTY, to the extent permitted by law.\n",
+		    PACKAGE_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		if (argc < 3) {
+			main_usage(stdout);
+			return 0;
+		}
+		if ((c = main_find(argv[2])) == NULL)
+			return main_unknown(argv[2]);
+		c->usage(stdout);
+		return 0;
+	}
+	if ((c = main_find(argv[1])) == NULL)
+		return main_unknown(argv[1]);
+	return c->run(argc - 1, argv + 1);
+}

@@ -1,0 +1,235 @@
+/* opts.c - the probe options shared by the commands, their checks and
+ * defaults (resolver from resolv.conf, canaries and externals from data/). */
+#include <config.h>
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "defaults.h"
+#include "dname.h"
+#include "opts.h"
+#include "resolvconf.h"
+#include "util.h"
+
+void
+opts_probe_init(opts_probe *o)
+{
+	memset(o, 0, sizeof *o);
+	probe_opts_init(&o->probe);
+}
+
+void
+opts_probe_free(opts_probe *o)
+{
+	free(o->resolv_conf);
+	strv_free(o->canaries, o->ncanaries);
+	free(o->externals);
+	strv_free(o->domains, o->ndomains);
+	memset(o, 0, sizeof *o);
+}
+
+static int
+opts_number(const char *opt, const char *arg, long min, long max, long *out)
+{
+	char *end, esc[64];
+	long v;
+
+	errno = 0;
+	v = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
+		fprintf(stderr, "exdns: --%s: '%s' is not a number from %ld to %ld\n",
+		    opt, dname_escape(arg, strlen(arg), esc, sizeof esc), min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int
+opts_add_external(opts_probe *o, const char *text)
+{
+	char **parts = NULL, err[160];
+	size_t n = 0, i;
+	int rc = 0;
+
+	list_split(text, &parts, &n);
+	for (i = 0; i < n; i++) {
+		exaddr a;
+		if (addr_parse(parts[i], DEFAULT_DNS_PORT, &a, err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: --external: %s\n", err);
+			rc = -1;
+			break;
+		}
+		o->externals = xrealloc(o->externals, (o->nexternals + 1) * sizeof *o->externals);
+		o->externals[o->nexternals++] = a;
+	}
+	strv_free(parts, n);
+	return rc;
+}
+
+static int
+opts_add_canaries(opts_probe *o, char **list, size_t n, const char *where)
+{
+	size_t i;
+	char norm[DNAME_MAX], esc[128];
+
+	for (i = 0; i < n; i++) {
+		if (dname_normalize(list[i], norm) != 0) {
+			fprintf(stderr, "exdns: %s: '%s' is not a valid domain name\n", where,
+			    dname_escape(list[i], strlen(list[i]), esc, sizeof esc));
+			return -1;
+		}
+		strv_push(&o->canaries, &o->ncanaries, norm);
+	}
+	return 0;
+}
+
+int
+opts_probe_handle(opts_probe *o, int opt, const char *arg)
+{
+	char err[200];
+	long v;
+	char **list = NULL;
+	size_t n = 0;
+	int rc;
+
+	switch (opt) {
+	case OPT_RESOLVER:
+		if (addr_parse(arg, DEFAULT_DNS_PORT, &o->probe.resolver, err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: --resolver: %s\n", err);
+			return -1;
+		}
+		o->resolver_set = true;
+		return 1;
+	case OPT_AUTH_PORT:
+		if (opts_number("auth-port", arg, 1, 65535, &v) != 0)
+			return -1;
+		o->probe.auth_port = (uint16_t)v;
+		return 1;
+	case OPT_TIMEOUT:
+		if (opts_number("timeout", arg, 1, 60000, &v) != 0)
+			return -1;
+		o->probe.dnsq.timeout_ms = (unsigned)v;
+		return 1;
+	case OPT_TRIES:
+		if (opts_number("tries", arg, 1, 10, &v) != 0)
+			return -1;
+		o->probe.dnsq.tries = (unsigned)v;
+		return 1;
+	case OPT_MAX_INFLIGHT:
+		if (opts_number("max-inflight", arg, 1, 10000, &v) != 0)
+			return -1;
+		o->probe.dnsq.max_inflight = (unsigned)v;
+		return 1;
+	case OPT_CANARY:
+		list_split(arg, &list, &n);
+		rc = opts_add_canaries(o, list, n, "--canary");
+		strv_free(list, n);
+		return rc == 0 ? 1 : -1;
+	case OPT_EXTERNAL:
+		o->external_set = true;
+		return opts_add_external(o, arg) == 0 ? 1 : -1;
+	case OPT_FILE:
+		if (list_read_file(arg, &o->domains, &o->ndomains, err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: --file: %s\n", err);
+			return -1;
+		}
+		return 1;
+	case OPT_RESOLV_CONF:
+		free(o->resolv_conf);
+		o->resolv_conf = xstrdup(arg);
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Reads a list from data/, validated by add; a missing file is an error
+ * naming it. */
+static int
+opts_data_list(const char *file, char ***out, size_t *n)
+{
+	char path[4096], err[600];
+
+	data_path(file, path, sizeof path);
+	if (list_read_file(path, out, n, err, sizeof err) != 0) {
+		fprintf(stderr, "exdns: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+int
+opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
+                  bool load_external_defaults)
+{
+	char err[600], esc[128], norm[DNAME_MAX];
+	char **list = NULL, **checked = NULL;
+	size_t n = 0, i, nchecked = 0;
+	int rc = 0;
+
+	for (i = 0; i < (size_t)argc; i++) {
+		if (strcmp(argv[i], "-") == 0) {
+			if (list_read_file("-", &o->domains, &o->ndomains, err, sizeof err) != 0) {
+				fprintf(stderr, "exdns: %s\n", err);
+				return -1;
+			}
+		} else
+			strv_push(&o->domains, &o->ndomains, argv[i]);
+	}
+	/* Every domain is checked before anything is asked. */
+	for (i = 0; i < o->ndomains; i++) {
+		if (dname_normalize(o->domains[i], norm) != 0) {
+			fprintf(stderr, "exdns: '%s' is not a valid domain name\n",
+			    dname_escape(o->domains[i], strlen(o->domains[i]), esc, sizeof esc));
+			strv_free(checked, nchecked);
+			return -1;
+		}
+		strv_push(&checked, &nchecked, norm);
+	}
+	strv_free(o->domains, o->ndomains);
+	o->domains = checked;
+	o->ndomains = nchecked;
+	if (o->ndomains > MAX_DOMAINS) {
+		fprintf(stderr, "exdns: too many domains (at most %d)\n", MAX_DOMAINS);
+		return -1;
+	}
+	if (need_domains && o->ndomains == 0) {
+		fprintf(stderr, "exdns: no domain given (arguments, --file FILE, or - for standard input)\n");
+		return -1;
+	}
+	if (!o->resolver_set) {
+		const char *path = o->resolv_conf ? o->resolv_conf : resolvconf_path();
+		if (resolvconf_first(path, &o->probe.resolver, err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: %s (use --resolver ADDR)\n", err);
+			return -1;
+		}
+	}
+	if (o->ncanaries == 0) {
+		if (opts_data_list(DEFAULT_CANARY_FILE, &list, &n) != 0)
+			return -1;
+		rc = opts_add_canaries(o, list, n, DEFAULT_CANARY_FILE);
+		strv_free(list, n);
+		if (rc != 0)
+			return -1;
+	}
+	if (!o->external_set && load_external_defaults) {
+		list = NULL;
+		n = 0;
+		if (opts_data_list(DEFAULT_EXTERNAL_FILE, &list, &n) != 0)
+			return -1;
+		for (i = 0; i < n && rc == 0; i++)
+			rc = opts_add_external(o, list[i]);
+		strv_free(list, n);
+		if (rc != 0)
+			return -1;
+	}
+	o->probe.canaries = o->canaries;
+	o->probe.ncanaries = o->ncanaries;
+	o->probe.externals = o->externals;
+	o->probe.nexternals = o->nexternals;
+	return 0;
+}

@@ -1,0 +1,51 @@
+/* opts.h - the probe options shared by probe, plan, replay and wizard:
+ * --resolver, --auth-port, --timeout, --tries, --canary, --external,
+ * --max-inflight, --file, --resolv-conf. */
+#ifndef EXDNS_OPTS_H
+#define EXDNS_OPTS_H
+
+#include <getopt.h>
+#include <stdbool.h>
+#include "probe.h"
+
+enum {
+	OPT_RESOLVER = 1000, OPT_AUTH_PORT, OPT_TIMEOUT, OPT_TRIES, OPT_CANARY,
+	OPT_EXTERNAL, OPT_MAX_INFLIGHT, OPT_FILE, OPT_RESOLV_CONF, OPT_JSON,
+	OPT_COMMON_LAST
+};
+
+/* Entries for a getopt_long table. */
+#define OPTS_PROBE_LONGOPTS \
+	{"resolver", required_argument, NULL, OPT_RESOLVER}, \
+	{"auth-port", required_argument, NULL, OPT_AUTH_PORT}, \
+	{"timeout", required_argument, NULL, OPT_TIMEOUT}, \
+	{"tries", required_argument, NULL, OPT_TRIES}, \
+	{"canary", required_argument, NULL, OPT_CANARY}, \
+	{"external", required_argument, NULL, OPT_EXTERNAL}, \
+	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT}, \
+	{"file", required_argument, NULL, OPT_FILE}, \
+	{"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}
+
+typedef struct opts_probe {
+	probe_opts probe;
+	bool resolver_set;
+	char *resolv_conf;             /* --resolv-conf */
+	char **canaries; size_t ncanaries;
+	exaddr *externals; size_t nexternals;
+	char **domains; size_t ndomains;   /* from --file, arguments, stdin */
+	bool external_set;
+} opts_probe;
+
+void opts_probe_init(opts_probe *o);
+void opts_probe_free(opts_probe *o);
+/* Handles one option of OPTS_PROBE_LONGOPTS. Returns 1 if handled, 0 if
+ * not ours, -1 on a bad value (message printed to stderr, naming it). */
+int opts_probe_handle(opts_probe *o, int opt, const char *arg);
+/* After getopt: collects domain arguments ("-" reads stdin), validates them
+ * (escaped text of a bad one in the error), fills defaults (resolver from
+ * resolv.conf, canaries and externals from data files when unset).
+ * need_domains: at least one domain required. Returns 0 or -1 (printed). */
+int opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
+                      bool load_external_defaults);
+
+#endif

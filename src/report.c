@@ -1,0 +1,260 @@
+/* report.c - a finished probe run as a readable report or one JSON document
+ * (jansson does the JSON escaping; DNS text is escaped for the terminal). */
+#include <config.h>
+
+#include <jansson.h>
+#include <string.h>
+
+#include "dname.h"
+#include "report.h"
+#include "util.h"
+
+/* Escaped copy for the terminal: DNS data never reaches it raw. */
+static const char *
+esc(const char *s, char *buf, size_t len)
+{
+	return dname_escape(s, strlen(s), buf, len);
+}
+
+static void
+report_resolver_line(FILE *out, const char *label,
+                     const probe_resolver_check *c)
+{
+	char a[ADDR_TEXT_MAX];
+
+	addr_format(&c->addr, a, sizeof a);
+	fprintf(out, "%s %s: %s\n", label, a, rstatus_to_string(c->status));
+}
+
+void
+report_text(FILE *out, probe_run *r)
+{
+	size_t i, j, nd = probe_ndomains(r), nfault = 0, nconn = 0;
+	char e1[600], e2[300], desc[600];
+	branch b = probe_branch(r);
+	const probe_resolver_check *rc = probe_resolver(r);
+
+	report_resolver_line(out, "Resolver", rc);
+	for (i = 0; i < probe_nexternals(r); i++)
+		report_resolver_line(out, "External candidate",
+		    probe_external_at(r, i));
+	fputc('\n', out);
+
+	for (i = 0; i < nd; i++) {
+		probe_domain *d = probe_domain_at(r, i);
+		fprintf(out, "%-32s %s\n", esc(d->name, e1, sizeof e1),
+		    verdict_to_string(d->verdict));
+		fprintf(out, "  %s\n", verdict_meaning(d->verdict));
+		if (d->nmx > 0 && d->verdict != VERDICT_NULL_MX) {
+			fprintf(out, "  MX:");
+			for (j = 0; j < d->nmx; j++)
+				fprintf(out, "%s %u %s", j ? "," : "", d->mx[j].pref,
+				    esc(d->mx[j].host, e1, sizeof e1));
+			fprintf(out, "%s\n", d->implicit_mx ? " (implicit: no MX record)" : "");
+		}
+		if (d->nsmart > 0 && verdict_needs_connector(d->verdict)) {
+			fprintf(out, "  Smart hosts:");
+			for (j = 0; j < d->nsmart; j++)
+				fprintf(out, "%s %s", j ? "," : "", d->smart_hosts[j]);
+			fputc('\n', out);
+		}
+		if (d->proof >= 0) {
+			const probe_query *q = probe_query_at(r, (size_t)d->proof);
+			const char *srv = NULL;
+			char ip[ADDR_TEXT_MAX];
+			addr_ip(&q->server, ip, sizeof ip);
+			for (j = 0; j < d->nservers; j++)
+				if (strcmp(d->servers[j].addr, ip) == 0 && !q->rd)
+					srv = d->servers[j].name;
+			fprintf(out, "  Evidence: %s%s%s%s\n", srv ? esc(srv, e2, sizeof e2) : "",
+			    srv ? " (" : "", esc(d->reason, desc, sizeof desc), srv ? ")" : "");
+		} else if (d->reason[0])
+			fprintf(out, "  Evidence: %s\n", esc(d->reason, desc, sizeof desc));
+		if (verdict_is_fault(d->verdict)) {
+			nfault++;
+			fprintf(out, "  To do: %s\n", verdict_advice(d->verdict));
+		}
+		if (verdict_needs_connector(d->verdict))
+			nconn++;
+		fputc('\n', out);
+	}
+
+	fprintf(out, "Branch: %s\n", branch_to_string(b));
+	switch (b) {
+	case BRANCH_ALL_DOMAINS:
+		fprintf(out,
+		    "The resolver fails the canary domains: all remote domains fail.\n"
+		    "Fix that DNS server, or set External DNS Lookups on the transport\n"
+		    "server to working DNS servers and tick \"use the external DNS lookup\n"
+		    "settings\" on the Internet send connector.\n");
+		for (i = 0; i < probe_nexternals(r); i++) {
+			const probe_resolver_check *c = probe_external_at(r, i);
+			char a[ADDR_TEXT_MAX];
+			addr_format(&c->addr, a, sizeof a);
+			fprintf(out, "  %s %s\n", a, c->usable ? "answers: usable" :
+			    "does not answer correctly: do not use");
+		}
+		break;
+	case BRANCH_SPECIFIC_DOMAINS:
+		fprintf(out,
+		    "Only specific remote domains fail: %zu domain%s need%s a send connector\n"
+		    "(address space = the domain, smart hosts = the IPv4 addresses above,\n"
+		    "smart-host authentication None).\n", nconn, nconn == 1 ? "" : "s",
+		    nconn == 1 ? "s" : "");
+		break;
+	default:
+		fprintf(out, "No DNS fault that a connector or external DNS can fix%s.\n",
+		    nfault ? " (see the verdicts above)" : "");
+		break;
+	}
+	fprintf(out, "Summary: %zu domain%s, %zu with a fault, %zu need%s a connector; resolver %s\n",
+	    nd, nd == 1 ? "" : "s", nfault, nconn, nconn == 1 ? "s" : "",
+	    rstatus_to_string(rc->status));
+}
+
+/* DNS text is ASCII (ldns escapes the rest), but be safe: invalid UTF-8
+ * makes json_string fail, so fall back to an escaped copy. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = json_string(s);
+	char buf[1200];
+
+	if (j == NULL)
+		j = json_string(dname_escape(s, strlen(s), buf, sizeof buf));
+	return j;
+}
+
+static json_t *
+jaddr(const exaddr *a)
+{
+	char ip[ADDR_TEXT_MAX];
+
+	addr_ip(a, ip, sizeof ip);
+	return jstr(ip);
+}
+
+static json_t *
+report_query_json(const probe_query *q)
+{
+	json_t *o = json_object(), *ans = json_array();
+	size_t i;
+
+	json_object_set_new(o, "server", jaddr(&q->server));
+	json_object_set_new(o, "port", json_integer(addr_port(&q->server)));
+	json_object_set_new(o, "name", jstr(q->qname));
+	json_object_set_new(o, "type", jstr(dnsq_type_name(q->qtype)));
+	json_object_set_new(o, "recursive", json_boolean(q->rd));
+	json_object_set_new(o, "outcome", jstr(dnsq_outcome_to_string(q->outcome)));
+	if (q->outcome == DNSQ_ANSWER) {
+		json_object_set_new(o, "rcode", jstr(dnsq_rcode_name(q->rcode)));
+		json_object_set_new(o, "authoritative", json_boolean(q->aa));
+	} else
+		json_object_set_new(o, "rcode", json_null());
+	json_object_set_new(o, "tries", json_integer(q->tries));
+	json_object_set_new(o, "ms", json_integer(q->ms));
+	json_object_set_new(o, "mismatched", json_integer(q->mismatched));
+	json_object_set_new(o, "malformed", json_integer(q->malformed));
+	json_object_set_new(o, "tcp", json_boolean(q->tcp));
+	for (i = 0; i < q->nanswers; i++)
+		json_array_append_new(ans, jstr(q->answers[i]));
+	json_object_set_new(o, "answers", ans);
+	return o;
+}
+
+static json_t *
+report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
+{
+	json_t *o = json_object(), *ev = json_array();
+	size_t i;
+
+	json_object_set_new(o, "address", jaddr(&c->addr));
+	json_object_set_new(o, "port", json_integer(addr_port(&c->addr)));
+	json_object_set_new(o, "status", jstr(rstatus_to_string(c->status)));
+	if (usable)
+		json_object_set_new(o, "usable", json_boolean(c->usable));
+	for (i = 0; i < c->nevidence; i++)
+		json_array_append_new(ev, report_query_json(probe_query_at(r, c->evidence[i])));
+	json_object_set_new(o, "evidence", ev);
+	return o;
+}
+
+static json_t *
+report_strv(char **v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jstr(v[i]));
+	return a;
+}
+
+int
+report_json(FILE *out, probe_run *r)
+{
+	json_t *root = json_object(), *doms = json_array(), *ext = json_array();
+	size_t i, j;
+	int rc;
+
+	json_object_set_new(root, "branch", jstr(branch_to_string(probe_branch(r))));
+	json_object_set_new(root, "resolver", report_check_json(r, probe_resolver(r), false));
+	for (i = 0; i < probe_ndomains(r); i++) {
+		probe_domain *d = probe_domain_at(r, i);
+		json_t *o = json_object(), *mx = json_array(), *srv = json_array(),
+		    *ev = json_array();
+		json_object_set_new(o, "domain", jstr(d->name));
+		json_object_set_new(o, "verdict", jstr(verdict_to_string(d->verdict)));
+		json_object_set_new(o, "needs_connector",
+		    json_boolean(verdict_needs_connector(d->verdict)));
+		json_object_set_new(o, "smart_hosts", report_strv(d->smart_hosts, d->nsmart));
+		json_object_set_new(o, "implicit_mx", json_boolean(d->implicit_mx));
+		for (j = 0; j < d->nmx; j++) {
+			json_t *m = json_object();
+			json_object_set_new(m, "host", jstr(d->mx[j].host));
+			json_object_set_new(m, "preference", json_integer(d->mx[j].pref));
+			json_object_set_new(m, "zone", d->mx[j].zone ? jstr(d->mx[j].zone) : json_null());
+			json_object_set_new(m, "ipv4", report_strv(d->mx[j].v4, d->mx[j].nv4));
+			json_object_set_new(m, "ipv6", report_strv(d->mx[j].v6, d->mx[j].nv6));
+			json_array_append_new(mx, m);
+		}
+		json_object_set_new(o, "mx", mx);
+		for (j = 0; j < d->nservers; j++) {
+			json_t *s = json_object();
+			json_object_set_new(s, "name", jstr(d->servers[j].name));
+			json_object_set_new(s, "zone", jstr(d->servers[j].zone));
+			json_object_set_new(s, "address", jstr(d->servers[j].addr));
+			json_array_append_new(srv, s);
+		}
+		json_object_set_new(o, "servers", srv);
+		json_object_set_new(o, "reason", jstr(d->reason));
+		for (j = 0; j < d->nevidence; j++) {
+			json_t *e = report_query_json(probe_query_at(r, d->evidence[j]));
+			json_object_set_new(e, "proof", json_boolean((ssize_t)d->evidence[j] == d->proof));
+			json_array_append_new(ev, e);
+		}
+		json_object_set_new(o, "evidence", ev);
+		json_array_append_new(doms, o);
+	}
+	json_object_set_new(root, "domains", doms);
+	for (i = 0; i < probe_nexternals(r); i++)
+		json_array_append_new(ext, report_check_json(r, probe_external_at(r, i), true));
+	json_object_set_new(root, "external", ext);
+	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
+	fputc('\n', out);
+	json_decref(root);
+	return rc == 0 ? 0 : -1;
+}
+
+int
+report_exit_status(probe_run *r)
+{
+	size_t i;
+
+	if (probe_branch(r) != BRANCH_NO_DNS_FAULT)
+		return 1;
+	for (i = 0; i < probe_ndomains(r); i++)
+		if (verdict_is_fault(probe_domain_at(r, i)->verdict))
+			return 1;
+	return 0;
+}

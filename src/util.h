@@ -1,0 +1,32 @@
+/* util.h - small helpers: checked allocation, growable arrays, data files,
+ * list files and time. */
+#ifndef EXDNS_UTIL_H
+#define EXDNS_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+/* Grow *arr (element size elsize) so index *n fits; doubles *cap. */
+void *xgrow(void *arr, size_t elsize, size_t *cap, size_t need);
+void strv_free(char **v, size_t n);
+/* Append a copy of s. */
+void strv_push(char ***v, size_t *n, const char *s);
+
+uint64_t now_ms(void);   /* monotonic */
+
+/* $EXDNS_DATADIR/file if set, else PKGDATADIR/file. */
+void data_path(const char *file, char *buf, size_t len);
+
+/* Read a list file: one entry a line, '#' starts a comment, blank lines
+ * skipped; entries may also be separated by commas or spaces. Returns 0, or
+ * -1 with "PATH:LINE: ..." in err (unreadable, line too long, NUL byte). */
+int list_read_file(const char *path, char ***out, size_t *n,
+                   char *err, size_t errlen);
+/* The same for a string (wizard text field, --canary a,b). */
+void list_split(const char *text, char ***out, size_t *n);
+
+#endif

@@ -1,0 +1,130 @@
+/* verdict.c - names, meanings and advice for verdicts, branches and
+ * resolver health. Tables indexed by the enums. */
+#include <config.h>
+
+#include <string.h>
+
+#include "verdict.h"
+
+static const struct {
+	const char *name;
+	bool connector;
+	const char *meaning;
+	const char *advice;
+} verdicts[VERDICT_COUNT] = {
+	[VERDICT_OK] = {"ok", false,
+	    "MX and the addresses of every MX host resolve normally",
+	    "Nothing to do for this domain's DNS."},
+	[VERDICT_AAAA_DROPPED] = {"aaaa-dropped", true,
+	    "an authoritative server of an MX host's zone answers A but never AAAA",
+	    "Create a send connector for this domain that routes to its MX "
+	    "hosts' IPv4 addresses (smart hosts, authentication None), and ask "
+	    "the domain's DNS operator to answer AAAA queries."},
+	[VERDICT_AAAA_BAD_RESPONSE] = {"aaaa-bad-response", true,
+	    "an authoritative server answers AAAA queries with an error or a bad reply",
+	    "Create a send connector for this domain that routes to its MX "
+	    "hosts' IPv4 addresses (smart hosts, authentication None), and ask "
+	    "the domain's DNS operator to fix the AAAA answers."},
+	[VERDICT_NXDOMAIN] = {"nxdomain", false,
+	    "the domain does not exist",
+	    "Check the recipient address for a typo; the message cannot be "
+	    "delivered."},
+	[VERDICT_NULL_MX] = {"null-mx", false,
+	    "the domain publishes a null MX (RFC 7505): it accepts no mail",
+	    "The domain accepts no mail; remove the messages from the queue."},
+	[VERDICT_MX_NO_ADDRESS] = {"mx-no-address", false,
+	    "the MX hosts have no IPv4 address: no smart host can be named",
+	    "Ask the domain's DNS operator to publish A records for its MX "
+	    "hosts; a connector cannot help."},
+	[VERDICT_UNREACHABLE] = {"unreachable", false,
+	    "the domain's authoritative servers answer nothing at all",
+	    "The domain's DNS is down; wait, or contact the domain's owner."},
+	[VERDICT_RESOLVER_FAILURE] = {"resolver-failure", false,
+	    "the resolver fails this domain while its authoritative servers answer correctly",
+	    "Fix the DNS server Exchange uses (or use external DNS lookups); "
+	    "the remote domain is fine."},
+};
+
+const char *
+verdict_to_string(verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdicts[v].name : "unknown";
+}
+
+int
+verdict_from_string(const char *s, verdict *out)
+{
+	unsigned i;
+
+	for (i = 0; i < VERDICT_COUNT; i++)
+		if (strcmp(s, verdicts[i].name) == 0) {
+			*out = (verdict)i;
+			return 0;
+		}
+	return -1;
+}
+
+bool
+verdict_needs_connector(verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT && verdicts[v].connector;
+}
+
+bool
+verdict_is_fault(verdict v)
+{
+	return v != VERDICT_OK;
+}
+
+const char *
+verdict_meaning(verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdicts[v].meaning : "";
+}
+
+const char *
+verdict_advice(verdict v)
+{
+	return (unsigned)v < VERDICT_COUNT ? verdicts[v].advice : "";
+}
+
+static const char *const branches[BRANCH_COUNT] = {
+	[BRANCH_NO_DNS_FAULT] = "no-dns-fault",
+	[BRANCH_SPECIFIC_DOMAINS] = "specific-domains",
+	[BRANCH_ALL_DOMAINS] = "all-domains",
+};
+
+const char *
+branch_to_string(branch b)
+{
+	return (unsigned)b < BRANCH_COUNT ? branches[b] : "unknown";
+}
+
+int
+branch_from_string(const char *s, branch *out)
+{
+	unsigned i;
+
+	for (i = 0; i < BRANCH_COUNT; i++)
+		if (strcmp(s, branches[i]) == 0) {
+			*out = (branch)i;
+			return 0;
+		}
+	return -1;
+}
+
+static const char *const rstatuses[RSTATUS_COUNT] = {
+	[RSTATUS_UNKNOWN] = "unknown",
+	[RSTATUS_OK] = "ok",
+	[RSTATUS_TIMEOUT] = "timeout",
+	[RSTATUS_SERVFAIL] = "servfail",
+	[RSTATUS_REFUSED] = "refused",
+	[RSTATUS_UNREACHABLE] = "unreachable",
+	[RSTATUS_BROKEN] = "broken",
+};
+
+const char *
+rstatus_to_string(rstatus s)
+{
+	return (unsigned)s < RSTATUS_COUNT ? rstatuses[s] : "unknown";
+}

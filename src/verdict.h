@@ -1,0 +1,48 @@
+/* verdict.h - the verdicts a domain can get, the branch of the run, and the
+ * health of a resolver: names, meanings, and what each asks for. */
+#ifndef EXDNS_VERDICT_H
+#define EXDNS_VERDICT_H
+
+#include <stdbool.h>
+
+typedef enum verdict {
+	VERDICT_OK = 0,
+	VERDICT_AAAA_DROPPED,
+	VERDICT_AAAA_BAD_RESPONSE,
+	VERDICT_NXDOMAIN,
+	VERDICT_NULL_MX,
+	VERDICT_MX_NO_ADDRESS,
+	VERDICT_UNREACHABLE,
+	VERDICT_RESOLVER_FAILURE,
+	VERDICT_COUNT
+} verdict;
+
+const char *verdict_to_string(verdict v);        /* "aaaa-dropped" */
+int verdict_from_string(const char *s, verdict *out); /* 0 or -1 */
+bool verdict_needs_connector(verdict v);
+bool verdict_is_fault(verdict v);                /* anything but ok */
+const char *verdict_meaning(verdict v);          /* one line for a report */
+const char *verdict_advice(verdict v);           /* what to do */
+
+typedef enum branch {
+	BRANCH_NO_DNS_FAULT = 0,
+	BRANCH_SPECIFIC_DOMAINS,
+	BRANCH_ALL_DOMAINS,
+	BRANCH_COUNT
+} branch;
+const char *branch_to_string(branch b);
+int branch_from_string(const char *s, branch *out);
+
+typedef enum rstatus {
+	RSTATUS_UNKNOWN = 0,   /* not checked */
+	RSTATUS_OK,
+	RSTATUS_TIMEOUT,
+	RSTATUS_SERVFAIL,
+	RSTATUS_REFUSED,
+	RSTATUS_UNREACHABLE,
+	RSTATUS_BROKEN,        /* answers, but wrongly (bad rcode, mismatch) */
+	RSTATUS_COUNT
+} rstatus;
+const char *rstatus_to_string(rstatus s);
+
+#endif

@@ -1,0 +1,492 @@
+/* check_dnsq.c - the query engine against a real responder on loopback
+ * (a thread with its own UDP and TCP sockets) that answers, misanswers or
+ * stays silent according to the name asked. */
+#include <config.h>
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "dnsq.h"
+#include "util.h"
+
+static int udp_fd = -1, tcp_fd = -1, stop_pipe[2];
+static uint16_t port;
+static pthread_t thread;
+static unsigned retry_seen;           /* retry.test: tries seen */
+static uint16_t seen_ids[64];
+static unsigned nseen;
+static unsigned edns_size_seen;
+
+static ldns_pkt *
+reply_for(const ldns_pkt *q, const char *owner, ldns_rr_type type)
+{
+	ldns_pkt *r = ldns_pkt_new();
+	ldns_rr *rr = NULL;
+	char txt[300];
+
+	ldns_pkt_set_id(r, ldns_pkt_id(q));
+	ldns_pkt_set_qr(r, true);
+	ldns_pkt_set_aa(r, true);
+	ldns_pkt_set_rd(r, ldns_pkt_rd(q));
+	snprintf(txt, sizeof txt, "%s 300 IN %s", owner,
+	    type == LDNS_RR_TYPE_A ? "A" : "AAAA");
+	ldns_rr_new_question_frm_str(&rr, txt, NULL, NULL);
+	ldns_pkt_push_rr(r, LDNS_SECTION_QUESTION, rr);
+	return r;
+}
+
+static void
+add_a(ldns_pkt *r, const char *owner, const char *ip)
+{
+	ldns_rr *rr = NULL;
+	char txt[300];
+
+	snprintf(txt, sizeof txt, "%s 300 IN A %s", owner, ip);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, txt, 0, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(r, LDNS_SECTION_ANSWER, rr);
+}
+
+static void
+send_pkt(int fd, const struct sockaddr *to, socklen_t tolen, ldns_pkt *p,
+         bool tcp)
+{
+	uint8_t *wire;
+	size_t len;
+
+	ldns_pkt2wire(&wire, p, &len);
+	if (tcp) {
+		uint8_t hdr[2] = {(uint8_t)(len >> 8), (uint8_t)len};
+		(void)!write(fd, hdr, 2);
+		(void)!write(fd, wire, len);
+	} else
+		sendto(fd, wire, len, 0, to, tolen);
+	free(wire);
+	ldns_pkt_free(p);
+}
+
+/* Answer one query according to its name. */
+static void
+respond(int fd, const struct sockaddr *from, socklen_t fromlen,
+        const uint8_t *buf, size_t len, bool tcp)
+{
+	ldns_pkt *q = NULL, *r;
+	char *name;
+	ldns_rr *qrr;
+
+	if (ldns_wire2pkt(&q, buf, len) != LDNS_STATUS_OK)
+		return;
+	qrr = ldns_rr_list_rr(ldns_pkt_question(q), 0);
+	name = ldns_rdf2str(ldns_rr_owner(qrr));
+	if (nseen < 64)
+		seen_ids[nseen++] = ldns_pkt_id(q);
+	edns_size_seen = ldns_pkt_edns(q) ? ldns_pkt_edns_udp_size(q) : 0;
+
+	if (strcmp(name, "ok.test.") == 0 || strcmp(name, "OK.Test.") == 0) {
+		r = reply_for(q, name, LDNS_RR_TYPE_A);
+		add_a(r, name, "192.0.2.1");
+		send_pkt(fd, from, fromlen, r, tcp);
+	} else if (strcmp(name, "servfail.test.") == 0) {
+		r = reply_for(q, name, LDNS_RR_TYPE_A);
+		ldns_pkt_set_rcode(r, LDNS_RCODE_SERVFAIL);
+		send_pkt(fd, from, fromlen, r, tcp);
+	} else if (strcmp(name, "wrongid.test.") == 0 ||
+	    strcmp(name, "wrongid-then-ok.test.") == 0) {
+		r = reply_for(q, name, LDNS_RR_TYPE_A);
+		ldns_pkt_set_id(r, (uint16_t)(ldns_pkt_id(q) + 1));
+		add_a(r, name, "192.0.2.66");
+		send_pkt(fd, from, fromlen, r, tcp);
+		if (strcmp(name, "wrongid-then-ok.test.") == 0) {
+			r = reply_for(q, name, LDNS_RR_TYPE_A);
+			add_a(r, name, "192.0.2.1");
+			send_pkt(fd, from, fromlen, r, tcp);
+		}
+	} else if (strcmp(name, "wrongname.test.") == 0) {
+		r = reply_for(q, "other.test.", LDNS_RR_TYPE_A);
+		add_a(r, "other.test.", "192.0.2.66");
+		send_pkt(fd, from, fromlen, r, tcp);
+	} else if (strcmp(name, "wrongtype.test.") == 0) {
+		r = reply_for(q, name, LDNS_RR_TYPE_AAAA);
+		send_pkt(fd, from, fromlen, r, tcp);
+	} else if (strcmp(name, "garbage.test.") == 0) {
+		uint8_t junk[5] = {0xde, 0xad, 0xbe, 0xef, 0x01};
+		sendto(fd, junk, sizeof junk, 0, from, fromlen);
+	} else if (strcmp(name, "retry.test.") == 0) {
+		if (++retry_seen >= 2) {
+			r = reply_for(q, name, LDNS_RR_TYPE_A);
+			add_a(r, name, "192.0.2.2");
+			send_pkt(fd, from, fromlen, r, tcp);
+		}
+	} else if (strcmp(name, "tc.test.") == 0) {
+		r = reply_for(q, name, LDNS_RR_TYPE_A);
+		if (!tcp)
+			ldns_pkt_set_tc(r, true);
+		else {
+			int i;
+			char ip[32];
+			for (i = 1; i <= 100; i++) {
+				snprintf(ip, sizeof ip, "192.0.2.%d", i);
+				add_a(r, name, ip);
+			}
+		}
+		send_pkt(fd, from, fromlen, r, tcp);
+	}
+	/* silent.test and anything else: no reply */
+	free(name);
+	ldns_pkt_free(q);
+}
+
+static void *
+responder(void *arg)
+{
+	uint8_t buf[4096];
+
+	for (;;) {
+		struct pollfd p[3] = {
+			{udp_fd, POLLIN, 0}, {tcp_fd, POLLIN, 0}, {stop_pipe[0], POLLIN, 0}};
+		if (poll(p, 3, -1) < 0)
+			continue;
+		if (p[2].revents)
+			break;
+		if (p[0].revents & POLLIN) {
+			struct sockaddr_storage from;
+			socklen_t fl = sizeof from;
+			ssize_t n = recvfrom(udp_fd, buf, sizeof buf, 0,
+			    (struct sockaddr *)&from, &fl);
+			if (n > 0)
+				respond(udp_fd, (struct sockaddr *)&from, fl, buf, (size_t)n, false);
+		}
+		if (p[1].revents & POLLIN) {
+			int c = accept(tcp_fd, NULL, NULL);
+			uint8_t hdr[2];
+			if (c >= 0 && read(c, hdr, 2) == 2) {
+				size_t len = ((size_t)hdr[0] << 8) | hdr[1], got = 0;
+				ssize_t n;
+				while (got < len && (n = read(c, buf + got, len - got)) > 0)
+					got += (size_t)n;
+				if (got == len)
+					respond(c, NULL, 0, buf, len, true);
+			}
+			if (c >= 0)
+				close(c);
+		}
+	}
+	return arg;
+}
+
+static void
+setup(void)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int one = 1;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	udp_fd = socket(AF_INET, SOCK_DGRAM, 0);
+	ck_assert_int_eq(bind(udp_fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	getsockname(udp_fd, (struct sockaddr *)&sin, &len);
+	port = ntohs(sin.sin_port);
+	tcp_fd = socket(AF_INET, SOCK_STREAM, 0);
+	setsockopt(tcp_fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	ck_assert_int_eq(bind(tcp_fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	listen(tcp_fd, 16);
+	ck_assert_int_eq(pipe(stop_pipe), 0);
+	retry_seen = 0;
+	nseen = 0;
+	pthread_create(&thread, NULL, responder, NULL);
+}
+
+static void
+teardown(void)
+{
+	(void)!write(stop_pipe[1], "x", 1);
+	pthread_join(thread, NULL);
+	close(udp_fd);
+	close(tcp_fd);
+	close(stop_pipe[0]);
+	close(stop_pipe[1]);
+}
+
+typedef struct got {
+	dnsq_result res;
+	bool called;
+	unsigned nanswers;
+	char first[64];
+} got;
+
+static void
+on_result(const dnsq_result *res, void *arg)
+{
+	got *g = arg;
+
+	g->res = *res;
+	g->res.reply = NULL;
+	g->called = true;
+	if (res->reply) {
+		ldns_rr_list *an = ldns_pkt_answer(res->reply);
+		g->nanswers = (unsigned)ldns_rr_list_rr_count(an);
+		if (g->nanswers > 0) {
+			char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(an, 0), 0));
+			snprintf(g->first, sizeof g->first, "%s", s);
+			free(s);
+		}
+	}
+}
+
+static got
+ask(const char *name, unsigned timeout_ms, unsigned tries)
+{
+	dnsq_opts o = {timeout_ms, tries, 16, 1232, true};
+	dnsq_engine *e = dnsq_new(&o);
+	exaddr srv;
+	got g;
+
+	memset(&g, 0, sizeof g);
+	addr_from_ip("127.0.0.1", port, &srv);
+	ck_assert_int_eq(dnsq_submit(e, &srv, name, LDNS_RR_TYPE_A, true, on_result, &g), 0);
+	dnsq_run(e);
+	dnsq_free(e);
+	ck_assert(g.called);
+	return g;
+}
+
+START_TEST(test_answer)
+{
+	got g = ask("ok.test", 1000, 2);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
+	ck_assert_int_eq(g.res.rcode, LDNS_RCODE_NOERROR);
+	ck_assert_uint_eq(g.nanswers, 1);
+	ck_assert_str_eq(g.first, "192.0.2.1");
+	ck_assert_uint_eq(g.res.tries, 1);
+	ck_assert_uint_eq(edns_size_seen, 1232);
+}
+END_TEST
+
+START_TEST(test_question_case_insensitive)
+{
+	got g = ask("OK.Test", 1000, 1);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
+	ck_assert_uint_eq(g.res.mismatched, 0);
+}
+END_TEST
+
+START_TEST(test_rcode_is_an_answer)
+{
+	got g = ask("servfail.test", 1000, 2);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
+	ck_assert_int_eq(g.res.rcode, LDNS_RCODE_SERVFAIL);
+}
+END_TEST
+
+START_TEST(test_wrong_id_dropped)
+{
+	got g = ask("wrongid.test", 150, 2);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_TIMEOUT);
+	ck_assert_uint_eq(g.res.mismatched, 2);   /* one per try */
+	ck_assert_uint_eq(g.res.tries, 2);
+}
+END_TEST
+
+START_TEST(test_wrong_id_then_right)
+{
+	got g = ask("wrongid-then-ok.test", 1000, 1);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
+	ck_assert_uint_eq(g.res.mismatched, 1);
+	ck_assert_str_eq(g.first, "192.0.2.1");   /* not the spoofed .66 */
+}
+END_TEST
+
+START_TEST(test_wrong_question_dropped)
+{
+	got g = ask("wrongname.test", 150, 1);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_TIMEOUT);
+	ck_assert_uint_eq(g.res.mismatched, 1);
+	g = ask("wrongtype.test", 150, 1);
+	ck_assert_int_eq(g.res.outcome, DNSQ_TIMEOUT);
+	ck_assert_uint_eq(g.res.mismatched, 1);
+}
+END_TEST
+
+START_TEST(test_malformed_dropped)
+{
+	got g = ask("garbage.test", 150, 1);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_TIMEOUT);
+	ck_assert_uint_eq(g.res.malformed, 1);
+}
+END_TEST
+
+START_TEST(test_timeout_and_tries)
+{
+	uint64_t t0 = now_ms();
+	got g = ask("silent.test", 100, 3);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_TIMEOUT);
+	ck_assert_uint_eq(g.res.tries, 3);
+	ck_assert_uint_ge(now_ms() - t0, 300);
+	ck_assert_uint_ge(g.res.ms, 300);
+}
+END_TEST
+
+START_TEST(test_retry_answered)
+{
+	got g = ask("retry.test", 100, 3);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
+	ck_assert_uint_eq(g.res.tries, 2);
+}
+END_TEST
+
+START_TEST(test_truncated_uses_tcp)
+{
+	got g = ask("tc.test", 1000, 1);
+
+	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
+	ck_assert(g.res.truncated);
+	ck_assert(g.res.tcp);
+	ck_assert_uint_eq(g.nanswers, 100);
+}
+END_TEST
+
+START_TEST(test_unreachable)
+{
+	dnsq_opts o = {1000, 2, 16, 1232, true};
+	dnsq_engine *e = dnsq_new(&o);
+	exaddr srv;
+	got g;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+
+	/* A port that was bound and closed: nothing listens there. */
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bind(fd, (struct sockaddr *)&sin, sizeof sin);
+	getsockname(fd, (struct sockaddr *)&sin, &len);
+	close(fd);
+	memset(&g, 0, sizeof g);
+	addr_from_ip("127.0.0.1", ntohs(sin.sin_port), &srv);
+	dnsq_submit(e, &srv, "ok.test", LDNS_RR_TYPE_A, true, on_result, &g);
+	dnsq_run(e);
+	dnsq_free(e);
+	ck_assert_int_eq(g.res.outcome, DNSQ_UNREACHABLE);
+	ck_assert_uint_lt(g.res.ms, 1000);    /* not a timeout */
+}
+END_TEST
+
+START_TEST(test_loopback_only_refuses)
+{
+	dnsq_opts o = {1000, 1, 16, 1232, true};
+	dnsq_engine *e = dnsq_new(&o);
+	exaddr srv;
+	got g;
+
+	memset(&g, 0, sizeof g);
+	addr_from_ip("192.0.2.1", 53, &srv);
+	dnsq_submit(e, &srv, "ok.test", LDNS_RR_TYPE_A, true, on_result, &g);
+	dnsq_run(e);
+	dnsq_free(e);
+	ck_assert_int_eq(g.res.outcome, DNSQ_NETERR);
+	ck_assert_int_eq(g.res.sys_errno, EPERM);
+	ck_assert_uint_eq(g.res.tries, 0);
+}
+END_TEST
+
+START_TEST(test_cap_and_random_ids)
+{
+	dnsq_opts o = {1000, 1, 4, 1232, true};
+	dnsq_engine *e = dnsq_new(&o);
+	exaddr srv;
+	got g[40];
+	size_t i, max_inflight = 0;
+	unsigned distinct = 0, j;
+
+	addr_from_ip("127.0.0.1", port, &srv);
+	memset(g, 0, sizeof g);
+	for (i = 0; i < 40; i++)
+		dnsq_submit(e, &srv, "ok.test", LDNS_RR_TYPE_A, true, on_result, &g[i]);
+	while (dnsq_step(e, -1) > 0)
+		if (dnsq_inflight(e) > max_inflight)
+			max_inflight = dnsq_inflight(e);
+	ck_assert_uint_le(max_inflight, 4);
+	ck_assert_uint_eq(dnsq_completed(e), 40);
+	dnsq_free(e);
+	for (i = 0; i < 40; i++)
+		ck_assert_int_eq(g[i].res.outcome, DNSQ_ANSWER);
+	for (i = 0; i < nseen; i++) {
+		for (j = 0; j < i; j++)
+			if (seen_ids[j] == seen_ids[i])
+				break;
+		distinct += j == i;
+	}
+	/* 40 random 16-bit IDs: a handful of collisions at most, never all 0. */
+	ck_assert_uint_ge(distinct, 30);
+}
+END_TEST
+
+START_TEST(test_reply_matches)
+{
+	ldns_pkt *q = NULL;
+	ldns_rdf *name = NULL;
+
+	ldns_str2rdf_dname(&name, "Mail.Example.com.");
+	q = ldns_pkt_query_new(name, LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, 0);
+	ldns_pkt_set_id(q, 4242);
+	ldns_pkt_set_qr(q, true);
+	ck_assert(dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
+	ck_assert(!dnsq_reply_matches(q, 4243, "mail.example.com", LDNS_RR_TYPE_AAAA));
+	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.org", LDNS_RR_TYPE_AAAA));
+	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_A));
+	ldns_pkt_set_qr(q, false);    /* a query is not a reply */
+	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
+	ldns_pkt_free(q);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dnsq");
+	TCase *tc = tcase_create("loopback");
+	SRunner *sr;
+	int failed;
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 20);
+	tcase_add_test(tc, test_answer);
+	tcase_add_test(tc, test_question_case_insensitive);
+	tcase_add_test(tc, test_rcode_is_an_answer);
+	tcase_add_test(tc, test_wrong_id_dropped);
+	tcase_add_test(tc, test_wrong_id_then_right);
+	tcase_add_test(tc, test_wrong_question_dropped);
+	tcase_add_test(tc, test_malformed_dropped);
+	tcase_add_test(tc, test_timeout_and_tries);
+	tcase_add_test(tc, test_retry_answered);
+	tcase_add_test(tc, test_truncated_uses_tcp);
+	tcase_add_test(tc, test_unreachable);
+	tcase_add_test(tc, test_loopback_only_refuses);
+	tcase_add_test(tc, test_cap_and_random_ids);
+	tcase_add_test(tc, test_reply_matches);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
