@@ -871,17 +871,39 @@ domain_add_smart(probe_domain *d, const char *ip)
 	strv_push(&d->smart_hosts, &d->nsmart, ip);
 }
 
+/* The proof of a verdict, as one line naming the server:
+ * "ns2.contoso.com (192.0.2.53): AAAA mail.contoso.com: no answer, 2 tries, 4000 ms" */
 static void
 domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 {
-	char desc[400];
+	char desc[400], ip[ADDR_TEXT_MAX];
+	const probe_query *q;
+	const char *who = NULL;
+	size_t i;
 
 	d->proof = qi == NOSLOT ? -1 : (ssize_t)qi;
-	if (qi != NOSLOT) {
-		probe_query_describe(r->q[qi], desc, sizeof desc);
-		snprintf(d->reason, sizeof d->reason, "%s", desc);
-	} else
+	if (qi == NOSLOT) {
 		snprintf(d->reason, sizeof d->reason, "%s", msg ? msg : "");
+		return;
+	}
+	q = r->q[qi];
+	probe_query_describe(q, desc, sizeof desc);
+	if (!q->rd) {
+		addr_ip(&q->server, ip, sizeof ip);
+		for (i = 0; i < d->nservers && who == NULL; i++)
+			if (strcmp(d->servers[i].addr, ip) == 0)
+				who = d->servers[i].name;
+	}
+	if (who)
+		snprintf(d->reason, sizeof d->reason, "%s %s", who, desc);
+	else if (q->rd)
+		snprintf(d->reason, sizeof d->reason, "resolver %s", desc);
+	else
+		snprintf(d->reason, sizeof d->reason, "%s", desc);
+	if (msg) {
+		size_t len = strlen(d->reason);
+		snprintf(d->reason + len, sizeof d->reason - len, "; %s", msg);
+	}
 }
 
 static bool
@@ -927,9 +949,7 @@ domain_classify(probe_run *r, probe_domain *d)
 		if (auth_nothing != NOSLOT && d->verdict == VERDICT_UNREACHABLE)
 			domain_reason(r, d, auth_nothing, NULL);
 		else if (w->domain_zone_failed && d->verdict == VERDICT_UNREACHABLE) {
-			domain_reason(r, d, w->qmx, NULL);
-			strncat(d->reason, "; no authoritative server could be found",
-			    sizeof d->reason - strlen(d->reason) - 1);
+			domain_reason(r, d, w->qmx, "no authoritative server could be found");
 		} else
 			domain_reason(r, d, w->qmx, NULL);
 		return;
@@ -937,11 +957,11 @@ domain_classify(probe_run *r, probe_domain *d)
 
 	if (d->nmx == 0) {
 		d->verdict = VERDICT_MX_NO_ADDRESS;
-		domain_reason(r, d, w->qmx, NULL);
-		strncat(d->reason, "; no usable MX host",
-		    sizeof d->reason - strlen(d->reason) - 1);
+		domain_reason(r, d, w->qmx, "no usable MX host");
 		return;
 	}
+	if (w->mx_failed)
+		rfail = w->qmx;
 	for (h = 0; h < d->nmx; h++) {
 		host_work *hw = w->hw[h];
 		const probe_query *ra = hw->ra != NOSLOT ? r->q[hw->ra] : NULL;
@@ -999,8 +1019,6 @@ domain_classify(probe_run *r, probe_domain *d)
 			}
 		}
 	}
-	if (w->mx_failed && rfail == NOSLOT)
-		rfail = w->qmx;
 
 	if (!any_auth_answer && !any_a_answer) {
 		d->verdict = r->resolver.status != RSTATUS_OK &&
@@ -1232,9 +1250,8 @@ probe_query_describe(const probe_query *q, char *buf, size_t len)
 		snprintf(what, sizeof what, "%s", dnsq_outcome_to_string(q->outcome));
 		break;
 	}
-	snprintf(buf, len, "%s%s: %s %s: %s, %u tr%s, %u ms", ip,
-	    q->rd ? " (resolver)" : "", type, name, what, q->tries,
-	    q->tries == 1 ? "y" : "ies", q->ms);
+	snprintf(buf, len, "(%s): %s %s: %s, %u tr%s, %u ms", ip, type, name,
+	    what, q->tries, q->tries == 1 ? "y" : "ies", q->ms);
 }
 
 void

@@ -52,7 +52,8 @@ typedef struct probe_query {
 	size_t index;
 } probe_query;
 
-/* "ns1.example.com (192.0.2.53): AAAA mail.example.com: timeout, 2 tries, 4000 ms" */
+/* "(192.0.2.53): AAAA mail.example.com: no answer, 2 tries, 4000 ms";
+ * a domain's reason puts the server's name or "resolver" in front. */
 void probe_query_describe(const probe_query *q, char *buf, size_t len);
 
 typedef struct probe_server {

@@ -9,6 +9,8 @@
 #include "report.h"
 #include "util.h"
 
+#define REPORT_MAX_MX 6   /* MX hosts listed in the text report */
+
 /* Escaped copy for the terminal: DNS data never reaches it raw. */
 static const char *
 esc(const char *s, char *buf, size_t len)
@@ -30,7 +32,7 @@ void
 report_text(FILE *out, probe_run *r)
 {
 	size_t i, j, nd = probe_ndomains(r), nfault = 0, nconn = 0;
-	char e1[600], e2[300], desc[600];
+	char e1[600], desc[600];
 	branch b = probe_branch(r);
 	const probe_resolver_check *rc = probe_resolver(r);
 
@@ -47,9 +49,11 @@ report_text(FILE *out, probe_run *r)
 		fprintf(out, "  %s\n", verdict_meaning(d->verdict));
 		if (d->nmx > 0 && d->verdict != VERDICT_NULL_MX) {
 			fprintf(out, "  MX:");
-			for (j = 0; j < d->nmx; j++)
+			for (j = 0; j < d->nmx && j < REPORT_MAX_MX; j++)
 				fprintf(out, "%s %u %s", j ? "," : "", d->mx[j].pref,
 				    esc(d->mx[j].host, e1, sizeof e1));
+			if (d->nmx > REPORT_MAX_MX)
+				fprintf(out, " and %zu more", d->nmx - REPORT_MAX_MX);
 			fprintf(out, "%s\n", d->implicit_mx ? " (implicit: no MX record)" : "");
 		}
 		if (d->nsmart > 0 && verdict_needs_connector(d->verdict)) {
@@ -58,17 +62,7 @@ report_text(FILE *out, probe_run *r)
 				fprintf(out, "%s %s", j ? "," : "", d->smart_hosts[j]);
 			fputc('\n', out);
 		}
-		if (d->proof >= 0) {
-			const probe_query *q = probe_query_at(r, (size_t)d->proof);
-			const char *srv = NULL;
-			char ip[ADDR_TEXT_MAX];
-			addr_ip(&q->server, ip, sizeof ip);
-			for (j = 0; j < d->nservers; j++)
-				if (strcmp(d->servers[j].addr, ip) == 0 && !q->rd)
-					srv = d->servers[j].name;
-			fprintf(out, "  Evidence: %s%s%s%s\n", srv ? esc(srv, e2, sizeof e2) : "",
-			    srv ? " (" : "", esc(d->reason, desc, sizeof desc), srv ? ")" : "");
-		} else if (d->reason[0])
+		if (d->reason[0])
 			fprintf(out, "  Evidence: %s\n", esc(d->reason, desc, sizeof desc));
 		if (verdict_is_fault(d->verdict)) {
 			nfault++;
