@@ -16,6 +16,12 @@ int cmd_probe(int argc, char **argv);
 void cmd_probe_usage(FILE *out);
 int cmd_lab(int argc, char **argv);
 void cmd_lab_usage(FILE *out);
+int cmd_plan(int argc, char **argv);
+void cmd_plan_usage(FILE *out);
+int cmd_replay(int argc, char **argv);
+void cmd_replay_usage(FILE *out);
+int cmd_emit(int argc, char **argv);
+void cmd_emit_usage(FILE *out);
 
 /* Exit statuses shared by the commands. */
 #define EXIT_NO_FAULT 0

@@ -11,6 +11,12 @@
 static const command commands[] = {
 	{"probe", cmd_probe, cmd_probe_usage,
 	 "diagnose domains and print verdicts and evidence"},
+	{"plan", cmd_plan, cmd_plan_usage,
+	 "probe, then write a remediation plan (exdns-plan(5))"},
+	{"replay", cmd_replay, cmd_replay_usage,
+	 "re-check a saved plan: still needed, stale, no longer needed"},
+	{"emit", cmd_emit, cmd_emit_usage,
+	 "print the Exchange Management Shell script for a plan"},
 	{"lab", cmd_lab, cmd_lab_usage,
 	 "serve the built-in demo DNS world on loopback"},
 };

@@ -1,0 +1,33 @@
+/* emit.h - a remediation plan as an Exchange Management Shell script that
+ * applies it, or undoes exactly what it applied. Every value is validated
+ * again and written as a PowerShell single-quoted literal. */
+#ifndef EXDNS_EMIT_H
+#define EXDNS_EMIT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "plan.h"
+
+typedef struct emit_opts {
+	bool undo;          /* remove what the apply script added */
+	bool whatif;        /* -WhatIf on every cmdlet that changes something */
+	int exchange;       /* 2010 (Set-TransportServer) or 2013 (and later) */
+	FILE *warn;         /* warnings ("exdns: warning: ..."), or NULL */
+} emit_opts;
+
+void emit_opts_init(emit_opts *o);
+/* "2010" -> 2010; "2013", "2016", "2019", "se" -> 2013. 0 or -1. */
+int emit_parse_exchange(const char *s, int *out);
+
+/* Writes the whole script to out, or nothing: returns -1 with
+ * "FILE:LINE: what is wrong" in err if any value fails validation. */
+int emit_script(FILE *out, const plan *p, const emit_opts *o,
+                char *err, size_t errlen);
+
+/* s as a PowerShell single-quoted string: 'it''s'. Returns NULL (nothing
+ * to quote safely) if s holds a control character or non-ASCII byte (some
+ * Unicode quotation marks also end a PowerShell string). Caller frees. */
+char *emit_psquote(const char *s);
+
+#endif

@@ -1,0 +1,1882 @@
+/* plan.c - the remediation plan file (exdns-plan(5)): a strict line lexer
+ * that numbers every line, iniparser for the values, validation of every
+ * value, our own quoting writer, atomic saving, and building a plan from a
+ * probe run. */
+#include <config.h>
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <iniparser/iniparser.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "defaults.h"
+#include "dname.h"
+#include "plan.h"
+#include "util.h"
+
+/* ------------------------------------------------------------------ */
+/* Messages                                                            */
+
+/* "PATH:LINE: msg", "PATH: msg" (line 0), or "plan: msg" (no path). */
+static int
+plan_err(char *err, size_t errlen, const char *path, unsigned line,
+         const char *fmt, ...)
+{
+	char msg[768], esc[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	if (path == NULL)
+		snprintf(err, errlen, "plan: %s", msg);
+	else if (line == 0)
+		snprintf(err, errlen, "%s: %s",
+		    dname_escape(path, strlen(path), esc, sizeof esc), msg);
+	else
+		snprintf(err, errlen, "%s:%u: %s",
+		    dname_escape(path, strlen(path), esc, sizeof esc), line, msg);
+	return -1;
+}
+
+/* Escaped copy of untrusted text for a message (static buffers, 4 slots). */
+static const char *
+esc(const char *s)
+{
+	static char bufs[4][160];
+	static unsigned slot;
+	char *b = bufs[slot++ & 3];
+
+	return dname_escape(s, strlen(s), b, sizeof bufs[0]);
+}
+
+/* ------------------------------------------------------------------ */
+/* Plans in memory                                                     */
+
+plan *
+plan_new(void)
+{
+	plan *p = xcalloc(1, sizeof *p);
+
+	p->format = PLAN_FORMAT;
+	p->branch = BRANCH_NO_DNS_FAULT;
+	p->use_external_dns_lookups = true;
+	return p;
+}
+
+static void
+plan_connector_clear(plan_connector *c)
+{
+	strv_free(c->smart_hosts, c->nsmart);
+	strv_free(c->mx, c->nmx);
+	strv_free(c->evidence, c->nevidence);
+	memset(c, 0, sizeof *c);
+}
+
+void
+plan_free(plan *p)
+{
+	size_t i;
+
+	if (p == NULL)
+		return;
+	free(p->resolver);
+	strv_free(p->transport_servers, p->ntransport);
+	free(p->internet_connector);
+	for (i = 0; i < p->nconnectors; i++)
+		plan_connector_clear(&p->connectors[i]);
+	free(p->connectors);
+	strv_free(p->external_servers, p->nexternal);
+	strv_free(p->external_evidence, p->nexternal_evidence);
+	free(p->path);
+	free(p);
+}
+
+static char **
+strv_copy(char *const *v, size_t n)
+{
+	char **out;
+	size_t i;
+
+	if (n == 0)
+		return NULL;
+	out = xmalloc(n * sizeof *out);
+	for (i = 0; i < n; i++)
+		out[i] = xstrdup(v[i]);
+	return out;
+}
+
+plan *
+plan_copy(const plan *p)
+{
+	plan *c = xmalloc(sizeof *c);
+	size_t i;
+
+	*c = *p;
+	c->resolver = p->resolver ? xstrdup(p->resolver) : NULL;
+	c->transport_servers = strv_copy(p->transport_servers, p->ntransport);
+	c->internet_connector = p->internet_connector ?
+	    xstrdup(p->internet_connector) : NULL;
+	c->connectors = p->nconnectors ?
+	    xmalloc(p->nconnectors * sizeof *c->connectors) : NULL;
+	for (i = 0; i < p->nconnectors; i++) {
+		plan_connector *d = &c->connectors[i];
+		const plan_connector *s = &p->connectors[i];
+		*d = *s;
+		d->smart_hosts = strv_copy(s->smart_hosts, s->nsmart);
+		d->mx = strv_copy(s->mx, s->nmx);
+		d->evidence = strv_copy(s->evidence, s->nevidence);
+	}
+	c->external_servers = strv_copy(p->external_servers, p->nexternal);
+	c->external_evidence = strv_copy(p->external_evidence,
+	    p->nexternal_evidence);
+	c->path = p->path ? xstrdup(p->path) : NULL;
+	return c;
+}
+
+plan_connector *
+plan_add_connector(plan *p, const char *domain)
+{
+	plan_connector *c;
+
+	p->connectors = xrealloc(p->connectors,
+	    (p->nconnectors + 1) * sizeof *p->connectors);
+	c = &p->connectors[p->nconnectors++];
+	memset(c, 0, sizeof *c);
+	snprintf(c->domain, sizeof c->domain, "%s", domain);
+	c->verdict = VERDICT_AAAA_DROPPED;
+	return c;
+}
+
+void
+plan_remove_connector(plan *p, size_t i)
+{
+	if (i >= p->nconnectors)
+		return;
+	plan_connector_clear(&p->connectors[i]);
+	memmove(&p->connectors[i], &p->connectors[i + 1],
+	    (p->nconnectors - i - 1) * sizeof *p->connectors);
+	p->nconnectors--;
+}
+
+void
+plan_set_time(char out[PLAN_TIME_LEN], time_t t)
+{
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(out, PLAN_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+time_t
+plan_now(void)
+{
+	const char *s = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (s != NULL && *s != '\0') {
+		errno = 0;
+		v = strtoll(s, &end, 10);
+		if (errno == 0 && *end == '\0' && v >= 0)
+			return (time_t)v;
+	}
+	return time(NULL);
+}
+
+/* ------------------------------------------------------------------ */
+/* Value rules                                                         */
+
+bool
+plan_valid_server_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 253 || !isalnum((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 128 || !(isalnum(c) || c == '-' || c == '.' || c == '_'))
+			return false;
+	}
+	return true;
+}
+
+bool
+plan_valid_connector_name(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 64 || s[0] == ' ' || s[n - 1] == ' ')
+		return false;
+	if (!isalnum((unsigned char)s[0]))
+		return false;
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 128 || !(isalnum(c) || c == ' ' || c == '-' ||
+		    c == '.' || c == '_' || c == '(' || c == ')'))
+			return false;
+	}
+	return true;
+}
+
+/* Free text (evidence): printable ASCII, no '"' (it could not be quoted),
+ * no trailing backslash (iniparser would join the next line). */
+static bool
+plan_valid_text(const char *s)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n >= PLAN_TEXT_MAX)
+		return false;
+	for (i = 0; i < n; i++)
+		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"')
+			return false;
+	return s[n - 1] != '\\';
+}
+
+char *
+plan_sanitize_text(const char *s)
+{
+	size_t i, n = strlen(s);
+	char *out;
+
+	if (n >= PLAN_TEXT_MAX)
+		n = PLAN_TEXT_MAX - 1;
+	out = xmalloc(n + 2);
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		out[i] = c == '"' ? '\'' : (c < 0x20 || c > 0x7e) ? '?' : (char)c;
+	}
+	out[n] = '\0';
+	while (n > 0 && (out[n - 1] == '\\' || out[n - 1] == ' '))
+		out[--n] = '\0';
+	if (n == 0)
+		strcpy(out, "-");
+	return out;
+}
+
+static bool
+plan_valid_time(const char *s)
+{
+	int y, mo, d, h, mi, se;
+	char z;
+	size_t i;
+
+	if (strlen(s) != 20)
+		return false;
+	for (i = 0; i < 20; i++) {
+		bool digit = isdigit((unsigned char)s[i]) != 0;
+		if (i == 4 || i == 7) {
+			if (s[i] != '-')
+				return false;
+		} else if (i == 10) {
+			if (s[i] != 'T')
+				return false;
+		} else if (i == 13 || i == 16) {
+			if (s[i] != ':')
+				return false;
+		} else if (i == 19) {
+			if (s[i] != 'Z')
+				return false;
+		} else if (!digit)
+			return false;
+	}
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &y, &mo, &d, &h, &mi, &se,
+	    &z) != 7)
+		return false;
+	return y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 &&
+	    h <= 23 && mi <= 59 && se <= 60;
+}
+
+/* An external DNS server: IPv4 or IPv6, optionally @PORT. */
+static bool
+plan_valid_server_addr(const char *s)
+{
+	exaddr a;
+	char e[128];
+
+	if (strchr(s, '[') != NULL)   /* one spelling only: ADDR@PORT */
+		return false;
+	return addr_parse(s, DEFAULT_DNS_PORT, &a, e, sizeof e) == 0;
+}
+
+static bool
+strv_has_case(char *const *v, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(v[i], s) == 0)
+			return true;
+	return false;
+}
+
+/* A list value checked item by item. */
+static int
+plan_check_list(char *const *v, size_t n, const char *key, bool required,
+                bool (*ok)(const char *), const char *what,
+                const char *path, unsigned line, char *err, size_t errlen)
+{
+	size_t i;
+
+	if (n == 0 && required)
+		return plan_err(err, errlen, path, line,
+		    "%s: at least one %s is needed", key, what);
+	if (n > PLAN_MAX_LIST)
+		return plan_err(err, errlen, path, line,
+		    "%s: more than %d items", key, PLAN_MAX_LIST);
+	for (i = 0; i < n; i++) {
+		if (!ok(v[i]))
+			return plan_err(err, errlen, path, line,
+			    "%s: '%s' is not %s", key, esc(v[i]), what);
+		if (strv_has_case(v, i, v[i]))
+			return plan_err(err, errlen, path, line,
+			    "%s: '%s' is listed twice", key, esc(v[i]));
+	}
+	return 0;
+}
+
+static bool valid_ipv4(const char *s) { return addr_is_ipv4_text(s); }
+static bool valid_host(const char *s) { return dname_valid_host(s); }
+
+int
+plan_validate(const plan *p, char *err, size_t errlen)
+{
+	const char *path = p->path;
+	exaddr a;
+	char e[200], norm[DNAME_MAX];
+	size_t i, j;
+
+	if (p->format != PLAN_FORMAT)
+		return plan_err(err, errlen, path, p->line_plan,
+		    "unknown format %d", p->format);
+	if (!plan_valid_time(p->created))
+		return plan_err(err, errlen, path, p->line_plan,
+		    "created: not a time like 2026-11-25T09:30:00Z");
+	if (p->updated[0] != '\0' && !plan_valid_time(p->updated))
+		return plan_err(err, errlen, path, p->line_plan,
+		    "updated: not a time like 2026-11-25T09:30:00Z");
+	if ((unsigned)p->branch >= BRANCH_COUNT)
+		return plan_err(err, errlen, path, p->line_branch, "bad branch");
+	if (p->resolver == NULL)
+		return plan_err(err, errlen, path, p->line_plan,
+		    "[plan] has no 'resolver' key");
+	if (strchr(p->resolver, '[') != NULL ||
+	    addr_parse(p->resolver, DEFAULT_DNS_PORT, &a, e,
+	    sizeof e) != 0)
+		return plan_err(err, errlen, path, p->line_resolver,
+		    "resolver: '%s' is not an IP address (ADDR or ADDR@PORT)",
+		    esc(p->resolver));
+	if (plan_check_list(p->transport_servers, p->ntransport,
+	    "source_transport_servers", false, plan_valid_server_name,
+	    "a server name (letters, digits, '-', '.', '_')", path,
+	    p->line_transport, err, errlen) != 0)
+		return -1;
+	if (p->internet_connector != NULL &&
+	    !plan_valid_connector_name(p->internet_connector))
+		return plan_err(err, errlen, path, p->line_internet_connector,
+		    "internet_connector: '%s' is not a connector name (letters, "
+		    "digits, space, '-', '.', '_', '(', ')'; at most 64)",
+		    esc(p->internet_connector));
+
+	for (i = 0; i < p->nconnectors; i++) {
+		const plan_connector *c = &p->connectors[i];
+		if (dname_normalize(c->domain, norm) != 0 ||
+		    strcmp(norm, c->domain) != 0)
+			return plan_err(err, errlen, path, c->line,
+			    "[connector %s]: not a domain name", esc(c->domain));
+		for (j = 0; j < i; j++)
+			if (strcmp(p->connectors[j].domain, c->domain) == 0)
+				return plan_err(err, errlen, path, c->line,
+				    "[connector %s] appears twice", c->domain);
+		if (plan_check_list(c->smart_hosts, c->nsmart, "smart_hosts",
+		    true, valid_ipv4, "an IPv4 address", path,
+		    c->line_smart_hosts ? c->line_smart_hosts : c->line,
+		    err, errlen) != 0)
+			return -1;
+		if (plan_check_list(c->mx, c->nmx, "mx", false, valid_host,
+		    "a host name", path, c->line_mx ? c->line_mx : c->line,
+		    err, errlen) != 0)
+			return -1;
+		if (!verdict_needs_connector(c->verdict))
+			return plan_err(err, errlen, path,
+			    c->line_verdict ? c->line_verdict : c->line,
+			    "verdict: '%s' does not call for a connector "
+			    "(aaaa-dropped or aaaa-bad-response do)",
+			    verdict_to_string(c->verdict));
+		if (c->nevidence > PLAN_MAX_EVIDENCE)
+			return plan_err(err, errlen, path, c->line,
+			    "more than %d evidence lines", PLAN_MAX_EVIDENCE);
+		for (j = 0; j < c->nevidence; j++)
+			if (!plan_valid_text(c->evidence[j]))
+				return plan_err(err, errlen, path, c->line,
+				    "[connector %s]: evidence line %zu is not "
+				    "printable text without '\"'", c->domain,
+				    j + 1);
+	}
+
+	switch (p->branch) {
+	case BRANCH_NO_DNS_FAULT:
+		if (p->nconnectors > 0)
+			return plan_err(err, errlen, path, p->connectors[0].line,
+			    "branch no-dns-fault takes no [connector] sections");
+		break;
+	case BRANCH_SPECIFIC_DOMAINS:
+		if (p->nconnectors == 0)
+			return plan_err(err, errlen, path, p->line_branch,
+			    "branch specific-domains needs at least one "
+			    "[connector DOMAIN] section");
+		break;
+	case BRANCH_ALL_DOMAINS:
+		if (!p->has_external)
+			return plan_err(err, errlen, path, p->line_branch,
+			    "branch all-domains needs an [external-dns] section");
+		break;
+	default:
+		break;
+	}
+	if (p->has_external) {
+		if (p->branch != BRANCH_ALL_DOMAINS)
+			return plan_err(err, errlen, path, p->line_external,
+			    "[external-dns] belongs only to branch all-domains");
+		if (plan_check_list(p->external_servers, p->nexternal,
+		    "servers", true, plan_valid_server_addr,
+		    "an IP address (ADDR or ADDR@PORT)", path,
+		    p->line_external_servers ? p->line_external_servers :
+		    p->line_external, err, errlen) != 0)
+			return -1;
+		if (p->nexternal_evidence > PLAN_MAX_EVIDENCE)
+			return plan_err(err, errlen, path, p->line_external,
+			    "more than %d evidence lines", PLAN_MAX_EVIDENCE);
+		for (j = 0; j < p->nexternal_evidence; j++)
+			if (!plan_valid_text(p->external_evidence[j]))
+				return plan_err(err, errlen, path,
+				    p->line_external, "[external-dns]: evidence "
+				    "line %zu is not printable text without '\"'",
+				    j + 1);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* The lexer: every line numbered, a strict subset of what iniparser 4.1
+ * reads, so that both read the same values.                            */
+
+typedef struct lex_section {
+	char *name;             /* trimmed, lowercased */
+	unsigned line;
+} lex_section;
+
+typedef struct lex_entry {
+	size_t sec;             /* index into sections */
+	char *key;              /* lowercased */
+	char *value;            /* unquoted; replaced by iniparser's copy */
+	unsigned line;
+} lex_entry;
+
+typedef struct lex_file {
+	lex_section *secs; size_t nsecs, capsecs;
+	lex_entry *ents; size_t nents, capents;
+} lex_file;
+
+static void
+lex_free(lex_file *lf)
+{
+	size_t i;
+
+	for (i = 0; i < lf->nsecs; i++)
+		free(lf->secs[i].name);
+	for (i = 0; i < lf->nents; i++) {
+		free(lf->ents[i].key);
+		free(lf->ents[i].value);
+	}
+	free(lf->secs);
+	free(lf->ents);
+	memset(lf, 0, sizeof *lf);
+}
+
+static char *
+lex_dup_lower(const char *s, size_t n)
+{
+	char *o = xmalloc(n + 1);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		o[i] = (char)tolower((unsigned char)s[i]);
+	o[n] = '\0';
+	return o;
+}
+
+static bool
+lex_space(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Length of a valid UTF-8 sequence at s (max n bytes), or 0. */
+static size_t
+lex_utf8(const unsigned char *s, size_t n)
+{
+	size_t len, i;
+	unsigned cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2; cp = s[0] & 0x1f;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3; cp = s[0] & 0x0f;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4; cp = s[0] & 0x07;
+	} else
+		return 0;
+	if (len > n)
+		return 0;
+	for (i = 1; i < len; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return 0;
+	return len;
+}
+
+static int
+lex_line(lex_file *lf, const char *path, unsigned lineno, const char *s,
+         size_t n, char *err, size_t errlen)
+{
+	const char *t, *eq, *k, *v, *close;
+	size_t tn, kn, vn, i, w;
+	bool nonascii = false;
+	char *key, *name;
+	char q;
+
+	/* Bytes first: no NUL, no control characters, valid UTF-8. */
+	for (i = 0; i < n; i += w) {
+		unsigned char c = (unsigned char)s[i];
+		w = 1;
+		if (c == '\0')
+			return plan_err(err, errlen, path, lineno,
+			    "NUL byte at column %zu: binary data, not a plan",
+			    i + 1);
+		if ((c < 0x20 && c != '\t') || c == 0x7f)
+			return plan_err(err, errlen, path, lineno,
+			    "control byte 0x%02x at column %zu: binary data, "
+			    "not a plan", c, i + 1);
+		if (c >= 0x80) {
+			if (lineno == 1 && i == 0 && n >= 3 &&
+			    memcmp(s, "\xef\xbb\xbf", 3) == 0)
+				return plan_err(err, errlen, path, lineno,
+				    "file starts with a byte-order mark; save "
+				    "it as UTF-8 without BOM");
+			if ((w = lex_utf8((const unsigned char *)s + i,
+			    n - i)) == 0)
+				return plan_err(err, errlen, path, lineno,
+				    "byte 0x%02x at column %zu is not UTF-8: "
+				    "binary data, not a plan", c, i + 1);
+			nonascii = true;
+		}
+	}
+	t = s;
+	tn = n;
+	while (tn > 0 && lex_space(t[0])) {
+		t++;
+		tn--;
+	}
+	while (tn > 0 && lex_space(t[tn - 1]))
+		tn--;
+	if (tn == 0 || t[0] == ';' || t[0] == '#')
+		return 0;                        /* blank or comment */
+	if (nonascii)
+		return plan_err(err, errlen, path, lineno,
+		    "non-ASCII text outside a comment");
+	if (t[tn - 1] == '\\')
+		return plan_err(err, errlen, path, lineno,
+		    "line ends with '\\' (continuation lines are not allowed)");
+
+	if (t[0] == '[') {
+		if (t[tn - 1] != ']')
+			return plan_err(err, errlen, path, lineno,
+			    "a section line is '[name]' alone (no comment after "
+			    "it)");
+		t++;
+		tn -= 2;
+		while (tn > 0 && lex_space(t[0])) {
+			t++;
+			tn--;
+		}
+		while (tn > 0 && lex_space(t[tn - 1]))
+			tn--;
+		if (tn == 0)
+			return plan_err(err, errlen, path, lineno,
+			    "empty section name '[]'");
+		if (tn > 300 || memchr(t, '[', tn) || memchr(t, ']', tn) ||
+		    memchr(t, ':', tn))
+			return plan_err(err, errlen, path, lineno,
+			    "bad section name");
+		name = lex_dup_lower(t, tn);
+		for (i = 0; i < lf->nsecs; i++)
+			if (strcmp(lf->secs[i].name, name) == 0) {
+				plan_err(err, errlen, path, lineno,
+				    "section [%s] repeats line %u", esc(name),
+				    lf->secs[i].line);
+				free(name);
+				return -1;
+			}
+		lf->secs = xgrow(lf->secs, sizeof *lf->secs, &lf->capsecs,
+		    lf->nsecs + 1);
+		lf->secs[lf->nsecs].name = name;
+		lf->secs[lf->nsecs].line = lineno;
+		lf->nsecs++;
+		return 0;
+	}
+
+	if ((eq = memchr(t, '=', tn)) == NULL)
+		return plan_err(err, errlen, path, lineno,
+		    "expected 'key = value', '[section]' or a '; comment'");
+	k = t;
+	kn = (size_t)(eq - t);
+	while (kn > 0 && lex_space(k[kn - 1]))
+		kn--;
+	if (kn == 0)
+		return plan_err(err, errlen, path, lineno, "no key before '='");
+	if (kn > 64)
+		return plan_err(err, errlen, path, lineno, "key too long");
+	for (i = 0; i < kn; i++)
+		if (!(isalnum((unsigned char)k[i]) || k[i] == '_' ||
+		    k[i] == '-'))
+			return plan_err(err, errlen, path, lineno,
+			    "bad key name (letters, digits, '_' and '-' only)");
+	if (lf->nsecs == 0)
+		return plan_err(err, errlen, path, lineno,
+		    "key before the first [section]");
+
+	v = eq + 1;
+	vn = tn - (size_t)(v - t);
+	while (vn > 0 && lex_space(v[0])) {
+		v++;
+		vn--;
+	}
+	if (vn > 0 && (v[0] == '"' || v[0] == '\'')) {
+		q = v[0];
+		if ((close = memchr(v + 1, q, vn - 1)) == NULL)
+			return plan_err(err, errlen, path, lineno,
+			    "no closing %c quote", q);
+		for (i = (size_t)(close - v) + 1; i < vn; i++) {
+			if (v[i] == ';' || v[i] == '#')
+				break;
+			if (!lex_space(v[i]))
+				return plan_err(err, errlen, path, lineno,
+				    "text after the closing quote");
+		}
+		vn = (size_t)(close - v) - 1;
+		v++;
+	} else {
+		for (i = 0; i < vn; i++)
+			if (v[i] == ';' || v[i] == '#')
+				break;
+		vn = i;
+		while (vn > 0 && lex_space(v[vn - 1]))
+			vn--;
+	}
+	key = lex_dup_lower(k, kn);
+	if (vn == 0) {
+		plan_err(err, errlen, path, lineno, "key '%s' has no value",
+		    key);
+		free(key);
+		return -1;
+	}
+	for (i = 0; i < lf->nents; i++)
+		if (lf->ents[i].sec == lf->nsecs - 1 &&
+		    strcmp(lf->ents[i].key, key) == 0) {
+			plan_err(err, errlen, path, lineno,
+			    "key '%s' repeats line %u in [%s]", key,
+			    lf->ents[i].line, esc(lf->secs[lf->nsecs - 1].name));
+			free(key);
+			return -1;
+		}
+	lf->ents = xgrow(lf->ents, sizeof *lf->ents, &lf->capents,
+	    lf->nents + 1);
+	lf->ents[lf->nents].sec = lf->nsecs - 1;
+	lf->ents[lf->nents].key = key;
+	lf->ents[lf->nents].value = xmalloc(vn + 1);
+	memcpy(lf->ents[lf->nents].value, v, vn);
+	lf->ents[lf->nents].value[vn] = '\0';
+	lf->ents[lf->nents].line = lineno;
+	lf->nents++;
+	return 0;
+}
+
+static int
+lex_buffer(lex_file *lf, const char *path, const char *buf, size_t len,
+           char *err, size_t errlen)
+{
+	size_t pos = 0, n, next;
+	const char *nl;
+	unsigned lineno = 0;
+
+	while (pos < len) {
+		lineno++;
+		nl = memchr(buf + pos, '\n', len - pos);
+		next = nl ? (size_t)(nl - buf) + 1 : len;
+		n = (nl ? (size_t)(nl - buf) : len) - pos;
+		if (n > 0 && buf[pos + n - 1] == '\r')
+			n--;            /* CRLF */
+		if (n > PLAN_LINE_MAX)
+			return plan_err(err, errlen, path, lineno,
+			    "line longer than %d bytes", PLAN_LINE_MAX);
+		if (lex_line(lf, path, lineno, buf + pos, n, err, errlen) != 0)
+			return -1;
+		pos = next;
+	}
+	return 0;
+}
+
+/* Reads at most PLAN_MAX_BYTES. */
+static char *
+plan_read_file(const char *path, size_t *len, char *err, size_t errlen)
+{
+	char *buf;
+	size_t n = 0, cap = 65536, i;
+	ssize_t r;
+	unsigned lineno = 1;
+	struct stat st;
+	int fd;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
+		plan_err(err, errlen, path, 0, "%s", strerror(errno));
+		return NULL;
+	}
+	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
+		close(fd);
+		plan_err(err, errlen, path, 0, "not a regular file");
+		return NULL;
+	}
+	buf = xmalloc(cap);
+	for (;;) {
+		if (n == cap) {
+			if (cap > PLAN_MAX_BYTES)
+				break;
+			cap *= 2;
+			buf = xrealloc(buf, cap);
+		}
+		r = read(fd, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			plan_err(err, errlen, path, 0, "%s", strerror(errno));
+			close(fd);
+			free(buf);
+			return NULL;
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	close(fd);
+	if (n > PLAN_MAX_BYTES) {
+		for (i = 0; i < PLAN_MAX_BYTES; i++)
+			lineno += buf[i] == '\n';
+		plan_err(err, errlen, path, lineno,
+		    "file larger than %d bytes: not a plan", PLAN_MAX_BYTES);
+		free(buf);
+		return NULL;
+	}
+	*len = n;
+	return buf;
+}
+
+static int
+plan_ini_silent(const char *fmt, ...)
+{
+	(void)fmt;
+	return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* From lexed entries to a plan                                        */
+
+/* "a, b,c" -> items; an empty item is an error. */
+static int
+plan_split_list(const char *v, char ***out, size_t *n, const char *key,
+                const char *path, unsigned line, char *err, size_t errlen)
+{
+	const char *p = v, *e;
+	size_t len;
+	char *item;
+
+	for (;;) {
+		e = strchr(p, ',');
+		len = e ? (size_t)(e - p) : strlen(p);
+		while (len > 0 && lex_space(*p)) {
+			p++;
+			len--;
+		}
+		while (len > 0 && lex_space(p[len - 1]))
+			len--;
+		if (len == 0)
+			return plan_err(err, errlen, path, line,
+			    "%s: empty item in the list", key);
+		if (*n >= PLAN_MAX_LIST)
+			return plan_err(err, errlen, path, line,
+			    "%s: more than %d items", key, PLAN_MAX_LIST);
+		item = xmalloc(len + 1);
+		memcpy(item, p, len);
+		item[len] = '\0';
+		*out = xrealloc(*out, (*n + 1) * sizeof **out);
+		(*out)[(*n)++] = item;
+		if (e == NULL)
+			return 0;
+		p = e + 1;
+	}
+}
+
+static int
+plan_parse_bool(const char *v, bool *out)
+{
+	if (strcasecmp(v, "true") == 0) {
+		*out = true;
+		return 0;
+	}
+	if (strcasecmp(v, "false") == 0) {
+		*out = false;
+		return 0;
+	}
+	return -1;
+}
+
+/* "evidence" -> 0, "evidence7" -> 7, else -1. */
+static int
+plan_evidence_index(const char *key)
+{
+	const char *d;
+
+	if (strncmp(key, "evidence", 8) != 0)
+		return -1;
+	d = key + 8;
+	if (*d == '\0')
+		return 0;
+	if (d[0] < '1' || d[0] > '9' || strlen(d) > 2 ||
+	    (d[1] != '\0' && !isdigit((unsigned char)d[1])))
+		return -1;
+	return atoi(d);
+}
+
+/* Collects the evidence entries of section sec in key order. */
+static int
+plan_take_evidence(lex_file *lf, size_t sec, char ***out, size_t *n,
+                   const char *path, char *err, size_t errlen)
+{
+	int idx;
+	size_t i;
+
+	for (idx = 0; idx <= PLAN_MAX_EVIDENCE; idx++)
+		for (i = 0; i < lf->nents; i++) {
+			if (lf->ents[i].sec != sec ||
+			    plan_evidence_index(lf->ents[i].key) != idx)
+				continue;
+			if (!plan_valid_text(lf->ents[i].value))
+				return plan_err(err, errlen, path,
+				    lf->ents[i].line, "%s: printable text "
+				    "without '\"', at most %d bytes",
+				    lf->ents[i].key, PLAN_TEXT_MAX - 1);
+			strv_push(out, n, lf->ents[i].value);
+		}
+	return 0;
+}
+
+static int
+plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
+              size_t errlen)
+{
+	size_t s, i;
+	bool have_plan = false, seen_format = false, seen_created = false,
+	     seen_branch = false;
+	unsigned plan_line = 0;
+
+	for (s = 0; s < lf->nsecs; s++) {
+		const char *name = lf->secs[s].name;
+		unsigned sline = lf->secs[s].line;
+		plan_connector *c = NULL;
+		bool seen_as = false, seen_sh = false, seen_verdict = false;
+		unsigned line_as = 0;
+		char *as = NULL;
+
+		if (strcmp(name, "plan") == 0) {
+			have_plan = true;
+			plan_line = sline;
+			p->line_plan = sline;
+		} else if (strcmp(name, "external-dns") == 0) {
+			p->has_external = true;
+			p->line_external = sline;
+		} else if (strncmp(name, "connector", 9) == 0 &&
+		    lex_space(name[9])) {
+			const char *d = name + 10;
+			char norm[DNAME_MAX];
+			while (lex_space(*d))
+				d++;
+			if (dname_normalize(d, norm) != 0)
+				return plan_err(err, errlen, path, sline,
+				    "[connector %s]: '%s' is not a domain name",
+				    esc(d), esc(d));
+			for (i = 0; i < p->nconnectors; i++)
+				if (strcmp(p->connectors[i].domain, norm) == 0)
+					return plan_err(err, errlen, path, sline,
+					    "[connector %s] repeats the domain of "
+					    "line %u", norm, p->connectors[i].line);
+			c = plan_add_connector(p, norm);
+			c->line = sline;
+		} else
+			return plan_err(err, errlen, path, sline,
+			    "unknown section [%s] (expected [plan], [connector "
+			    "DOMAIN] or [external-dns])", esc(name));
+
+		for (i = 0; i < lf->nents; i++) {
+			lex_entry *e = &lf->ents[i];
+			const char *k = e->key, *v = e->value;
+			unsigned ln = e->line;
+
+			if (e->sec != s)
+				continue;
+			if (plan_evidence_index(k) >= 0 &&
+			    (c != NULL || p->line_external == sline))
+				continue;                 /* taken below */
+			if (c == NULL && p->has_external &&
+			    p->line_external == sline) {
+				if (strcmp(k, "servers") == 0) {
+					p->line_external_servers = ln;
+					if (plan_split_list(v, &p->external_servers,
+					    &p->nexternal, k, path, ln, err,
+					    errlen) != 0)
+						return -1;
+				} else if (strcmp(k, "use_external_dns_lookups")
+				    == 0) {
+					if (plan_parse_bool(v,
+					    &p->use_external_dns_lookups) != 0)
+						return plan_err(err, errlen, path,
+						    ln, "%s: 'true' or 'false', "
+						    "not '%s'", k, esc(v));
+				} else
+					return plan_err(err, errlen, path, ln,
+					    "unknown key '%s' in [external-dns]",
+					    k);
+			} else if (c == NULL) {           /* [plan] */
+				if (strcmp(k, "format") == 0) {
+					size_t j, nd = strlen(v);
+					seen_format = true;
+					for (j = 0; j < nd; j++)
+						if (!isdigit((unsigned char)v[j]))
+							break;
+					if (j < nd || nd == 0 || nd > 4)
+						return plan_err(err, errlen, path,
+						    ln, "format: '%s' is not a "
+						    "version number", esc(v));
+					p->format = atoi(v);
+					if (p->format > PLAN_FORMAT)
+						return plan_err(err, errlen, path,
+						    ln, "plan format %d is newer "
+						    "than this exdns reads (%d): "
+						    "upgrade exdns", p->format,
+						    PLAN_FORMAT);
+					if (p->format != PLAN_FORMAT)
+						return plan_err(err, errlen, path,
+						    ln, "unknown plan format %d "
+						    "(this exdns reads %d)",
+						    p->format, PLAN_FORMAT);
+				} else if (strcmp(k, "created") == 0 ||
+				    strcmp(k, "updated") == 0) {
+					if (!plan_valid_time(v))
+						return plan_err(err, errlen, path,
+						    ln, "%s: '%s' is not a UTC "
+						    "time like "
+						    "2026-11-25T09:30:00Z", k,
+						    esc(v));
+					if (k[0] == 'c') {
+						seen_created = true;
+						memcpy(p->created, v,
+						    PLAN_TIME_LEN);
+					} else
+						memcpy(p->updated, v,
+						    PLAN_TIME_LEN);
+				} else if (strcmp(k, "branch") == 0) {
+					seen_branch = true;
+					p->line_branch = ln;
+					if (branch_from_string(v, &p->branch) != 0)
+						return plan_err(err, errlen, path,
+						    ln, "branch: '%s' is not "
+						    "specific-domains, all-domains "
+						    "or no-dns-fault", esc(v));
+				} else if (strcmp(k, "resolver") == 0) {
+					p->resolver = xstrdup(v);
+					p->line_resolver = ln;
+				} else if (strcmp(k, "source_transport_servers")
+				    == 0) {
+					p->line_transport = ln;
+					if (plan_split_list(v,
+					    &p->transport_servers, &p->ntransport,
+					    k, path, ln, err, errlen) != 0)
+						return -1;
+				} else if (strcmp(k, "internet_connector") == 0) {
+					p->internet_connector = xstrdup(v);
+					p->line_internet_connector = ln;
+				} else
+					return plan_err(err, errlen, path, ln,
+					    "unknown key '%s' in [plan]", k);
+			} else {                          /* [connector D] */
+				if (strcmp(k, "address_space") == 0) {
+					seen_as = true;
+					as = e->value;
+					line_as = ln;
+				} else if (strcmp(k, "smart_hosts") == 0) {
+					seen_sh = true;
+					c->line_smart_hosts = ln;
+					if (plan_split_list(v, &c->smart_hosts,
+					    &c->nsmart, k, path, ln, err,
+					    errlen) != 0)
+						return -1;
+				} else if (strcmp(k, "smart_host_auth") == 0) {
+					if (strcasecmp(v, "None") != 0)
+						return plan_err(err, errlen, path,
+						    ln, "smart_host_auth: only "
+						    "'None' is supported, not "
+						    "'%s'", esc(v));
+				} else if (strcmp(k, "dns_routing") == 0) {
+					bool b;
+					if (plan_parse_bool(v, &b) != 0 || b)
+						return plan_err(err, errlen, path,
+						    ln, "dns_routing: must be "
+						    "'false' (the connector routes "
+						    "to smart hosts), not '%s'",
+						    esc(v));
+				} else if (strcmp(k, "mx") == 0) {
+					c->line_mx = ln;
+					if (plan_split_list(v, &c->mx, &c->nmx, k,
+					    path, ln, err, errlen) != 0)
+						return -1;
+				} else if (strcmp(k, "verdict") == 0) {
+					seen_verdict = true;
+					c->line_verdict = ln;
+					if (verdict_from_string(v, &c->verdict)
+					    != 0)
+						return plan_err(err, errlen, path,
+						    ln, "verdict: '%s' is not a "
+						    "verdict name", esc(v));
+				} else
+					return plan_err(err, errlen, path, ln,
+					    "unknown key '%s' in [connector %s]",
+					    k, c->domain);
+			}
+		}
+		if (c != NULL) {
+			char norm[DNAME_MAX];
+			if (!seen_as)
+				return plan_err(err, errlen, path, sline,
+				    "[connector %s] has no 'address_space' key",
+				    c->domain);
+			if (dname_normalize(as, norm) != 0)
+				return plan_err(err, errlen, path, line_as,
+				    "address_space: '%s' is not a domain name",
+				    esc(as));
+			if (strcmp(norm, c->domain) != 0)
+				return plan_err(err, errlen, path, line_as,
+				    "address_space '%s' is not the section's "
+				    "domain '%s'", esc(as), c->domain);
+			if (!seen_sh)
+				return plan_err(err, errlen, path, sline,
+				    "[connector %s] has no 'smart_hosts' key",
+				    c->domain);
+			if (!seen_verdict)
+				return plan_err(err, errlen, path, sline,
+				    "[connector %s] has no 'verdict' key",
+				    c->domain);
+			if (plan_take_evidence(lf, s, &c->evidence,
+			    &c->nevidence, path, err, errlen) != 0)
+				return -1;
+		} else if (p->has_external && p->line_external == sline) {
+			if (p->nexternal == 0)
+				return plan_err(err, errlen, path, sline,
+				    "[external-dns] has no 'servers' key");
+			if (plan_take_evidence(lf, s, &p->external_evidence,
+			    &p->nexternal_evidence, path, err, errlen) != 0)
+				return -1;
+		}
+	}
+	if (!have_plan)
+		return plan_err(err, errlen, path, 1,
+		    "no [plan] section: not an exdns plan");
+	if (!seen_format)
+		return plan_err(err, errlen, path, plan_line,
+		    "[plan] has no 'format' key");
+	if (!seen_created)
+		return plan_err(err, errlen, path, plan_line,
+		    "[plan] has no 'created' key");
+	if (!seen_branch)
+		return plan_err(err, errlen, path, plan_line,
+		    "[plan] has no 'branch' key");
+	if (p->resolver == NULL)
+		return plan_err(err, errlen, path, plan_line,
+		    "[plan] has no 'resolver' key");
+	return 0;
+}
+
+plan *
+plan_load(const char *path, char *err, size_t errlen)
+{
+	lex_file lf;
+	dictionary *d;
+	plan *p;
+	char *buf, full[400];
+	const char *v;
+	size_t len, i;
+
+	memset(&lf, 0, sizeof lf);
+	if ((buf = plan_read_file(path, &len, err, errlen)) == NULL)
+		return NULL;
+	if (len == 0) {
+		free(buf);
+		plan_err(err, errlen, path, 1, "empty file: not an exdns plan");
+		return NULL;
+	}
+	if (lex_buffer(&lf, path, buf, len, err, errlen) != 0) {
+		free(buf);
+		lex_free(&lf);
+		return NULL;
+	}
+	free(buf);
+
+	/* The lexer accepted the file; iniparser now reads it, and each of
+	 * its values must be what the lexer saw (else the file changed under
+	 * us, or the two disagree: refuse rather than guess). Values are only
+	 * fetched as strings: iniparser_getint/getboolean crash on entries
+	 * without a value (CVE-2023-33461). */
+	iniparser_set_error_callback(plan_ini_silent);
+	d = iniparser_load(path);
+	if (d == NULL) {
+		plan_err(err, errlen, path, 0, "iniparser could not read it");
+		lex_free(&lf);
+		return NULL;
+	}
+	if (iniparser_getnsec(d) != (int)lf.nsecs) {
+		plan_err(err, errlen, path, 0,
+		    "sections read differently (did the file change?)");
+		goto fail;
+	}
+	for (i = 0; i < lf.nents; i++) {
+		snprintf(full, sizeof full, "%s:%s", lf.secs[lf.ents[i].sec].name,
+		    lf.ents[i].key);
+		v = iniparser_getstring(d, full, NULL);
+		if (v == NULL || strcmp(v, lf.ents[i].value) != 0) {
+			plan_err(err, errlen, path, lf.ents[i].line,
+			    "value of '%s' read differently (did the file "
+			    "change?)", lf.ents[i].key);
+			goto fail;
+		}
+		free(lf.ents[i].value);
+		lf.ents[i].value = xstrdup(v);
+	}
+	iniparser_freedict(d);
+	d = NULL;
+
+	p = plan_new();
+	p->path = xstrdup(path);
+	if (plan_from_lex(p, &lf, path, err, errlen) != 0) {
+		plan_free(p);
+		lex_free(&lf);
+		return NULL;
+	}
+	if (plan_validate(p, err, errlen) != 0) {
+		plan_free(p);
+		lex_free(&lf);
+		return NULL;
+	}
+	lex_free(&lf);
+	return p;
+fail:
+	if (d != NULL)
+		iniparser_freedict(d);
+	lex_free(&lf);
+	return NULL;
+}
+
+/* ------------------------------------------------------------------ */
+/* The writer                                                          */
+
+typedef struct wbuf {
+	char *text;
+	size_t len;
+	FILE *f;
+	bool toolong;
+	char toolong_key[64];
+} wbuf;
+
+static void
+wline(wbuf *w, const char *fmt, ...)
+{
+	char line[PLAN_LINE_MAX * 2];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n > PLAN_LINE_MAX) {
+		if (!w->toolong) {
+			w->toolong = true;
+			snprintf(w->toolong_key, sizeof w->toolong_key, "%.40s",
+			    line);
+		}
+		return;
+	}
+	fputs(line, w->f);
+	fputc('\n', w->f);
+}
+
+static void
+wlist(wbuf *w, const char *key, char *const *v, size_t n)
+{
+	char line[PLAN_LINE_MAX + 2];
+	size_t used, i;
+	int k;
+
+	k = snprintf(line, sizeof line, "%s = ", key);
+	used = (size_t)k;
+	for (i = 0; i < n && used < sizeof line; i++) {
+		k = snprintf(line + used, sizeof line - used, "%s%s",
+		    i ? ", " : "", v[i]);
+		used += (size_t)k;
+	}
+	if (used > PLAN_LINE_MAX) {
+		if (!w->toolong) {
+			w->toolong = true;
+			snprintf(w->toolong_key, sizeof w->toolong_key, "%s", key);
+		}
+		return;
+	}
+	wline(w, "%s", line);
+}
+
+static void
+wevidence(wbuf *w, char *const *ev, size_t n)
+{
+	size_t i;
+
+	if (n == 1)
+		wline(w, "evidence = \"%s\"", ev[0]);
+	else
+		for (i = 0; i < n; i++)
+			wline(w, "evidence%zu = \"%s\"", i + 1, ev[i]);
+}
+
+char *
+plan_format(const plan *p, char *err, size_t errlen)
+{
+	wbuf w;
+	size_t i;
+
+	if (plan_validate(p, err, errlen) != 0)
+		return NULL;
+	memset(&w, 0, sizeof w);
+	if ((w.f = open_memstream(&w.text, &w.len)) == NULL) {
+		snprintf(err, errlen, "plan: %s", strerror(errno));
+		return NULL;
+	}
+	wline(&w, "; Remediation plan for \"451 4.4.0 DNS query failed\" "
+	    "\xe2\x80\x94 exdns %s", PACKAGE_VERSION);
+	wline(&w, "; Format: exdns-plan(5). Apply: exdns emit FILE. "
+	    "Re-check: exdns replay FILE.");
+	if (p->branch == BRANCH_NO_DNS_FAULT)
+		wline(&w, "; No DNS fault was found: nothing to change. Keep "
+		    "this plan to re-check later.");
+	wline(&w, "[plan]");
+	wline(&w, "format = %d", p->format);
+	wline(&w, "created = \"%s\"", p->created);
+	if (p->updated[0] != '\0')
+		wline(&w, "updated = \"%s\"", p->updated);
+	wline(&w, "branch = %s", branch_to_string(p->branch));
+	wline(&w, "resolver = %s", p->resolver);
+	if (p->ntransport > 0)
+		wlist(&w, "source_transport_servers", p->transport_servers,
+		    p->ntransport);
+	if (p->internet_connector != NULL)
+		wline(&w, "internet_connector = \"%s\"", p->internet_connector);
+
+	for (i = 0; i < p->nconnectors; i++) {
+		const plan_connector *c = &p->connectors[i];
+		wline(&w, "%s", "");
+		wline(&w, "[connector %s]", c->domain);
+		wline(&w, "address_space = %s", c->domain);
+		wlist(&w, "smart_hosts", c->smart_hosts, c->nsmart);
+		wline(&w, "smart_host_auth = None");
+		wline(&w, "dns_routing = false");
+		if (c->nmx > 0)
+			wlist(&w, "mx", c->mx, c->nmx);
+		wline(&w, "verdict = %s", verdict_to_string(c->verdict));
+		wevidence(&w, c->evidence, c->nevidence);
+	}
+	if (p->has_external) {
+		wline(&w, "%s", "");
+		wline(&w, "[external-dns]");
+		wlist(&w, "servers", p->external_servers, p->nexternal);
+		wline(&w, "use_external_dns_lookups = %s",
+		    p->use_external_dns_lookups ? "true" : "false");
+		wevidence(&w, p->external_evidence, p->nexternal_evidence);
+	}
+	wline(&w, "%s", "");
+	wline(&w, "; end of plan");
+	if (fclose(w.f) != 0) {
+		free(w.text);
+		snprintf(err, errlen, "plan: %s", strerror(errno));
+		return NULL;
+	}
+	if (w.toolong) {
+		free(w.text);
+		plan_err(err, errlen, p->path, 0,
+		    "a line would be longer than %d bytes (%s...)",
+		    PLAN_LINE_MAX, esc(w.toolong_key));
+		return NULL;
+	}
+	return w.text;
+}
+
+/* ------------------------------------------------------------------ */
+/* Saving                                                              */
+
+static unsigned
+plan_slow_ms(void)
+{
+	const char *s = getenv("EXDNS_TEST_SLOW_SAVE");
+
+	return s != NULL ? (unsigned)strtoul(s, NULL, 10) : 0;
+}
+
+static void
+plan_pause(unsigned ms)
+{
+	struct timespec ts;
+
+	if (ms == 0)
+		return;
+	ts.tv_sec = ms / 1000;
+	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static int
+write_all(int fd, const char *p, size_t n)
+{
+	ssize_t w;
+
+	while (n > 0) {
+		w = write(fd, p, n);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0)
+			return -1;
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+/* Writes text to a new temporary file next to path; returns its name
+ * (caller frees) or NULL with err set. Line by line when slow. */
+static char *
+plan_write_temp(const char *path, const char *text, size_t len, mode_t mode,
+                unsigned slow, char *err, size_t errlen)
+{
+	char *tmp, *slash;
+	const char *base;
+	size_t dirlen, off, n;
+	const char *nl;
+	int fd, saved;
+
+	slash = strrchr(path, '/');
+	base = slash ? slash + 1 : path;
+	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
+	tmp = xmalloc(dirlen + strlen(base) + 16);
+	memcpy(tmp, path, dirlen);
+	sprintf(tmp + dirlen, ".%s.XXXXXX", base);
+	if ((fd = mkstemp(tmp)) < 0) {
+		plan_err(err, errlen, path, 0, "cannot create a temporary file "
+		    "next to it: %s", strerror(errno));
+		free(tmp);
+		return NULL;
+	}
+	if (fchmod(fd, mode) != 0)
+		goto fail;
+	for (off = 0; off < len; off += n) {
+		if (slow) {
+			nl = memchr(text + off, '\n', len - off);
+			n = nl ? (size_t)(nl - (text + off)) + 1 : len - off;
+		} else
+			n = len - off;
+		if (write_all(fd, text + off, n) != 0)
+			goto fail;
+		plan_pause(slow);
+	}
+	if (fsync(fd) != 0)
+		goto fail;
+	if (close(fd) != 0) {
+		fd = -1;
+		goto fail;
+	}
+	return tmp;
+fail:
+	saved = errno;
+	if (fd >= 0)
+		close(fd);
+	unlink(tmp);
+	plan_err(err, errlen, path, 0, "cannot write %s: %s", esc(tmp),
+	    strerror(saved));
+	free(tmp);
+	return NULL;
+}
+
+static void
+plan_fsync_dir(const char *path)
+{
+	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
+	int fd;
+
+	if (slash == NULL)
+		strcpy(dir, ".");
+	else if (slash == dir)
+		dir[1] = '\0';
+	else
+		*slash = '\0';
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		fsync(fd);
+		close(fd);
+	}
+	free(dir);
+}
+
+/* PATH.bak becomes (atomically) a copy of PATH: a hard link when the file
+ * system has them, else a copy written like a plan. */
+static int
+plan_backup(const char *path, mode_t mode, unsigned slow, char *err,
+            size_t errlen)
+{
+	char *bak = xmalloc(strlen(path) + 5), *tmp = NULL, *old;
+	size_t len;
+	unsigned i;
+	bool linked = false;
+	int rc = -1;
+
+	sprintf(bak, "%s.bak", path);
+	tmp = xmalloc(strlen(path) + 40);
+	for (i = 0; i < 100; i++) {
+		sprintf(tmp, "%s.bak.%ld.%u", path, (long)getpid(), i);
+		if (link(path, tmp) == 0) {
+			linked = true;
+			break;
+		}
+		if (errno != EEXIST)
+			break;
+	}
+	if (linked) {
+		if (rename(tmp, bak) != 0) {
+			plan_err(err, errlen, path, 0, "cannot keep %s: %s",
+			    esc(bak), strerror(errno));
+			unlink(tmp);
+			goto out;
+		}
+		rc = 0;
+		goto out;
+	}
+	/* No hard links here: copy. */
+	free(tmp);
+	tmp = NULL;
+	{
+		char e2[512];
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+		ssize_t r;
+		if (fd < 0 || fstat(fd, &st) != 0) {
+			plan_err(err, errlen, path, 0, "cannot read it to keep "
+			    "a backup: %s", strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			goto out;
+		}
+		len = (size_t)st.st_size;
+		old = xmalloc(len + 1);
+		r = read(fd, old, len);
+		close(fd);
+		if (r < 0 || (size_t)r != len) {
+			free(old);
+			plan_err(err, errlen, path, 0, "cannot read it to keep "
+			    "a backup");
+			goto out;
+		}
+		tmp = plan_write_temp(bak, old, len, mode, slow, e2, sizeof e2);
+		free(old);
+		if (tmp == NULL) {
+			snprintf(err, errlen, "%s", e2);
+			goto out;
+		}
+		if (rename(tmp, bak) != 0) {
+			plan_err(err, errlen, path, 0, "cannot keep %s: %s",
+			    esc(bak), strerror(errno));
+			unlink(tmp);
+			goto out;
+		}
+		rc = 0;
+	}
+out:
+	free(tmp);
+	free(bak);
+	return rc;
+}
+
+int
+plan_save(const char *path, const plan *p, unsigned flags, char *err,
+          size_t errlen)
+{
+	struct stat st;
+	char *text, *tmp;
+	bool exists;
+	unsigned slow = plan_slow_ms();
+	mode_t mode, um;
+	int rc;
+
+	if ((text = plan_format(p, err, errlen)) == NULL)
+		return PLAN_SAVE_ERROR;
+	exists = stat(path, &st) == 0;
+	if (exists && S_ISDIR(st.st_mode)) {
+		free(text);
+		plan_err(err, errlen, path, 0, "is a directory");
+		return PLAN_SAVE_ERROR;
+	}
+	if (exists && !(flags & PLAN_SAVE_OVERWRITE)) {
+		free(text);
+		plan_err(err, errlen, path, 0, "already exists; not overwriting "
+		    "it (use --force: the old plan is kept as FILE.bak)");
+		return PLAN_SAVE_EXISTS;
+	}
+	if (exists)
+		mode = st.st_mode & 07777;
+	else {
+		um = umask(022);
+		umask(um);
+		mode = 0666 & ~um;
+	}
+	tmp = plan_write_temp(path, text, strlen(text), mode, slow, err,
+	    errlen);
+	free(text);
+	if (tmp == NULL)
+		return PLAN_SAVE_ERROR;
+	plan_pause(slow);
+
+	if (flags & PLAN_SAVE_OVERWRITE) {
+		if (exists && plan_backup(path, mode, slow, err, errlen) != 0) {
+			unlink(tmp);
+			free(tmp);
+			return PLAN_SAVE_ERROR;
+		}
+		plan_pause(slow);
+		if (rename(tmp, path) != 0) {
+			plan_err(err, errlen, path, 0, "cannot replace it: %s",
+			    strerror(errno));
+			unlink(tmp);
+			free(tmp);
+			return PLAN_SAVE_ERROR;
+		}
+	} else {
+		/* Never replace a file that appeared meanwhile: link() fails
+		 * with EEXIST where rename() would overwrite. */
+		if (link(tmp, path) == 0)
+			rc = 0;
+		else if (errno == EEXIST)
+			rc = PLAN_SAVE_EXISTS;
+		else if (stat(path, &st) == 0)
+			rc = PLAN_SAVE_EXISTS;
+		else
+			rc = rename(tmp, path) == 0 ? 0 : PLAN_SAVE_ERROR;
+		if (rc == PLAN_SAVE_EXISTS)
+			plan_err(err, errlen, path, 0, "already exists; not "
+			    "overwriting it (use --force: the old plan is kept "
+			    "as FILE.bak)");
+		else if (rc != 0)
+			plan_err(err, errlen, path, 0, "cannot create it: %s",
+			    strerror(errno));
+		unlink(tmp);
+		if (rc != 0) {
+			free(tmp);
+			return rc;
+		}
+	}
+	free(tmp);
+	plan_fsync_dir(path);
+	return PLAN_SAVE_OK;
+}
+
+/* ------------------------------------------------------------------ */
+/* Comparing                                                           */
+
+static bool
+strv_equal(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	if (na != nb)
+		return false;
+	for (i = 0; i < na; i++)
+		if (strcmp(a[i], b[i]) != 0)
+			return false;
+	return true;
+}
+
+static bool
+str_equal(const char *a, const char *b)
+{
+	if (a == NULL || b == NULL)
+		return a == b;
+	return strcmp(a, b) == 0;
+}
+
+bool
+plan_same_set(char *const *a, size_t na, char *const *b, size_t nb)
+{
+	size_t i;
+
+	for (i = 0; i < na; i++)
+		if (!strv_has_case(b, nb, a[i]))
+			return false;
+	for (i = 0; i < nb; i++)
+		if (!strv_has_case(a, na, b[i]))
+			return false;
+	return true;
+}
+
+bool
+plan_equal(const plan *a, const plan *b, bool ignore_times)
+{
+	size_t i;
+
+	if (a->format != b->format || a->branch != b->branch ||
+	    !str_equal(a->resolver, b->resolver) ||
+	    !strv_equal(a->transport_servers, a->ntransport,
+	    b->transport_servers, b->ntransport) ||
+	    !str_equal(a->internet_connector, b->internet_connector) ||
+	    a->nconnectors != b->nconnectors ||
+	    a->has_external != b->has_external)
+		return false;
+	if (!ignore_times && (strcmp(a->created, b->created) != 0 ||
+	    strcmp(a->updated, b->updated) != 0))
+		return false;
+	for (i = 0; i < a->nconnectors; i++) {
+		const plan_connector *x = &a->connectors[i], *y = &b->connectors[i];
+		if (strcmp(x->domain, y->domain) != 0 ||
+		    x->verdict != y->verdict ||
+		    !strv_equal(x->smart_hosts, x->nsmart, y->smart_hosts,
+		    y->nsmart) ||
+		    !strv_equal(x->mx, x->nmx, y->mx, y->nmx) ||
+		    !strv_equal(x->evidence, x->nevidence, y->evidence,
+		    y->nevidence))
+			return false;
+	}
+	if (a->has_external && (!strv_equal(a->external_servers, a->nexternal,
+	    b->external_servers, b->nexternal) ||
+	    a->use_external_dns_lookups != b->use_external_dns_lookups ||
+	    !strv_equal(a->external_evidence, a->nexternal_evidence,
+	    b->external_evidence, b->nexternal_evidence)))
+		return false;
+	return true;
+}
+
+/* ------------------------------------------------------------------ */
+/* From a probe run                                                    */
+
+static bool
+query_failed(const probe_query *q)
+{
+	return q->outcome != DNSQ_ANSWER || q->rcode != 0;
+}
+
+static void
+evidence_push(char ***out, size_t *n, const char *text)
+{
+	char *s = plan_sanitize_text(text);
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*out)[i], s) == 0) {
+			free(s);
+			return;
+		}
+	*out = xrealloc(*out, (*n + 1) * sizeof **out);
+	(*out)[(*n)++] = s;
+}
+
+/* probe_query_describe ("(192.0.2.53): AAAA mail.example.com: ...") with
+ * who was asked in front, as the probe's reasons do: the name of one of the
+ * domain's authoritative servers, or "resolver". */
+static void
+describe_named(const probe_domain *d, const probe_query *q, char *buf,
+               size_t len)
+{
+	char desc[PLAN_TEXT_MAX], ip[ADDR_TEXT_MAX];
+	const char *who = NULL;
+	size_t i;
+
+	probe_query_describe(q, desc, sizeof desc);
+	if (q->rd)
+		who = "resolver";
+	else {
+		addr_ip(&q->server, ip, sizeof ip);
+		for (i = 0; d != NULL && i < d->nservers && who == NULL; i++)
+			if (d->servers[i].name != NULL &&
+			    strcmp(d->servers[i].addr, ip) == 0)
+				who = d->servers[i].name;
+	}
+	i = who != NULL ? strlen(who) : 0;
+	if (who != NULL && i + 1 < len) {
+		memcpy(buf, who, i);
+		buf[i++] = ' ';
+	} else
+		i = 0;
+	snprintf(buf + i, len - i, "%s", desc);
+}
+
+void
+plan_domain_evidence(probe_run *r, const probe_domain *d, size_t max,
+                     char ***out, size_t *n)
+{
+	char buf[PLAN_TEXT_MAX];
+	size_t i, start = *n;
+
+	/* The reason (it names the query that proves the verdict) first,
+	 * then every other query that failed. */
+	if (d->reason[0] != '\0')
+		evidence_push(out, n, d->reason);
+	else if (d->proof >= 0 && (size_t)d->proof < probe_nqueries(r)) {
+		describe_named(d, probe_query_at(r, (size_t)d->proof), buf,
+		    sizeof buf);
+		evidence_push(out, n, buf);
+	}
+	for (i = 0; i < d->nevidence && *n - start < max; i++) {
+		const probe_query *q;
+		if ((ssize_t)d->evidence[i] == d->proof ||
+		    d->evidence[i] >= probe_nqueries(r))
+			continue;
+		q = probe_query_at(r, d->evidence[i]);
+		if (!query_failed(q))
+			continue;
+		describe_named(d, q, buf, sizeof buf);
+		evidence_push(out, n, buf);
+	}
+}
+
+plan *
+plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
+                size_t *nnotes, char *err, size_t errlen)
+{
+	const probe_resolver_check *rc = probe_resolver(r);
+	char buf[PLAN_TEXT_MAX], addr[ADDR_TEXT_MAX];
+	plan *p = plan_new();
+	size_t i, j;
+
+	plan_set_time(p->created, m->now);
+	addr_format(&rc->addr, addr, sizeof addr);
+	p->resolver = xstrdup(addr);
+	p->transport_servers = strv_copy(m->transport_servers, m->ntransport);
+	p->ntransport = m->ntransport;
+	if (m->internet_connector != NULL)
+		p->internet_connector = xstrdup(m->internet_connector);
+	p->branch = probe_branch(r);
+
+	if (p->branch == BRANCH_ALL_DOMAINS) {
+		p->has_external = true;
+		p->use_external_dns_lookups = true;
+		for (i = 0; i < probe_nexternals(r); i++) {
+			const probe_resolver_check *x = probe_external_at(r, i);
+			if (!x->usable)
+				continue;
+			addr_format(&x->addr, addr, sizeof addr);
+			if (p->nexternal < PLAN_MAX_LIST &&
+			    !strv_has_case(p->external_servers, p->nexternal,
+			    addr))
+				strv_push(&p->external_servers, &p->nexternal,
+				    addr);
+		}
+		if (p->nexternal == 0) {
+			snprintf(err, errlen, "the resolver %s fails (%s) and no "
+			    "external DNS candidate answered correctly; name "
+			    "working servers with --external ADDR,...",
+			    p->resolver, rstatus_to_string(rc->status));
+			plan_free(p);
+			return NULL;
+		}
+		snprintf(buf, sizeof buf, "resolver %s: %s", p->resolver,
+		    rstatus_to_string(rc->status));
+		evidence_push(&p->external_evidence, &p->nexternal_evidence, buf);
+		for (i = 0; i < rc->nevidence && p->nexternal_evidence < 8; i++) {
+			const probe_query *q;
+			if (rc->evidence[i] >= probe_nqueries(r))
+				continue;
+			q = probe_query_at(r, rc->evidence[i]);
+			if (!query_failed(q))
+				continue;
+			describe_named(NULL, q, buf, sizeof buf);
+			evidence_push(&p->external_evidence,
+			    &p->nexternal_evidence, buf);
+		}
+		return p;
+	}
+
+	for (i = 0; i < probe_ndomains(r); i++) {
+		probe_domain *d = probe_domain_at(r, i);
+		plan_connector *c;
+		char norm[DNAME_MAX];
+
+		if (!verdict_needs_connector(d->verdict))
+			continue;
+		if (dname_normalize(d->name, norm) != 0)
+			continue;
+		if (d->nsmart == 0) {
+			snprintf(buf, sizeof buf, "%s: %s, but its MX hosts have "
+			    "no IPv4 address: no connector can be written",
+			    norm, verdict_to_string(d->verdict));
+			strv_push(notes, nnotes, buf);
+			continue;
+		}
+		c = plan_add_connector(p, norm);
+		c->verdict = d->verdict;
+		for (j = 0; j < d->nsmart && c->nsmart < PLAN_MAX_LIST; j++)
+			if (addr_is_ipv4_text(d->smart_hosts[j]) &&
+			    !strv_has_case(c->smart_hosts, c->nsmart,
+			    d->smart_hosts[j]))
+				strv_push(&c->smart_hosts, &c->nsmart,
+				    d->smart_hosts[j]);
+		for (j = 0; j < d->nmx && c->nmx < PLAN_MAX_LIST; j++) {
+			char mx[DNAME_MAX];
+			if (d->mx[j].host != NULL &&
+			    dname_normalize(d->mx[j].host, mx) == 0 &&
+			    !strv_has_case(c->mx, c->nmx, mx))
+				strv_push(&c->mx, &c->nmx, mx);
+		}
+		plan_domain_evidence(r, d, 8, &c->evidence, &c->nevidence);
+		if (c->nsmart == 0) {
+			plan_remove_connector(p, p->nconnectors - 1);
+			continue;
+		}
+	}
+	if (p->branch == BRANCH_SPECIFIC_DOMAINS && p->nconnectors == 0)
+		p->branch = BRANCH_NO_DNS_FAULT;
+	return p;
+}

@@ -1,0 +1,795 @@
+/* check_plan.c - the plan file: round trips, every malformed plan refused
+ * with FILE:LINE, saving that never loses a plan (also under kill -9). */
+#include <config.h>
+
+#include <check.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "plan.h"
+#include "util.h"
+
+static char tmpdir[64];
+
+static char *
+tpath(const char *name)
+{
+	static char buf[4][256];
+	static unsigned slot;
+	char *b = buf[slot++ & 3];
+
+	snprintf(b, sizeof buf[0], "%s/%s", tmpdir, name);
+	return b;
+}
+
+static void
+write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+
+	ck_assert_msg(f != NULL, "%s: %s", path, strerror(errno));
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+static char *
+read_bytes(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	char *buf;
+	long n;
+
+	if (f == NULL)
+		return NULL;
+	fseek(f, 0, SEEK_END);
+	n = ftell(f);
+	fseek(f, 0, SEEK_SET);
+	buf = xmalloc((size_t)n + 1);
+	ck_assert_uint_eq(fread(buf, 1, (size_t)n, f), (size_t)n);
+	buf[n] = '\0';
+	fclose(f);
+	if (len)
+		*len = (size_t)n;
+	return buf;
+}
+
+/* A specific-domains plan like the one in exdns-plan(5). */
+static plan *
+sample_plan(void)
+{
+	plan *p = plan_new();
+	plan_connector *c;
+
+	snprintf(p->created, sizeof p->created, "2026-11-25T09:30:00Z");
+	p->branch = BRANCH_SPECIFIC_DOMAINS;
+	p->resolver = xstrdup("10.0.0.10");
+	strv_push(&p->transport_servers, &p->ntransport, "EX01");
+	strv_push(&p->transport_servers, &p->ntransport, "EX02");
+	p->internet_connector = xstrdup("Internet");
+	c = plan_add_connector(p, "contoso.com");
+	strv_push(&c->smart_hosts, &c->nsmart, "192.0.2.21");
+	strv_push(&c->smart_hosts, &c->nsmart, "192.0.2.22");
+	strv_push(&c->mx, &c->nmx, "mail.contoso.com");
+	c->verdict = VERDICT_AAAA_DROPPED;
+	strv_push(&c->evidence, &c->nevidence,
+	    "ns1.contoso.com (198.51.100.53): AAAA mail.contoso.com: no answer, 3 tries");
+	c = plan_add_connector(p, "fabrikam.example");
+	strv_push(&c->smart_hosts, &c->nsmart, "198.51.100.25");
+	strv_push(&c->mx, &c->nmx, "mx1.fabrikam.example");
+	strv_push(&c->mx, &c->nmx, "mx2.fabrikam.example");
+	c->verdict = VERDICT_AAAA_BAD_RESPONSE;
+	strv_push(&c->evidence, &c->nevidence, "first ; with # comment marks");
+	strv_push(&c->evidence, &c->nevidence, "second 'quoted' = sign");
+	strv_push(&c->evidence, &c->nevidence, "third");
+	return p;
+}
+
+static plan *
+external_plan(void)
+{
+	plan *p = plan_new();
+
+	snprintf(p->created, sizeof p->created, "2026-11-25T10:00:00Z");
+	p->branch = BRANCH_ALL_DOMAINS;
+	p->resolver = xstrdup("127.0.53.55@10053");
+	strv_push(&p->transport_servers, &p->ntransport, "ex01.corp.example");
+	p->internet_connector = xstrdup("Internet Send (main)");
+	p->has_external = true;
+	strv_push(&p->external_servers, &p->nexternal, "192.0.2.53");
+	strv_push(&p->external_servers, &p->nexternal, "2001:db8::53");
+	strv_push(&p->external_servers, &p->nexternal, "127.0.55.1@10053");
+	strv_push(&p->external_evidence, &p->nexternal_evidence,
+	    "resolver 127.0.53.55@10053: timeout");
+	return p;
+}
+
+static void
+check_round_trip(plan *p)
+{
+	char err[1024], *text, *saved;
+	plan *q;
+	const char *path = tpath("rt.ini");
+
+	unlink(path);
+	text = plan_format(p, err, sizeof err);
+	ck_assert_msg(text != NULL, "%s", err);
+	ck_assert_int_eq(plan_save(path, p, 0, err, sizeof err), PLAN_SAVE_OK);
+	saved = read_bytes(path, NULL);
+	ck_assert_str_eq(saved, text);
+	q = plan_load(path, err, sizeof err);
+	ck_assert_msg(q != NULL, "%s", err);
+	ck_assert(plan_equal(p, q, false));
+	free(text);
+	/* and writing what was read gives the same bytes */
+	text = plan_format(q, err, sizeof err);
+	ck_assert_msg(text != NULL, "%s", err);
+	ck_assert_str_eq(text, saved);
+	free(text);
+	free(saved);
+	plan_free(q);
+}
+
+START_TEST(test_round_trip_specific)
+{
+	plan *p = sample_plan();
+
+	check_round_trip(p);
+	plan_free(p);
+}
+END_TEST
+
+START_TEST(test_round_trip_external)
+{
+	plan *p = external_plan();
+
+	snprintf(p->updated, sizeof p->updated, "2026-12-01T00:00:00Z");
+	check_round_trip(p);
+	p->use_external_dns_lookups = false;
+	check_round_trip(p);
+	plan_free(p);
+}
+END_TEST
+
+START_TEST(test_round_trip_no_fault)
+{
+	plan *p = plan_new();
+
+	snprintf(p->created, sizeof p->created, "2026-11-25T09:30:00Z");
+	p->resolver = xstrdup("::1@5353");
+	check_round_trip(p);
+	plan_free(p);
+}
+END_TEST
+
+/* The writer's choices: quoted free text, numbered evidence only when there
+ * are several, the header and the end mark. */
+START_TEST(test_writer_text)
+{
+	plan *p = sample_plan();
+	char err[512], *t = plan_format(p, err, sizeof err);
+
+	ck_assert_msg(t != NULL, "%s", err);
+	{
+		static const char head[] = "; Remediation plan for \"451 4.4.0 "
+		    "DNS query failed\" \xe2\x80\x94 exdns " PACKAGE_VERSION "\n";
+		ck_assert_msg(strncmp(t, head, strlen(head)) == 0, "%s", t);
+	}
+	ck_assert_ptr_nonnull(strstr(t, "\n[plan]\nformat = 1\n"
+	    "created = \"2026-11-25T09:30:00Z\"\nbranch = specific-domains\n"
+	    "resolver = 10.0.0.10\nsource_transport_servers = EX01, EX02\n"
+	    "internet_connector = \"Internet\"\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\n[connector contoso.com]\n"
+	    "address_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21, 192.0.2.22\nsmart_host_auth = None\n"
+	    "dns_routing = false\nmx = mail.contoso.com\nverdict = aaaa-dropped\n"
+	    "evidence = \"ns1.contoso.com (198.51.100.53): AAAA mail.contoso.com: "
+	    "no answer, 3 tries\"\n"));
+	ck_assert_ptr_nonnull(strstr(t, "evidence1 = \"first ; with # comment "
+	    "marks\"\nevidence2 = \"second 'quoted' = sign\"\n"
+	    "evidence3 = \"third\"\n"));
+	ck_assert_ptr_nonnull(strstr(t, "\n; end of plan\n"));
+	ck_assert_ptr_null(strstr(t, "[external-dns]"));
+	free(t);
+	plan_free(p);
+}
+END_TEST
+
+/* The example of exdns-plan(5), as a person would write it. */
+static const char manual_example[] =
+    "; Remediation plan for \"451 4.4.0 DNS query failed\" \xe2\x80\x94 exdns 0.1.0\n"
+    "[plan]\n"
+    "format = 1\n"
+    "created = \"2026-11-25T09:30:00Z\"\n"
+    "branch = specific-domains            ; specific-domains | all-domains\n"
+    "resolver = 10.0.0.10\n"
+    "source_transport_servers = EX01, EX02 ; optional\n"
+    "internet_connector = \"Internet\"       ; optional\n"
+    "\n"
+    "[connector contoso.com]\n"
+    "address_space = contoso.com\n"
+    "smart_hosts = 192.0.2.21, 192.0.2.22\n"
+    "smart_host_auth = None\n"
+    "dns_routing = false\n"
+    "mx = mail.contoso.com\n"
+    "verdict = aaaa-dropped\n"
+    "evidence = \"ns1.contoso.com (198.51.100.53): AAAA mail.contoso.com: no answer, 3 tries\"\n";
+
+START_TEST(test_load_manual_example)
+{
+	char err[512];
+	plan *p, *want = sample_plan();
+
+	write_bytes(tpath("ex.ini"), manual_example, strlen(manual_example));
+	p = plan_load(tpath("ex.ini"), err, sizeof err);
+	ck_assert_msg(p != NULL, "%s", err);
+	plan_remove_connector(want, 1);
+	ck_assert(plan_equal(p, want, false));
+	ck_assert_uint_eq(p->connectors[0].line, 10);
+	ck_assert_uint_eq(p->connectors[0].line_smart_hosts, 12);
+	plan_free(p);
+	plan_free(want);
+}
+END_TEST
+
+/* Windows line ends, single quotes, quoted lists, keys in capitals, evidence
+ * numbered by hand out of order. */
+START_TEST(test_load_tolerated_forms)
+{
+	static const char text[] =
+	    "[Plan]\r\n"
+	    "Format = 1\r\n"
+	    "created = '2026-11-25T09:30:00Z'\r\n"
+	    "branch = specific-domains\r\n"
+	    "resolver = \"10.0.0.10@5353\"\r\n"
+	    "[connector Contoso.COM.]\r\n"
+	    "address_space = contoso.com\r\n"
+	    "smart_hosts = \"192.0.2.21,192.0.2.22\"\r\n"
+	    "verdict = aaaa-bad-response\r\n"
+	    "evidence10 = 'ten'\r\n"
+	    "evidence2 = two\r\n"
+	    "evidence = zero # a comment\r\n";
+	char err[512];
+	plan *p;
+
+	write_bytes(tpath("tol.ini"), text, sizeof text - 1);
+	p = plan_load(tpath("tol.ini"), err, sizeof err);
+	ck_assert_msg(p != NULL, "%s", err);
+	ck_assert_str_eq(p->resolver, "10.0.0.10@5353");
+	ck_assert_str_eq(p->connectors[0].domain, "contoso.com");
+	ck_assert_uint_eq(p->connectors[0].nsmart, 2);
+	ck_assert_str_eq(p->connectors[0].smart_hosts[1], "192.0.2.22");
+	ck_assert_int_eq(p->connectors[0].verdict, VERDICT_AAAA_BAD_RESPONSE);
+	ck_assert_uint_eq(p->connectors[0].nevidence, 3);
+	ck_assert_str_eq(p->connectors[0].evidence[0], "zero");
+	ck_assert_str_eq(p->connectors[0].evidence[1], "two");
+	ck_assert_str_eq(p->connectors[0].evidence[2], "ten");
+	ck_assert_uint_eq(p->ntransport, 0);
+	ck_assert_ptr_null(p->internet_connector);
+	plan_free(p);
+}
+END_TEST
+
+/* ---- malformed plans ------------------------------------------------- */
+
+static const char good_head[] =
+    "[plan]\n"                                  /* 1 */
+    "format = 1\n"                              /* 2 */
+    "created = \"2026-11-25T09:30:00Z\"\n"      /* 3 */
+    "branch = specific-domains\n"               /* 4 */
+    "resolver = 10.0.0.10\n";                   /* 5 */
+static const char good_conn[] =
+    "[connector contoso.com]\n"                 /* 6 */
+    "address_space = contoso.com\n"             /* 7 */
+    "smart_hosts = 192.0.2.21, 192.0.2.22\n"    /* 8 */
+    "verdict = aaaa-dropped\n";                 /* 9 */
+
+/* Loads bytes that must be refused: the message starts with PATH:LINE: and
+ * says what is wrong; the file is left as it was. */
+static void
+refuse(const char *data, size_t len, unsigned line, const char *what)
+{
+	char err[1024], want[300], *after;
+	const char *path = tpath("bad.ini");
+	struct stat st1, st2;
+	size_t alen;
+	plan *p;
+
+	write_bytes(path, data, len);
+	ck_assert_int_eq(stat(path, &st1), 0);
+	p = plan_load(path, err, sizeof err);
+	ck_assert_msg(p == NULL, "accepted a plan with %s", what);
+	snprintf(want, sizeof want, "%s:%u: ", path, line);
+	ck_assert_msg(strncmp(err, want, strlen(want)) == 0,
+	    "wanted '%s...', got '%s'", want, err);
+	ck_assert_msg(strstr(err, what) != NULL, "wanted '%s' in '%s'", what, err);
+	ck_assert_msg(strchr(err, '\n') == NULL, "multi-line message '%s'", err);
+	ck_assert_int_eq(stat(path, &st2), 0);
+	ck_assert_int_eq(st1.st_mtime, st2.st_mtime);
+	ck_assert_int_eq(st1.st_size, st2.st_size);
+	after = read_bytes(path, &alen);
+	ck_assert_uint_eq(alen, len);
+	ck_assert(memcmp(after, data, len) == 0);
+	free(after);
+}
+
+static void
+refuse_text(const char *text, unsigned line, const char *what)
+{
+	refuse(text, strlen(text), line, what);
+}
+
+static char *
+cat3(const char *a, const char *b, const char *c)
+{
+	char *s = xmalloc(strlen(a) + strlen(b) + strlen(c) + 1);
+
+	strcpy(s, a);
+	strcat(s, b);
+	strcat(s, c);
+	return s;
+}
+
+#define REFUSE3(a, b, c, line, what) do { \
+	char *t_ = cat3((a), (b), (c)); \
+	refuse_text(t_, (line), (what)); \
+	free(t_); \
+} while (0)
+
+START_TEST(test_refuse_syntax)
+{
+	REFUSE3(good_head, good_conn, "this line has no equals sign\n", 10,
+	    "expected 'key = value'");
+	REFUSE3(good_head, "[connector contoso.com\n", "", 6,
+	    "section line");
+	REFUSE3(good_head, "[plan] ; comment\n", "", 6, "section line");
+	REFUSE3(good_head, "[]\n", "", 6, "empty section name");
+	REFUSE3(good_head, " = 5\n", "", 6, "no key before '='");
+	REFUSE3(good_head, "bad key = 5\n", "", 6, "bad key name");
+	REFUSE3("format = 1\n", good_head, "", 1, "before the first [section]");
+	REFUSE3(good_head, good_conn, "evidence = \"never closed\n", 10,
+	    "no closing \" quote");
+	REFUSE3(good_head, good_conn, "evidence = \"closed\" junk\n", 10,
+	    "text after the closing quote");
+	REFUSE3(good_head, good_conn, "evidence = continued \\\n", 10,
+	    "continuation lines are not allowed");
+	REFUSE3(good_head, good_conn, "evidence = caf\xc3\xa9\n", 10,
+	    "non-ASCII text outside a comment");
+}
+END_TEST
+
+START_TEST(test_refuse_versions_and_keys)
+{
+	refuse_text("[plan]\nformat = 2\ncreated = \"2026-11-25T09:30:00Z\"\n", 2,
+	    "plan format 2 is newer than this exdns reads (1)");
+	refuse_text("[plan]\nformat = 0\n", 2, "unknown plan format 0");
+	refuse_text("[plan]\nformat = one\n", 2, "'one' is not a version number");
+	/* missing [plan], missing keys */
+	refuse_text("; nothing but a comment\n", 1, "no [plan] section");
+	refuse_text(good_conn, 1, "no [plan] section");
+	refuse_text("", 1, "empty file");
+	refuse_text("[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = no-dns-fault\n", 1, "[plan] has no 'resolver' key");
+	refuse_text("[plan]\nformat = 1\nbranch = no-dns-fault\n"
+	    "resolver = 10.0.0.10\n", 1, "[plan] has no 'created' key");
+	refuse_text("\n\n[plan]\ncreated = \"2026-11-25T09:30:00Z\"\n", 3,
+	    "[plan] has no 'format' key");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "verdict = aaaa-dropped\n", "", 6,
+	    "[connector contoso.com] has no 'smart_hosts' key");
+	REFUSE3(good_head, "[connector contoso.com]\n"
+	    "smart_hosts = 192.0.2.1\nverdict = aaaa-dropped\n", "", 6,
+	    "has no 'address_space' key");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.1\n", "", 6, "has no 'verdict' key");
+	REFUSE3(good_head, good_conn, "colour = blue\n", 10,
+	    "unknown key 'colour' in [connector contoso.com]");
+	REFUSE3(good_head, "[extras]\n", "", 6, "unknown section [extras]");
+	/* the branch and the sections must agree */
+	refuse_text(good_head, 4, "specific-domains needs at least one "
+	    "[connector DOMAIN]");
+	REFUSE3(good_head, good_conn, "[external-dns]\nservers = 192.0.2.53\n",
+	    10, "[external-dns] belongs only to branch all-domains");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = all-domains\nresolver = 10.0.0.10\n", "", "", 4,
+	    "all-domains needs an [external-dns] section");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = all-domains\nresolver = 10.0.0.10\n[external-dns]\n",
+	    "use_external_dns_lookups = true\n", "", 6,
+	    "[external-dns] has no 'servers' key");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = sideways\n", "", "", 4, "branch: 'sideways' is not");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"yesterday\"\n", "", "", 3,
+	    "not a UTC time");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"2026-13-25T09:30:00Z\"\n", "",
+	    "", 3, "not a UTC time");
+}
+END_TEST
+
+START_TEST(test_refuse_values)
+{
+	/* IPv4 addresses */
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21, 192.0.2.300\nverdict = aaaa-dropped\n", "",
+	    8, "smart_hosts: '192.0.2.300' is not an IPv4 address");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 2001:db8::25\nverdict = aaaa-dropped\n", "",
+	    8, "is not an IPv4 address");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21,,192.0.2.22\nverdict = aaaa-dropped\n", "",
+	    8, "empty item");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21, 192.0.2.21\nverdict = aaaa-dropped\n", "",
+	    8, "listed twice");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = no-dns-fault\nresolver = 10.0.0.300\n", "", "", 5,
+	    "resolver: '10.0.0.300' is not an IP address");
+	REFUSE3("[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = all-domains\nresolver = 10.0.0.10\n[external-dns]\n",
+	    "servers = 192.0.2.53, dns.google\n", "", 7,
+	    "servers: 'dns.google' is not an IP address");
+	/* domain names */
+	REFUSE3(good_head, "[connector exa_mple.com]\n", "", 6,
+	    "'exa_mple.com' is not a domain name");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = fabrikam.com\n",
+	    "", 7, "address_space 'fabrikam.com' is not the section's domain");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21\nmx = mail..contoso.com\n",
+	    "verdict = aaaa-dropped\n", 9,
+	    "mx: 'mail..contoso.com' is not a host name");
+	/* verdicts and fixed values */
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21\nverdict = broken\n", "", 9,
+	    "verdict: 'broken' is not a verdict name");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21\nverdict = ok\n", "", 9,
+	    "'ok' does not call for a connector");
+	REFUSE3(good_head, good_conn, "smart_host_auth = BasicAuth\n", 10,
+	    "only 'None' is supported");
+	REFUSE3(good_head, good_conn, "dns_routing = true\n", 10,
+	    "dns_routing: must be 'false'");
+	/* names that could carry PowerShell */
+	REFUSE3(good_head, "internet_connector = \"Internet'; Remove-Item C:\\ -Recurse; '\"\n",
+	    good_conn, 6, "is not a connector name");
+	REFUSE3(good_head, "internet_connector = \"$(Stop-Service MSExchangeTransport)\"\n",
+	    good_conn, 6, "is not a connector name");
+	REFUSE3(good_head, "source_transport_servers = EX01, EX02`nRemove-Item\n",
+	    good_conn, 6, "is not a server name");
+	REFUSE3(good_head, good_conn, "evidence = 'a \"quoted\" word'\n", 10,
+	    "evidence: printable text without '\"'");
+}
+END_TEST
+
+/* CVE-2023-33461: iniparser_getint/getboolean crash on a key without a
+ * value. Such keys are refused before iniparser sees them. */
+START_TEST(test_refuse_valueless_keys)
+{
+	refuse_text("[plan]\nformat =\n", 2, "key 'format' has no value");
+	refuse_text("[plan]\nformat = ; a comment only\n", 2,
+	    "key 'format' has no value");
+	refuse_text("[plan]\nformat = \"\"\n", 2, "key 'format' has no value");
+	REFUSE3(good_head, good_conn, "dns_routing =\n", 10,
+	    "key 'dns_routing' has no value");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts =   \n", "", 8, "key 'smart_hosts' has no value");
+}
+END_TEST
+
+START_TEST(test_refuse_duplicates)
+{
+	REFUSE3(good_head, "format = 1\n", good_conn, 6,
+	    "key 'format' repeats line 2 in [plan]");
+	REFUSE3(good_head, good_conn, "SMART_HOSTS = 192.0.2.99\n", 10,
+	    "key 'smart_hosts' repeats line 8");
+	REFUSE3(good_head, good_conn, "[plan]\n", 10,
+	    "section [plan] repeats line 1");
+	REFUSE3(good_head, good_conn, "[Connector CONTOSO.com.]\n", 10,
+	    "[connector contoso.com] repeats the domain of line 6");
+}
+END_TEST
+
+START_TEST(test_refuse_binary)
+{
+	static const char nul[] = "[plan]\nformat = 1\0\n";
+	static const char junk[] = "[plan]\nformat = 1\ncreated = \x01\x02\x03\n";
+	static const char elf[] = "\x7f" "ELF\x02\x01\x01\0\0\0";
+	static const char badutf8[] = "[plan]\n; caf\xe9 au lait\n";
+	static const char bom[] = "\xef\xbb\xbf[plan]\nformat = 1\n";
+	static const char cr[] = "[plan]\nformat = 1\rbranch = x\n";
+
+	refuse(nul, sizeof nul - 1, 2, "NUL byte at column 11");
+	refuse(junk, sizeof junk - 1, 3, "control byte 0x01 at column 11");
+	refuse(elf, sizeof elf - 1, 1, "binary data");
+	refuse(badutf8, sizeof badutf8 - 1, 2, "byte 0xe9 at column 6 is not UTF-8");
+	refuse(bom, sizeof bom - 1, 1, "byte-order mark");
+	refuse(cr, sizeof cr - 1, 2, "control byte 0x0d");
+}
+END_TEST
+
+START_TEST(test_refuse_long_line_and_huge_file)
+{
+	char *t;
+	size_t i, n;
+
+	/* 1001 bytes on line 6 */
+	n = strlen(good_head);
+	t = xmalloc(n + 1100);
+	memcpy(t, good_head, n);
+	memcpy(t + n, "; ", 2);
+	for (i = n + 2; i < n + 1001; i++)
+		t[i] = 'x';
+	t[i++] = '\n';
+	refuse(t, i, 6, "line longer than 1000 bytes");
+	/* exactly 1000 is fine as far as length goes */
+	t[n + 1000] = '\n';
+	write_bytes(tpath("ok.ini"), t, n + 1001);
+	free(t);
+
+	/* 1 MiB of comments and one more line */
+	n = PLAN_MAX_BYTES + 100;
+	t = xmalloc(n);
+	memcpy(t, "[plan]\n", 7);
+	for (i = 7; i < n; i++)
+		t[i] = (i % 100 == 99) ? '\n' : ';';
+	refuse(t, n, 10487, "file larger than 1048576 bytes");
+	free(t);
+}
+END_TEST
+
+START_TEST(test_missing_file)
+{
+	char err[512];
+
+	ck_assert_ptr_null(plan_load(tpath("no-such-plan.ini"), err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "No such file"));
+	ck_assert_ptr_null(plan_load(tmpdir, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "not a regular file"));
+}
+END_TEST
+
+/* ---- the writer refuses what it could not write faithfully ----------- */
+
+START_TEST(test_writer_refuses)
+{
+	plan *p = sample_plan();
+	char err[512];
+	char *t;
+
+	free(p->connectors[0].evidence[0]);
+	p->connectors[0].evidence[0] = xstrdup("two\nlines");
+	ck_assert_ptr_null(plan_format(p, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "evidence line 1"));
+	free(p->connectors[0].evidence[0]);
+	p->connectors[0].evidence[0] = xstrdup("ends in a backslash\\");
+	ck_assert_ptr_null(plan_format(p, err, sizeof err));
+	free(p->connectors[0].evidence[0]);
+	p->connectors[0].evidence[0] = xstrdup("fine again");
+	t = plan_format(p, err, sizeof err);
+	ck_assert_msg(t != NULL, "%s", err);
+	free(t);
+	free(p->connectors[1].smart_hosts[0]);
+	p->connectors[1].smart_hosts[0] = xstrdup("192.0.2.1; rm -rf /");
+	ck_assert_ptr_null(plan_format(p, err, sizeof err));
+	ck_assert_ptr_nonnull(strstr(err, "not an IPv4 address"));
+	ck_assert_int_eq(plan_save(tpath("never.ini"), p, 0, err, sizeof err),
+	    PLAN_SAVE_ERROR);
+	ck_assert_int_eq(access(tpath("never.ini"), F_OK), -1);
+	plan_free(p);
+}
+END_TEST
+
+START_TEST(test_sanitize_and_names)
+{
+	char *s;
+
+	s = plan_sanitize_text("say \"hi\"\tthere\\");
+	ck_assert_str_eq(s, "say 'hi'?there");
+	free(s);
+	ck_assert(plan_valid_server_name("EX01"));
+	ck_assert(plan_valid_server_name("ex01.corp.example"));
+	ck_assert(!plan_valid_server_name("EX01'"));
+	ck_assert(!plan_valid_server_name("-WhatIf"));
+	ck_assert(!plan_valid_server_name("EX 01"));
+	ck_assert(!plan_valid_server_name(""));
+	ck_assert(plan_valid_connector_name("Internet"));
+	ck_assert(plan_valid_connector_name("Internet Send (EX01)"));
+	ck_assert(!plan_valid_connector_name("Internet$"));
+	ck_assert(!plan_valid_connector_name(" Internet"));
+	ck_assert(!plan_valid_connector_name("Internet\xe2\x80\x99"));
+	ck_assert(!plan_valid_connector_name("a;b"));
+}
+END_TEST
+
+/* ---- saving ----------------------------------------------------------- */
+
+START_TEST(test_save_never_overwrites_silently)
+{
+	plan *p = sample_plan(), *q = external_plan();
+	const char *path = tpath("keep.ini");
+	char err[1024], bak[300], *before, *after, *b;
+	struct stat st;
+
+	unlink(path);
+	snprintf(bak, sizeof bak, "%s.bak", path);
+	unlink(bak);
+	ck_assert_int_eq(plan_save(path, p, 0, err, sizeof err), PLAN_SAVE_OK);
+	ck_assert_int_eq(stat(path, &st), 0);
+	before = read_bytes(path, NULL);
+	ck_assert_int_eq(plan_save(path, q, 0, err, sizeof err),
+	    PLAN_SAVE_EXISTS);
+	ck_assert_ptr_nonnull(strstr(err, "already exists"));
+	ck_assert_ptr_nonnull(strstr(err, "--force"));
+	after = read_bytes(path, NULL);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_eq(access(bak, F_OK), -1);
+	free(after);
+	/* with the overwrite flag the old plan becomes PATH.bak */
+	chmod(path, 0640);
+	ck_assert_int_eq(plan_save(path, q, PLAN_SAVE_OVERWRITE, err, sizeof err),
+	    PLAN_SAVE_OK);
+	b = read_bytes(bak, NULL);
+	ck_assert_ptr_nonnull(b);
+	ck_assert_str_eq(b, before);
+	after = plan_format(q, err, sizeof err);
+	free(b);
+	b = read_bytes(path, NULL);
+	ck_assert_str_eq(b, after);
+	ck_assert_int_eq(stat(path, &st), 0);
+	ck_assert_int_eq(st.st_mode & 0777, 0640);   /* mode kept */
+	free(b);
+	free(after);
+	free(before);
+	plan_free(p);
+	plan_free(q);
+}
+END_TEST
+
+START_TEST(test_save_into_missing_folder)
+{
+	plan *p = sample_plan();
+	char err[1024];
+
+	ck_assert_int_eq(plan_save(tpath("nope/plan.ini"), p, 0, err, sizeof err),
+	    PLAN_SAVE_ERROR);
+	ck_assert_ptr_nonnull(strstr(err, "nope/plan.ini: cannot create a "
+	    "temporary file"));
+	plan_free(p);
+}
+END_TEST
+
+/* kill -9 a writer at random moments: the plan (and its .bak) is always
+ * one of the two whole versions, and always loads. */
+START_TEST(test_kill_during_save)
+{
+	plan *a = sample_plan(), *b = external_plan();
+	const char *path = tpath("crash.ini");
+	char err[1024], bak[300], *ta, *tb, *now;
+	unsigned i, killed_mid = 0;
+	int status;
+	pid_t pid;
+
+	snprintf(bak, sizeof bak, "%s.bak", path);
+	ta = plan_format(a, err, sizeof err);
+	tb = plan_format(b, err, sizeof err);
+	ck_assert(ta != NULL && tb != NULL);
+	unlink(path);
+	ck_assert_int_eq(plan_save(path, a, 0, err, sizeof err), PLAN_SAVE_OK);
+	srand((unsigned)time(NULL) ^ (unsigned)getpid());
+	setenv("EXDNS_TEST_SLOW_SAVE", "2", 1);
+	for (i = 0; i < 60; i++) {
+		struct timespec ts = {0, (long)(rand() % 45) * 1000000L};
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			_exit(plan_save(path, i % 2 ? a : b, PLAN_SAVE_OVERWRITE,
+			    err, sizeof err) == PLAN_SAVE_OK ? 0 : 1);
+		}
+		nanosleep(&ts, NULL);
+		kill(pid, SIGKILL);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		if (WIFSIGNALED(status))
+			killed_mid++;
+		else
+			ck_assert_int_eq(WEXITSTATUS(status), 0);
+		now = read_bytes(path, NULL);
+		ck_assert_msg(now != NULL, "round %u: the plan vanished", i);
+		ck_assert_msg(strcmp(now, ta) == 0 || strcmp(now, tb) == 0,
+		    "round %u: a partial plan:\n%s", i, now);
+		free(now);
+		if ((now = read_bytes(bak, NULL)) != NULL) {
+			ck_assert_msg(strcmp(now, ta) == 0 || strcmp(now, tb) == 0,
+			    "round %u: a partial backup", i);
+			free(now);
+		}
+		{
+			plan *loaded = plan_load(path, err, sizeof err);
+			ck_assert_msg(loaded != NULL, "round %u: %s", i, err);
+			plan_free(loaded);
+		}
+	}
+	unsetenv("EXDNS_TEST_SLOW_SAVE");
+	/* most rounds must really have been cut short, or the test proves
+	 * nothing */
+	ck_assert_msg(killed_mid >= 30, "only %u of 60 writers were killed "
+	    "while saving", killed_mid);
+	free(ta);
+	free(tb);
+	plan_free(a);
+	plan_free(b);
+}
+END_TEST
+
+START_TEST(test_copy_and_equal)
+{
+	plan *p = sample_plan(), *q = plan_copy(p);
+
+	ck_assert(plan_equal(p, q, false));
+	snprintf(q->updated, sizeof q->updated, "2027-01-01T00:00:00Z");
+	ck_assert(!plan_equal(p, q, false));
+	ck_assert(plan_equal(p, q, true));
+	free(q->connectors[1].smart_hosts[0]);
+	q->connectors[1].smart_hosts[0] = xstrdup("198.51.100.26");
+	ck_assert(!plan_equal(p, q, true));
+	plan_remove_connector(q, 0);
+	ck_assert_uint_eq(q->nconnectors, 1);
+	ck_assert_str_eq(q->connectors[0].domain, "fabrikam.example");
+	ck_assert(plan_same_set((char *[]){"a", "b"}, 2, (char *[]){"b", "a"}, 2));
+	ck_assert(!plan_same_set((char *[]){"a", "b"}, 2, (char *[]){"a"}, 1));
+	plan_free(p);
+	plan_free(q);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("plan");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+	char cmd[128];
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_plan.XXXXXX");
+	if (mkdtemp(tmpdir) == NULL) {
+		perror("mkdtemp");
+		return EXIT_FAILURE;
+	}
+	unsetenv("EXDNS_TEST_SLOW_SAVE");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_round_trip_specific);
+	tcase_add_test(tc, test_round_trip_external);
+	tcase_add_test(tc, test_round_trip_no_fault);
+	tcase_add_test(tc, test_writer_text);
+	tcase_add_test(tc, test_load_manual_example);
+	tcase_add_test(tc, test_load_tolerated_forms);
+	tcase_add_test(tc, test_refuse_syntax);
+	tcase_add_test(tc, test_refuse_versions_and_keys);
+	tcase_add_test(tc, test_refuse_values);
+	tcase_add_test(tc, test_refuse_valueless_keys);
+	tcase_add_test(tc, test_refuse_duplicates);
+	tcase_add_test(tc, test_refuse_binary);
+	tcase_add_test(tc, test_refuse_long_line_and_huge_file);
+	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_writer_refuses);
+	tcase_add_test(tc, test_sanitize_and_names);
+	tcase_add_test(tc, test_save_never_overwrites_silently);
+	tcase_add_test(tc, test_save_into_missing_folder);
+	tcase_add_test(tc, test_kill_during_save);
+	tcase_add_test(tc, test_copy_and_equal);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "could not remove %s\n", tmpdir);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
