@@ -32,8 +32,28 @@ EXDNS_RESOLV_CONF=$TMP/resolv.conf
 export EXDNS_RESOLV_CONF
 echo "nameserver 127.0.0.1" >"$EXDNS_RESOLV_CONF"
 
+# EXDNS_VALGRIND=1 (the valgrind pass of ./quickstart test): every exdns run,
+# the lab included, goes through valgrind; finish() adds one test point that
+# fails on any valgrind error or leak. Timing checks scale by SLOW.
+SLOW=1
+if [ -n "${EXDNS_VALGRIND:-}" ]; then
+	SLOW=4
+	real_exdns=$EXDNS
+	EXDNS=$TMP/exdns-valgrind
+	cat >"$EXDNS" <<EOF
+#!/bin/sh
+exec valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \\
+    --error-exitcode=97 --log-file="$TMP/valgrind.%p.log" "$real_exdns" "\$@"
+EOF
+	chmod +x "$EXDNS"
+fi
+
 tap_plan() {
-	echo "1..$1"
+	if [ -n "${EXDNS_VALGRIND:-}" ]; then
+		echo "1..$(($1 + 1))"
+	else
+		echo "1..$1"
+	fi
 }
 
 ok() { # DESCRIPTION
@@ -152,9 +172,118 @@ lab_expect() { # [WORLD]
 }
 
 finish() {
+	if [ -n "${EXDNS_VALGRIND:-}" ]; then
+		# The lab must have stopped (and written its leak report) first.
+		for p in $PIDS; do
+			kill "$p" 2>/dev/null
+			wait "$p" 2>/dev/null
+		done
+		PIDS=""
+		cat "$TMP"/valgrind.*.log >"$TMP/valgrind.all" 2>/dev/null
+		if [ -s "$TMP/valgrind.all" ]; then
+			not_ok "valgrind: no errors and no leaks in any exdns run" "$TMP/valgrind.all"
+		else
+			ok "valgrind: no errors and no leaks in any exdns run ($(ls "$TMP"/valgrind.*.log 2>/dev/null | wc -l) runs)"
+		fi
+	fi
 	if [ "$TAP_FAILED" -gt 0 ]; then
 		echo "# $TAP_FAILED of $TAP_N failed"
 		exit 1
 	fi
 	exit 0
+}
+
+# --- helpers for tests that run real servers (unbound.test) -----------------
+
+# free_port_at ADDR...: a port free for UDP and TCP on every ADDR (0.0.0.0:
+# on every address), from a range unlikely to clash.
+free_port_at() {
+	python3 - "$@" <<'PYEOF'
+import random, socket, sys
+addrs = sys.argv[1:] or ["127.0.0.1"]
+for _ in range(200):
+    p = random.randint(20000, 60000)
+    try:
+        for a in addrs:
+            for kind in (socket.SOCK_DGRAM, socket.SOCK_STREAM):
+                s = socket.socket(socket.AF_INET, kind)
+                try:
+                    s.bind((a, p))
+                finally:
+                    s.close()
+        print(p)
+        sys.exit(0)
+    except OSError:
+        pass
+sys.exit(1)
+PYEOF
+}
+
+# dns_query SERVER PORT NAME TYPE [SECONDS]: one UDP query (RD=1); prints
+# "RCODE ANSWERS" (e.g. "NOERROR 1"), "timeout" or "unreachable". Exit 0
+# when a reply came.
+dns_query() {
+	python3 - "$@" <<'PYEOF'
+import random, socket, struct, sys
+srv, port, name, qtype = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+wait = float(sys.argv[5]) if len(sys.argv) > 5 else 2.0
+types = {"A": 1, "NS": 2, "SOA": 6, "MX": 15, "TXT": 16, "AAAA": 28}
+rcodes = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED"]
+qid = random.randint(0, 65535)
+wire = b"".join(bytes([len(l)]) + l.encode() for l in name.strip(".").split(".") if l)
+q = struct.pack("!HHHHHH", qid, 0x0100, 1, 0, 0, 0) + wire + b"\0" + \
+    struct.pack("!HH", types[qtype.upper()], 1)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.settimeout(wait)
+try:
+    s.connect((srv, port))
+    s.send(q)
+    while True:
+        d = s.recv(65535)
+        if len(d) >= 12 and struct.unpack("!H", d[:2])[0] == qid:
+            break
+except socket.timeout:
+    print("timeout"); sys.exit(1)
+except OSError:
+    print("unreachable"); sys.exit(1)
+rc = d[3] & 15
+print(rcodes[rc] if rc < len(rcodes) else "RCODE%d" % rc,
+      struct.unpack("!H", d[6:8])[0])
+PYEOF
+}
+
+# wait_dns SERVER PORT NAME TYPE RCODE SECONDS [PID]: ask until the reply
+# has RCODE (and PID, if given, still runs). 0 when it did.
+wait_dns() {
+	wd_end=$(( $(date +%s) + $6 ))
+	while :; do
+		wd_got=$(dns_query "$1" "$2" "$3" "$4" 1)
+		case $wd_got in "$5"*) return 0 ;; esac
+		if [ -n "${7:-}" ] && ! kill -0 "$7" 2>/dev/null; then
+			return 1
+		fi
+		[ "$(date +%s)" -lt "$wd_end" ] || return 1
+		sleep 0.1
+	done
+}
+
+# start_udp_sink ADDR PORT LOG: a UDP socket that reads every datagram and
+# never answers (a black-holed DNS server), one line per datagram in LOG.
+# Sets SINK_PID; killed on exit.
+start_udp_sink() {
+	rm -f "$3" "$3.ready"
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], int(sys.argv[2])))
+log = open(sys.argv[3], "a")
+open(sys.argv[3] + ".ready", "w").close()
+while True:
+    d, a = s.recvfrom(65535)
+    log.write("%s:%d %d bytes\n" % (a[0], a[1], len(d)))
+    log.flush()
+' "$1" "$2" "$3" >/dev/null 2>&1 &
+	SINK_PID=$!
+	PIDS="$PIDS $SINK_PID"
+	wait_file "$3.ready" "$SINK_PID" 10
 }
