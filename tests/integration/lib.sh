@@ -48,7 +48,10 @@ EOF
 	chmod +x "$EXDNS"
 fi
 
+# tap_plan N at the start; or no plan at all, and finish() prints it last.
+TAP_PLANNED=""
 tap_plan() {
+	TAP_PLANNED=1
 	if [ -n "${EXDNS_VALGRIND:-}" ]; then
 		echo "1..$(($1 + 1))"
 	else
@@ -186,6 +189,7 @@ finish() {
 			ok "valgrind: no errors and no leaks in any exdns run ($(ls "$TMP"/valgrind.*.log 2>/dev/null | wc -l) runs)"
 		fi
 	fi
+	[ -n "$TAP_PLANNED" ] || echo "1..$TAP_N"
 	if [ "$TAP_FAILED" -gt 0 ]; then
 		echo "# $TAP_FAILED of $TAP_N failed"
 		exit 1
