@@ -469,6 +469,27 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 		zf_resolve_ns(r, z, q->glue, q->nglue);
 		return;
 	}
+	/* The parent's server also serves the zone itself: no referral but an
+	 * authoritative answer with the zone's NS records. */
+	if (!z->referral_taken && q_noerror(q) && q->aa && q->nanswers > 0) {
+		z->referral_taken = true;
+		free(z->zone);
+		z->zone = xstrdup(q->qname);
+		for (i = 0; i < q->nanswers; i++)
+			strv_push(&z->nsnames, &z->nns, q->answers[i]);
+		z->pending--;
+		zf_resolve_ns(r, z, q->glue, q->nglue);
+		return;
+	}
+	/* It serves the zone that holds the name (an authoritative NODATA or
+	 * NXDOMAIN with the zone's SOA): ask it for that zone's NS. */
+	if (!z->referral_taken && q_answered(q) && q->aa && q->soa_zone != NULL &&
+	    !dname_equal(q->soa_zone, q->qname) &&
+	    (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN)) {
+		probe_ask(r, z->d, &q->server, q->soa_zone, LDNS_RR_TYPE_NS, false,
+		    zf_referral_done, z);
+		return;     /* the pending count passes to that query */
+	}
 	if (--z->pending == 0)
 		zf_finish(r, z);
 }
