@@ -22,6 +22,10 @@ int cmd_replay(int argc, char **argv);
 void cmd_replay_usage(FILE *out);
 int cmd_emit(int argc, char **argv);
 void cmd_emit_usage(FILE *out);
+/* The wizard (ui/wizard_main.c): `exdns`, `exdns wizard`, `exdns --resume`,
+ * `exdns --check-data`. */
+int cmd_wizard(int argc, char **argv);
+void cmd_wizard_usage(FILE *out);
 
 /* Exit statuses shared by the commands. */
 #define EXIT_NO_FAULT 0

@@ -19,6 +19,8 @@ static const command commands[] = {
 	 "print the Exchange Management Shell script for a plan"},
 	{"lab", cmd_lab, cmd_lab_usage,
 	 "serve the built-in demo DNS world on loopback"},
+	{"wizard", cmd_wizard, cmd_wizard_usage,
+	 "walk through the diagnosis in a terminal (also: exdns alone)"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -69,10 +71,11 @@ main(int argc, char **argv)
 {
 	const command *c;
 
-	if (argc < 2) {
-		main_usage(stderr);
-		return EXIT_USAGE;
-	}
+	/* No command, or the wizard's own options: the wizard. */
+	if (argc < 2 || strcmp(argv[1], "--resume") == 0 ||
+	    strcmp(argv[1], "--check-data") == 0 ||
+	    strcmp(argv[1], "--ascii") == 0)
+		return cmd_wizard(argc, argv);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		main_usage(stdout);
 		return 0;

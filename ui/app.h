@@ -1,0 +1,105 @@
+/* app.h - the wizard program's state shared by the driver (wizard_main.c)
+ * and the screens (screen_*.c): the tree, the state machine, options,
+ * fields, the running probe and the results. One screen per wizard state;
+ * each draws from this and turns keys into wizard events. */
+#ifndef EXDNS_APP_H
+#define EXDNS_APP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "addr.h"
+#include "field.h"
+#include "opts.h"
+#include "probe.h"
+#include "results.h"
+#include "tree.h"
+#include "wizard.h"
+
+typedef struct app {
+	tree *tree;
+	wizard wz;
+	opts_probe opts;                 /* starting values; resolver edited */
+	char resolver[ADDR_TEXT_MAX];    /* as shown */
+	char resolver_source[160];       /* "first nameserver of /etc/resolv.conf" */
+
+	/* welcome */
+	bool editing;                    /* the resolver field has the keys */
+	field f_resolver;
+
+	/* domains */
+	field f_domains, f_file;
+	int focus;                       /* 0 domains, 1 file */
+	bool pasting;                    /* inside a bracketed paste */
+	char **domains; size_t ndomains; /* what the last probe run took */
+
+	/* a run in progress */
+	probe_run *run;
+	results_kind run_kind;
+	uint64_t run_start;              /* now_ms() at start */
+
+	/* results */
+	results *check, *res, *ext;
+	size_t row, top;                 /* results table */
+	size_t ev_top;                   /* evidence scroll */
+	size_t ext_row;                  /* external candidates */
+
+	/* save */
+	field f_path, f_servers, f_connector;
+	int save_focus;                  /* 0 path, 1 servers, 2 connector */
+	bool exists;                     /* the plan path exists (confirm) */
+	char *preview;                   /* the plan text (confirm) */
+	size_t preview_top;
+	char saved_path[PATH_MAX];       /* absolute, once saved */
+
+	/* overlays and messages */
+	bool help;
+	size_t help_top;
+	char msg[400];
+	bool msg_error;
+
+	char session_dir[PATH_MAX];
+	bool have_session_dir;
+	bool resumed;                    /* started with --resume */
+	bool wrote_session;
+	bool old_session;                /* a saved session exists (new walk) */
+	FILE *log;                       /* $EXDNS_WIZARD_LOG */
+} app;
+
+/* Messages on the line above the keys (printable text, kept short). */
+void app_msg(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void app_error(app *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Feeds an event to the wizard and does what it asks (start or cancel
+ * probes, write the plan, leave). */
+wz_action app_event(app *a, wz_event ev, int arg);
+/* Does what an action asks (wizard_init and wizard_restore return one). */
+void app_act(app *a, wz_action act);
+
+/* The loop calls this when probe_step said the run is over: keeps the
+ * results and tells the wizard. */
+void app_run_finished(app *a);
+
+/* Fills the placeholders of a tree text; domain is the results row the
+ * text is about (SIZE_MAX: none). Caller frees. */
+char *app_expand(app *a, const char *text, size_t domain);
+
+/* The results a save would write (the step the save came from). */
+const results *app_save_source(const app *a);
+
+/* Domains of the fields, checked: 0, or -1 with the message shown. */
+int app_collect_domains(app *a);
+/* Validates the save form and makes the preview: 0, or -1 (message). */
+int app_prepare_save(app *a);
+
+/* Screens: one per state (see app_screens in screens.c). */
+typedef struct screen {
+	void (*draw)(app *a);
+	bool (*key)(app *a, int key);    /* true: the key was used */
+	bool (*typing)(const app *a);    /* a text field has the keys */
+} screen;
+const screen *app_screen(wz_state s);
+
+#endif

@@ -1,0 +1,531 @@
+/* draw.c - the frame, wrapped text, fields, bars and pages the screens
+ * are drawn with. */
+#include <config.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "draw.h"
+#include "util.h"
+#include "verdict.h"
+
+int draw_cursor_y = -1, draw_cursor_x = -1;
+
+int
+draw_bottom(void)
+{
+	return LINES - 3;
+}
+
+int
+draw_width(void)
+{
+	return COLS - 2 * DRAW_LEFT;
+}
+
+bool
+draw_fits(void)
+{
+	return COLS >= CRT_MIN_COLS && LINES >= CRT_MIN_LINES;
+}
+
+void
+draw_too_small(void)
+{
+	char buf[200];
+	int y = 0;
+
+	erase();
+	attrset(A_NORMAL);
+	snprintf(buf, sizeof buf, "The window is too small: %dx%d.", COLS, LINES);
+	y += draw_wrap(y, 0, COLS, LINES - y, 0, buf, CRT_ERROR, 0);
+	snprintf(buf, sizeof buf, "exdns needs at least %dx%d (columns x "
+	    "lines). Make the window larger, or press q to quit.",
+	    CRT_MIN_COLS, CRT_MIN_LINES);
+	draw_wrap(y, 0, COLS, LINES - y, 0, buf, CRT_NORMAL, 0);
+}
+
+void
+draw_frame(app *a, const char *title, const char *keys)
+{
+	char left[200], right[120];
+	int rw;
+
+	attrset(crt_attr(CRT_TITLE));
+	mvhline(0, 0, ' ', COLS);
+	snprintf(left, sizeof left, " exdns: %s", title);
+	snprintf(right, sizeof right, "resolver %s ", a->resolver);
+	rw = crt_width(right);
+	if (crt_width(left) + rw + 2 > COLS)
+		rw = 0;
+	crt_put(0, 0, COLS - rw, left);
+	if (rw > 0)
+		crt_put(0, COLS - rw, rw, right);
+
+	attrset(A_NORMAL);
+	mvhline(LINES - 2, 0, ' ', COLS);
+	if (a->msg[0] != '\0') {
+		char line[460];
+		snprintf(line, sizeof line, "%s%s", a->msg_error ? "Error: " : "",
+		    a->msg);
+		attrset(crt_attr(a->msg_error ? CRT_ERROR : CRT_WARN));
+		crt_put(LINES - 2, 1, COLS - 2, line);
+	}
+	attrset(crt_attr(CRT_KEYS));
+	mvhline(LINES - 1, 0, ' ', COLS);
+	crt_put(LINES - 1, 1, COLS - 2, keys);
+	attrset(A_NORMAL);
+}
+
+/* The next line of text at width columns: returns the bytes it takes and
+ * sets *skip to the bytes after it (a space or a new line). */
+static size_t
+draw_next_line(const char *p, int width, size_t *skip)
+{
+	size_t n = crt_fit(p, width), cut, i;
+
+	*skip = 0;
+	for (i = 0; i < n; i++)
+		if (p[i] == '\n') {
+			*skip = 1;
+			return i;
+		}
+	if (p[n] == '\0')
+		return n;
+	if (p[n] == ' ' || p[n] == '\n') {
+		*skip = 1;
+		return n;
+	}
+	for (cut = n; cut > 0 && p[cut - 1] != ' '; cut--)
+		;
+	if (cut == 0)
+		return n > 0 ? n : (p[0] != '\0' ? 1 : 0);   /* hard break */
+	*skip = 0;
+	return cut;          /* the space stays at the end of this line */
+}
+
+int
+draw_wrap(int y, int x, int width, int maxrows, int skip, const char *text,
+          crt_role role, int indent)
+{
+	int rows = 0, w;
+	const char *p = text;
+	char line[1200];
+	size_t n, after;
+
+	if (width <= 0)
+		return 0;
+	attrset(crt_attr(role));
+	while (*p != '\0') {
+		w = width - (rows > 0 ? indent : 0);
+		if (w < 8)
+			w = width;
+		n = draw_next_line(p, w, &after);
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, p, n);
+		line[n] = '\0';
+		if (rows >= skip && rows - skip < maxrows)
+			crt_put(y + rows - skip, x + (rows > 0 && w != width ?
+			    indent : 0), w, line);
+		rows++;
+		p += n + after;
+		if (n == 0 && after == 0)
+			break;
+	}
+	attrset(A_NORMAL);
+	return rows > skip ? rows - skip : 0;
+}
+
+int
+draw_wrap_rows(int width, const char *text, int indent)
+{
+	int rows = 0, w;
+	const char *p = text;
+	size_t n, after;
+
+	if (width <= 0)
+		return 0;
+	while (*p != '\0') {
+		w = width - (rows > 0 ? indent : 0);
+		if (w < 8)
+			w = width;
+		n = draw_next_line(p, w, &after);
+		rows++;
+		p += n + after;
+		if (n == 0 && after == 0)
+			break;
+	}
+	return rows;
+}
+
+int
+draw_paras(app *a, int y, int x, int width, int maxrows, char *const *paras,
+           size_t n, size_t domain)
+{
+	int used = 0, r;
+	size_t i;
+
+	if (width > DRAW_TEXT_MAX)
+		width = DRAW_TEXT_MAX;
+	for (i = 0; i < n && used < maxrows; i++) {
+		char *t = app_expand(a, paras[i], domain);
+		if (i > 0)
+			used++;
+		r = draw_wrap(y + used, x, width, maxrows - used, 0, t,
+		    CRT_NORMAL, 0);
+		used += r < maxrows - used ? r : maxrows - used;
+		free(t);
+	}
+	return used;
+}
+
+void
+draw_field(int y, int x, int width, field *f, bool focused)
+{
+	int inner = width - 2;
+	size_t i;
+
+	if (inner < 1)
+		return;
+	if (f->cur < f->left)
+		f->left = f->cur;
+	if (f->cur - f->left >= (size_t)inner)
+		f->left = f->cur - (size_t)inner + 1;
+	attrset(focused ? A_BOLD : A_NORMAL);
+	mvaddch(y, x, '[');
+	attrset(crt_attr(CRT_FIELD) | (focused ? A_BOLD : 0));
+	for (i = 0; i < (size_t)inner; i++) {
+		size_t at = f->left + i;
+		chtype c = at < f->len ? (chtype)(unsigned char)f->buf[at] : ' ';
+		if (focused && at == f->cur)
+			c |= A_REVERSE;
+		mvaddch(y, x + 1 + (int)i, c);
+	}
+	attrset(focused ? A_BOLD : A_NORMAL);
+	mvaddch(y, x + width - 1, ']');
+	attrset(A_NORMAL);
+	if (focused) {
+		draw_cursor_y = y;
+		draw_cursor_x = x + 1 + (int)(f->cur - f->left);
+	}
+}
+
+/* Visual rows of a multi-line field: each logical line cut into pieces of
+ * width columns. */
+typedef struct vrow { size_t start, len; } vrow;
+
+static vrow *
+field_rows(const field *f, size_t width, size_t *nrows)
+{
+	vrow *r = NULL;
+	size_t n = 0, cap = 0, i = 0, start, len;
+
+	for (;;) {
+		start = i;
+		while (i < f->len && f->buf[i] != '\n')
+			i++;
+		len = i - start;
+		do {
+			size_t piece = len > width ? width : len;
+			r = xgrow(r, sizeof *r, &cap, n + 1);
+			r[n].start = start;
+			r[n].len = piece;
+			n++;
+			start += piece;
+			len -= piece;
+		} while (len > 0);
+		if (i >= f->len)
+			break;
+		i++;                       /* the new line */
+	}
+	*nrows = n;
+	return r;
+}
+
+void
+draw_field_box(int y, int x, int h, int width, field *f, bool focused)
+{
+	size_t inner = (size_t)(width - 2), rows = (size_t)(h - 2), n, i, cr = 0,
+	    cc = 0;
+	vrow *r;
+
+	if (width < 4 || h < 3)
+		return;
+	attrset(focused ? A_BOLD : A_NORMAL);
+	crt_box(y, x, h, width);
+	attrset(A_NORMAL);
+	r = field_rows(f, inner - 1, &n);
+	/* Which row and column holds the cursor. */
+	for (i = 0; i < n; i++) {
+		if (f->cur >= r[i].start && f->cur <= r[i].start + r[i].len) {
+			cr = i;
+			cc = f->cur - r[i].start;
+			if (f->cur < r[i].start + r[i].len || i + 1 == n ||
+			    r[i + 1].start != f->cur)
+				break;
+		}
+	}
+	if (cr < f->top)
+		f->top = cr;
+	if (cr >= f->top + rows)
+		f->top = cr - rows + 1;
+	for (i = 0; i < rows; i++) {
+		size_t ri = f->top + i, j;
+		mvhline(y + 1 + (int)i, x + 1, ' ', (int)inner);
+		if (ri >= n)
+			continue;
+		for (j = 0; j < r[ri].len; j++)
+			mvaddch(y + 1 + (int)i, x + 1 + (int)j,
+			    (chtype)(unsigned char)f->buf[r[ri].start + j] |
+			    (focused && ri == cr && j == cc ? A_REVERSE : 0));
+		if (focused && ri == cr && cc == r[ri].len)
+			mvaddch(y + 1 + (int)i, x + 1 + (int)cc, ' ' | A_REVERSE);
+	}
+	if (focused) {
+		draw_cursor_y = y + 1 + (int)(cr - f->top);
+		draw_cursor_x = x + 1 + (int)cc;
+	}
+	if (f->top > 0)
+		mvaddch(y, x + width - 3, '^');
+	if (f->top + rows < n)
+		mvaddch(y + h - 1, x + width - 3, 'v');
+	free(r);
+}
+
+void
+draw_bar(int y, int x, int width, size_t done, size_t total)
+{
+	char count[64];
+	int cw, bw, fill, i;
+
+	snprintf(count, sizeof count, " %zu/%zu", done, total);
+	cw = (int)strlen(count);
+	bw = width - cw - 2;
+	if (bw < 4)
+		bw = 4;
+	fill = total > 0 ? (int)((double)bw * (double)done / (double)total) : 0;
+	if (fill > bw)
+		fill = bw;
+	mvaddch(y, x, '[');
+	attrset(crt_attr(CRT_GOOD));
+	for (i = 0; i < fill; i++)
+		mvaddch(y, x + 1 + i, '#');
+	attrset(A_NORMAL);
+	for (; i < bw; i++)
+		mvaddch(y, x + 1 + i, '.');
+	mvaddch(y, x + 1 + bw, ']');
+	crt_put(y, x + 2 + bw, cw, count);
+}
+
+size_t
+draw_lines(int y, int x, int width, int h, char *const *lines, size_t n,
+           size_t *top)
+{
+	size_t i;
+
+	if (h <= 0)
+		return n;
+	if (n <= (size_t)h)
+		*top = 0;
+	else if (*top > n - (size_t)h)
+		*top = n - (size_t)h;
+	for (i = 0; i < (size_t)h && *top + i < n; i++)
+		crt_put(y + (int)i, x, width, lines[*top + i]);
+	return n;
+}
+
+void
+draw_dialog(int h, int w, const char *title, int *iy, int *ix, int *ih,
+            int *iw)
+{
+	int y, x;
+
+	if (w > COLS - 2)
+		w = COLS - 2;
+	if (h > LINES - 2)
+		h = LINES - 2;
+	y = (LINES - h) / 2;
+	x = (COLS - w) / 2;
+	attrset(A_NORMAL);
+	crt_clear_rect(y, x, h, w);
+	attrset(A_BOLD);
+	crt_box(y, x, h, w);
+	if (title != NULL) {
+		char t[120];
+		snprintf(t, sizeof t, " %s ", title);
+		crt_put(y, x + 2, w - 4, t);
+	}
+	attrset(A_NORMAL);
+	*iy = y + 1;
+	*ix = x + 2;
+	*ih = h - 2;
+	*iw = w - 4;
+}
+
+crt_role
+draw_verdict_role(int v)
+{
+	if (v == VERDICT_OK)
+		return CRT_GOOD;
+	if (verdict_needs_connector((verdict)v))
+		return CRT_BAD;
+	return CRT_WARN;
+}
+
+crt_role
+draw_rstatus_role(int s)
+{
+	if (s == RSTATUS_OK)
+		return CRT_GOOD;
+	if (s == RSTATUS_UNKNOWN)
+		return CRT_NORMAL;
+	return CRT_BAD;
+}
+
+/* ---- pages -------------------------------------------------------------- */
+
+void
+page_init(page *p, int width)
+{
+	memset(p, 0, sizeof *p);
+	p->width = width;
+}
+
+void
+page_free(page *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->n; i++)
+		free(p->l[i].text);
+	free(p->l);
+	memset(p, 0, sizeof *p);
+}
+
+static size_t
+page_push(page *p, const char *text, size_t len, crt_role role, int x)
+{
+	page_line *l;
+
+	p->l = xgrow(p->l, sizeof *p->l, &p->cap, p->n + 1);
+	l = &p->l[p->n];
+	l->text = xmalloc(len + 1);
+	memcpy(l->text, text, len);
+	l->text[len] = '\0';
+	l->role = role;
+	l->x = x;
+	return p->n++;
+}
+
+size_t
+page_text(page *p, const char *text, crt_role role, int x, int indent)
+{
+	size_t first = p->n, n, after;
+	const char *s = text;
+	int w, rows = 0;
+
+	if (*s == '\0')
+		return page_push(p, "", 0, role, x);
+	while (*s != '\0') {
+		int lx = x + (rows > 0 ? indent : 0);
+		w = p->width - lx;
+		if (w < 8) {
+			lx = x;
+			w = p->width - x;
+		}
+		n = draw_next_line(s, w, &after);
+		page_push(p, s, n, role, lx);
+		rows++;
+		s += n + after;
+		if (n == 0 && after == 0)
+			break;
+	}
+	return first;
+}
+
+size_t
+page_line_add(page *p, const char *text, crt_role role, int x)
+{
+	return page_push(p, text, strlen(text), role, x);
+}
+
+void
+page_blank(page *p)
+{
+	page_push(p, "", 0, CRT_NORMAL, 0);
+}
+
+static void
+page_paras_at(page *p, app *a, char *const *paras, size_t n, size_t domain,
+              int x, int maxw)
+{
+	size_t i;
+	int width = p->width;
+
+	if (p->width > maxw)
+		p->width = maxw;
+	for (i = 0; i < n; i++) {
+		char *t = app_expand(a, paras[i], domain);
+		if (i > 0)
+			page_blank(p);
+		page_text(p, t, CRT_NORMAL, x, 0);
+		free(t);
+	}
+	p->width = width;
+}
+
+void
+page_paras(page *p, app *a, char *const *paras, size_t n, size_t domain,
+           int x)
+{
+	/* Long lines are hard to read on a wide window. */
+	page_paras_at(p, a, paras, n, domain, x, DRAW_TEXT_MAX);
+}
+
+void
+page_kb(page *p, app *a, char *const *paras, size_t n, size_t domain, int x)
+{
+	/* Commands: as wide as the window, so they copy in one piece. */
+	page_paras_at(p, a, paras, n, domain, x, p->width);
+}
+
+void
+page_draw(page *p, int y, int x, int h, size_t *top, size_t first,
+          size_t last)
+{
+	size_t i;
+
+	if (h <= 0)
+		return;
+	if (first != SIZE_MAX) {
+		if (last == SIZE_MAX || last < first)
+			last = first;
+		if (last - first + 1 > (size_t)h)
+			last = first + (size_t)h - 1;
+		if (first < *top)
+			*top = first;
+		if (last >= *top + (size_t)h)
+			*top = last - (size_t)h + 1;
+	}
+	if (p->n <= (size_t)h)
+		*top = 0;
+	else if (*top > p->n - (size_t)h)
+		*top = p->n - (size_t)h;
+	for (i = 0; i < (size_t)h && *top + i < p->n; i++) {
+		page_line *l = &p->l[*top + i];
+		attrset(crt_attr(l->role));
+		if (l->role == CRT_SELECTED)
+			mvhline(y + (int)i, x, ' ', p->width);
+		crt_put(y + (int)i, x + l->x, p->width - l->x, l->text);
+		attrset(A_NORMAL);
+	}
+	attrset(crt_attr(CRT_DIM));
+	if (*top > 0)
+		crt_put(y, x + p->width + 1, 1, "^");
+	if (*top + (size_t)h < p->n)
+		crt_put(y + h - 1, x + p->width + 1, 1, "v");
+	attrset(A_NORMAL);
+}

@@ -1,0 +1,36 @@
+/* field.h - an editable text field (one line, or several for the list of
+ * domains): the text, the cursor, and the keys that edit it. Only
+ * printable ASCII (and new lines in a multi-line field) get in, so what a
+ * paste brings cannot reach the terminal as control codes. */
+#ifndef EXDNS_FIELD_H
+#define EXDNS_FIELD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct field {
+	char *buf;              /* NUL-terminated */
+	size_t len, cap;
+	size_t cur;             /* cursor, a byte offset */
+	size_t max;             /* at most this many bytes */
+	bool multiline;
+	size_t top;             /* first line shown (multi-line) */
+	size_t left;            /* first column shown (one line) */
+} field;
+
+void field_init(field *f, size_t max, bool multiline);
+void field_free(field *f);
+/* Replaces the text (filtered) and puts the cursor at its end. */
+void field_set(field *f, const char *text);
+const char *field_text(const field *f);
+bool field_empty(const field *f);   /* nothing but blanks */
+/* Inserts one character (filtered). Returns false when refused. */
+bool field_insert(field *f, int ch);
+/* An editing key: printable characters, Backspace, Delete, arrows, Home,
+ * End, Ctrl-U (clear), Ctrl-W (erase word). Returns true when used. */
+bool field_key(field *f, int key);
+/* Line and column of the cursor (multi-line). */
+void field_cursor_pos(const field *f, size_t *line, size_t *col);
+size_t field_nlines(const field *f);
+
+#endif

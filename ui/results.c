@@ -1,0 +1,487 @@
+/* results.c - copies a finished probe run into the wizard's own results
+ * (printable lines, health, verdicts) and builds the plan to save. */
+#include <config.h>
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "addr.h"
+#include "dname.h"
+#include "results.h"
+#include "util.h"
+
+static const char *const kind_names[RESULTS_KIND_COUNT] = {
+	[RESULTS_CHECK] = "check",
+	[RESULTS_DOMAINS] = "domains",
+	[RESULTS_EXTERNAL] = "external",
+};
+
+const char *
+results_kind_to_string(results_kind k)
+{
+	return (unsigned)k < RESULTS_KIND_COUNT ? kind_names[k] : "unknown";
+}
+
+int
+results_kind_from_string(const char *s, results_kind *out)
+{
+	unsigned i;
+
+	for (i = 0; i < RESULTS_KIND_COUNT; i++)
+		if (strcmp(s, kind_names[i]) == 0) {
+			*out = (results_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+char *
+results_safe(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max), i, o = 0;
+	char *out = xmalloc(n * 4 + 1);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= 0x20 && c < 0x7f)
+			out[o++] = (char)c;
+		else
+			o += (size_t)sprintf(out + o, "\\x%02x", c);
+	}
+	out[o] = '\0';
+	return out;
+}
+
+char *
+results_safe_utf8(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max), i = 0, o = 0, k, need;
+	char *out = xmalloc(n * 4 + 1);
+	const unsigned char *u = (const unsigned char *)s;
+	unsigned long c;
+
+	while (i < n) {
+		if (u[i] >= 0x20 && u[i] < 0x7f) {
+			out[o++] = (char)u[i++];
+			continue;
+		}
+		need = u[i] >= 0xc2 && u[i] <= 0xdf ? 1 : u[i] >= 0xe0 &&
+		    u[i] <= 0xef ? 2 : u[i] >= 0xf0 && u[i] <= 0xf4 ? 3 : 0;
+		c = need == 1 ? u[i] & 0x1f : need == 2 ? u[i] & 0x0f : u[i] & 0x07;
+		for (k = 1; k <= need; k++) {
+			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
+				break;
+			c = (c << 6) | (u[i + k] & 0x3f);
+		}
+		/* Printable, and not a control that reorders or hides text. */
+		if (need > 0 && k > need && c >= 0xa0 &&
+		    !(need == 2 && c < 0x800) && !(need == 3 && c < 0x10000) &&
+		    !(c >= 0x200b && c <= 0x200f) && !(c >= 0x2028 && c <= 0x202e) &&
+		    !(c >= 0x2060 && c <= 0x206f) && c != 0xfeff &&
+		    !(c >= 0xd800 && c <= 0xdfff) && c <= 0x10ffff) {
+			memcpy(out + o, s + i, need + 1);
+			o += need + 1;
+			i += need + 1;
+			continue;
+		}
+		o += (size_t)sprintf(out + o, "\\x%02x", u[i]);
+		i++;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static void
+push_safe(char ***v, size_t *n, const char *s)
+{
+	char *c = results_safe(s, 1000);
+
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = c;
+}
+
+static void
+push_fmt(char ***v, size_t *n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void
+push_fmt(char ***v, size_t *n, const char *fmt, ...)
+{
+	char buf[1200];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof buf, fmt, ap);
+	va_end(ap);
+	push_safe(v, n, buf);
+}
+
+/* One query's lines: who was asked and the description, then its answers,
+ * escaped. who: the server's name, or NULL to find it among the domain's
+ * servers (d) or say "resolver" for a recursive query. */
+static void
+query_lines(const probe_query *q, const probe_domain *d, const char *who,
+            const char *mark, char ***v, size_t *n)
+{
+	char buf[600], esc[400], ip[ADDR_TEXT_MAX];
+	size_t i;
+
+	if (who == NULL && q->rd)
+		who = "resolver";
+	if (who == NULL && d != NULL) {
+		addr_ip(&q->server, ip, sizeof ip);
+		for (i = 0; i < d->nservers && who == NULL; i++)
+			if (d->servers[i].name != NULL &&
+			    strcmp(d->servers[i].addr, ip) == 0)
+				who = d->servers[i].name;
+	}
+	probe_query_describe(q, buf, sizeof buf);
+	if (who != NULL)
+		push_fmt(v, n, "%s%s %s", mark, dname_escape(who, strlen(who), esc,
+		    sizeof esc), buf);
+	else
+		push_fmt(v, n, "%s%s", mark, buf);
+	for (i = 0; i < q->nanswers && i < 8; i++)
+		push_fmt(v, n, "      -> %s", dname_escape(q->answers[i],
+		    strlen(q->answers[i]), esc, sizeof esc));
+	if (q->nanswers > 8)
+		push_fmt(v, n, "      (%zu more)", q->nanswers - 8);
+}
+
+static void
+server_copy(probe_run *r, const probe_resolver_check *c, results_server *s,
+            const char *who)
+{
+	char addr[ADDR_TEXT_MAX];
+	size_t i;
+
+	addr_format(&c->addr, addr, sizeof addr);
+	s->addr = xstrdup(addr);
+	s->status = c->status;
+	s->usable = c->usable;
+	s->selected = c->usable;
+	for (i = 0; i < c->nevidence; i++) {
+		const probe_query *q;
+		if (c->evidence[i] >= probe_nqueries(r))
+			continue;
+		q = probe_query_at(r, c->evidence[i]);
+		s->asked++;
+		if (q->outcome == DNSQ_ANSWER && (q->rcode == LDNS_RCODE_NOERROR ||
+		    q->rcode == LDNS_RCODE_NXDOMAIN))
+			s->answered++;
+		query_lines(q, NULL, who, "", &s->evidence, &s->nevidence);
+	}
+}
+
+static void
+server_free(results_server *s)
+{
+	free(s->addr);
+	strv_free(s->evidence, s->nevidence);
+}
+
+/* What the proof query got, in a few words, for the table. */
+static char *
+domain_brief(probe_run *r, const probe_domain *d)
+{
+	const probe_query *q;
+	char buf[120];
+	const char *what;
+
+	switch (d->verdict) {
+	case VERDICT_OK: return xstrdup("");
+	case VERDICT_NULL_MX: return xstrdup("MX: null (takes no mail)");
+	case VERDICT_MX_NO_ADDRESS: return xstrdup("MX hosts: no A record");
+	default: break;
+	}
+	if (d->proof < 0 || (size_t)d->proof >= probe_nqueries(r))
+		return xstrdup(verdict_to_string(d->verdict));
+	q = probe_query_at(r, (size_t)d->proof);
+	switch (q->outcome) {
+	case DNSQ_ANSWER:
+		what = q->rcode == LDNS_RCODE_NOERROR ? (q->nanswers ? "answered" :
+		    "no records") : dnsq_rcode_name(q->rcode);
+		break;
+	case DNSQ_TIMEOUT:
+		what = q->mismatched || q->malformed ? "bad replies" : "no answer";
+		break;
+	case DNSQ_UNREACHABLE:
+		what = "unreachable";
+		break;
+	default:
+		what = dnsq_outcome_to_string(q->outcome);
+		break;
+	}
+	snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype), what,
+	    q->rd ? " (resolver)" : "");
+	return results_safe(buf, sizeof buf);
+}
+
+static void
+domain_copy(probe_run *r, probe_domain *d, results_domain *o)
+{
+	char esc[400], line[1200];
+	size_t i, j;
+
+	o->name = results_safe(d->name, DNAME_MAX);
+	o->verdict = d->verdict;
+	o->reason = results_safe(d->reason, sizeof d->reason);
+	o->brief = domain_brief(r, d);
+	for (i = 0; i < d->nsmart; i++)
+		push_safe(&o->smart, &o->nsmart, d->smart_hosts[i]);
+	for (i = 0; i < d->nmx; i++) {
+		const probe_mx *m = &d->mx[i];
+		size_t used;
+		if (m->host == NULL)
+			continue;
+		push_safe(&o->mx, &o->nmx, m->host);
+		used = (size_t)snprintf(line, sizeof line, "MX %u %s:", m->pref,
+		    dname_escape(m->host, strlen(m->host), esc, sizeof esc));
+		for (j = 0; j < m->nv4 && used < sizeof line - 60; j++)
+			used += (size_t)snprintf(line + used, sizeof line - used,
+			    " %s", m->v4[j]);
+		for (j = 0; j < m->nv6 && used < sizeof line - 60; j++)
+			used += (size_t)snprintf(line + used, sizeof line - used,
+			    " %s", m->v6[j]);
+		if (m->nv4 + m->nv6 == 0)
+			snprintf(line + used, sizeof line - used, " (no address)");
+		push_safe(&o->detail, &o->ndetail, line);
+	}
+	if (d->implicit_mx)
+		push_safe(&o->detail, &o->ndetail,
+		    "no MX records: the domain's own address is its mail host");
+	for (i = 0; i < d->nservers; i++) {
+		const probe_server *s = &d->servers[i];
+		char zone[300];
+		snprintf(line, sizeof line, "DNS server of %s: %s %s",
+		    s->zone ? dname_escape(s->zone, strlen(s->zone), zone,
+		    sizeof zone) : "?",
+		    s->name ? dname_escape(s->name, strlen(s->name), esc,
+		    sizeof esc) : "?", s->addr);
+		push_safe(&o->detail, &o->ndetail, line);
+	}
+	if (d->proof >= 0 && (size_t)d->proof < probe_nqueries(r))
+		query_lines(probe_query_at(r, (size_t)d->proof), d, NULL, "* ",
+		    &o->evidence, &o->nevidence);
+	for (i = 0; i < d->nevidence; i++) {
+		if (d->evidence[i] >= probe_nqueries(r) ||
+		    (d->proof >= 0 && d->evidence[i] == (size_t)d->proof))
+			continue;
+		query_lines(probe_query_at(r, d->evidence[i]), d, NULL, "  ",
+		    &o->evidence, &o->nevidence);
+	}
+}
+
+static void
+domain_free(results_domain *d)
+{
+	free(d->name);
+	free(d->reason);
+	free(d->brief);
+	strv_free(d->smart, d->nsmart);
+	strv_free(d->mx, d->nmx);
+	strv_free(d->detail, d->ndetail);
+	strv_free(d->evidence, d->nevidence);
+}
+
+results *
+results_new(results_kind kind)
+{
+	results *res = xcalloc(1, sizeof *res);
+
+	res->kind = kind;
+	return res;
+}
+
+void
+results_free(results *res)
+{
+	size_t i;
+
+	if (res == NULL)
+		return;
+	server_free(&res->resolver);
+	for (i = 0; i < res->ndomains; i++)
+		domain_free(&res->domains[i]);
+	free(res->domains);
+	for (i = 0; i < res->nexternals; i++)
+		server_free(&res->externals[i]);
+	free(res->externals);
+	plan_free(res->plan);
+	free(res->plan_err);
+	strv_free(res->notes, res->nnotes);
+	free(res);
+}
+
+/* The all-domains plan for an external run, whatever the resolver's
+ * health: the administrator said every domain fails. */
+static plan *
+external_plan(probe_run *r, results *res)
+{
+	plan *p = plan_new();
+	char buf[PLAN_TEXT_MAX];
+	size_t i, j;
+
+	plan_set_time(p->created, plan_now());
+	p->resolver = xstrdup(res->resolver.addr);
+	p->branch = BRANCH_ALL_DOMAINS;
+	p->has_external = true;
+	p->use_external_dns_lookups = true;
+	snprintf(buf, sizeof buf, "resolver %s: %s (%u of %u canary domains "
+	    "answered)", res->resolver.addr,
+	    rstatus_to_string(res->resolver.status), res->resolver.answered,
+	    res->resolver.asked);
+	strv_push(&p->external_evidence, &p->nexternal_evidence, buf);
+	for (i = 0; i < res->resolver.nevidence && p->nexternal_evidence < 6;
+	    i++)
+		if (strncmp(res->resolver.evidence[i], "resolver ", 9) == 0)
+			strv_push(&p->external_evidence, &p->nexternal_evidence,
+			    res->resolver.evidence[i]);
+	for (i = 0; i < res->nexternals && p->nexternal_evidence < 20; i++) {
+		snprintf(buf, sizeof buf, "candidate %s: %s (%u of %u canary "
+		    "domains answered)", res->externals[i].addr,
+		    rstatus_to_string(res->externals[i].status),
+		    res->externals[i].answered, res->externals[i].asked);
+		strv_push(&p->external_evidence, &p->nexternal_evidence, buf);
+	}
+	for (j = 0; j < p->nexternal_evidence; j++) {
+		char *s = plan_sanitize_text(p->external_evidence[j]);
+		free(p->external_evidence[j]);
+		p->external_evidence[j] = s;
+	}
+	(void)r;
+	return p;
+}
+
+results *
+results_from_run(probe_run *r, results_kind kind, unsigned ms)
+{
+	results *res = results_new(kind);
+	probe_progress pg;
+	plan_meta meta;
+	char err[600];
+	size_t i;
+
+	probe_get_progress(r, &pg);
+	res->queries = pg.queries_done;
+	res->ms = ms;
+	server_copy(r, probe_resolver(r), &res->resolver, "resolver");
+	res->branch = probe_branch(r);
+	if (kind == RESULTS_DOMAINS) {
+		res->ndomains = probe_ndomains(r);
+		res->domains = xcalloc(res->ndomains, sizeof *res->domains);
+		for (i = 0; i < res->ndomains; i++)
+			domain_copy(r, probe_domain_at(r, i), &res->domains[i]);
+	}
+	if (kind == RESULTS_EXTERNAL) {
+		res->nexternals = probe_nexternals(r);
+		res->externals = xcalloc(res->nexternals, sizeof *res->externals);
+		for (i = 0; i < res->nexternals; i++)
+			server_copy(r, probe_external_at(r, i), &res->externals[i],
+			    "candidate");
+		res->plan = external_plan(r, res);
+		return res;
+	}
+	if (kind == RESULTS_DOMAINS) {
+		memset(&meta, 0, sizeof meta);
+		meta.now = plan_now();
+		res->plan = plan_from_probe(r, &meta, &res->notes, &res->nnotes,
+		    err, sizeof err);
+		if (res->plan == NULL)
+			res->plan_err = results_safe(err, sizeof err);
+		for (i = 0; i < res->nnotes; i++) {
+			char *s = results_safe(res->notes[i], 1000);
+			free(res->notes[i]);
+			res->notes[i] = s;
+		}
+	}
+	return res;
+}
+
+size_t
+results_nconnectors(const results *res)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < res->ndomains; i++)
+		if (verdict_needs_connector(res->domains[i].verdict))
+			n++;
+	return n;
+}
+
+size_t
+results_nselected(const results *res)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < res->nexternals; i++)
+		if (res->externals[i].selected)
+			n++;
+	return n;
+}
+
+char *
+results_selected_text(const results *res, const char *sep)
+{
+	size_t i, len = 1;
+	char *out;
+
+	for (i = 0; i < res->nexternals; i++)
+		len += strlen(res->externals[i].addr) + strlen(sep);
+	out = xmalloc(len);
+	out[0] = '\0';
+	for (i = 0; i < res->nexternals; i++) {
+		if (!res->externals[i].selected)
+			continue;
+		if (out[0] != '\0')
+			strcat(out, sep);
+		strcat(out, res->externals[i].addr);
+	}
+	return out;
+}
+
+plan *
+results_plan(const results *res, char *const *servers, size_t nservers,
+             const char *connector, time_t now, char *err, size_t errlen)
+{
+	plan *p;
+	size_t i;
+
+	if (res == NULL || res->plan == NULL) {
+		snprintf(err, errlen, "%s", res != NULL && res->plan_err != NULL ?
+		    res->plan_err : "there is no plan to save yet");
+		return NULL;
+	}
+	p = plan_copy(res->plan);
+	plan_set_time(p->created, now);
+	p->updated[0] = '\0';
+	strv_free(p->transport_servers, p->ntransport);
+	p->transport_servers = NULL;
+	p->ntransport = 0;
+	for (i = 0; i < nservers; i++)
+		strv_push(&p->transport_servers, &p->ntransport, servers[i]);
+	free(p->internet_connector);
+	p->internet_connector = connector != NULL && *connector != '\0' ?
+	    xstrdup(connector) : NULL;
+	if (res->kind == RESULTS_EXTERNAL) {
+		strv_free(p->external_servers, p->nexternal);
+		p->external_servers = NULL;
+		p->nexternal = 0;
+		for (i = 0; i < res->nexternals; i++)
+			if (res->externals[i].selected)
+				strv_push(&p->external_servers, &p->nexternal,
+				    res->externals[i].addr);
+		if (p->nexternal == 0) {
+			snprintf(err, errlen, "no external DNS server is ticked");
+			plan_free(p);
+			return NULL;
+		}
+	}
+	if (plan_validate(p, err, errlen) != 0) {
+		plan_free(p);
+		return NULL;
+	}
+	return p;
+}

@@ -1,0 +1,92 @@
+/* screen_domains.c - the domains to test: a text field (commas, spaces or
+ * new lines; a paste keeps its new lines) and a file to import. */
+#include <config.h>
+
+#include <stdint.h>
+#include <stdio.h>
+
+#include "draw.h"
+#include "screens.h"
+#include "util.h"
+
+void
+screen_domains_draw(app *a)
+{
+	const tree_step *s = wizard_step(&a->wz);
+	int w = draw_width(), y = DRAW_TOP, bottom = draw_bottom(), box, used;
+	char line[200];
+	size_t n = 0;
+	char **v = NULL;
+
+	draw_frame(a, s->title, a->focus == 0 ?
+	    "Enter test them  Tab file field  Esc back  F1 help  F10 quit" :
+	    "Enter test them  Tab domains field  Esc back  F1 help  F10 quit");
+	/* The fields take the bottom: a box of at least 5 rows, the file
+	 * field and its label (3 rows). */
+	box = (bottom - y) / 3;
+	if (box < 5)
+		box = 5;
+	used = draw_paras(a, y, DRAW_LEFT, w, bottom - y - box - 5, s->text,
+	    s->ntext, SIZE_MAX);
+	y += used + 1;
+	box = bottom - y - 4;
+	if (box > 14)
+		box = 14;
+	list_split(field_text(&a->f_domains), &v, &n);
+	strv_free(v, n);
+	snprintf(line, sizeof line, "Domains (%zu so far):", n);
+	attrset(crt_attr(CRT_HEADING));
+	crt_put(y, DRAW_LEFT, w, line);
+	attrset(A_NORMAL);
+	y++;
+	draw_field_box(y, DRAW_LEFT, box, w, &a->f_domains, a->focus == 0);
+	y += box + 1;
+	attrset(crt_attr(CRT_HEADING));
+	crt_put(y, DRAW_LEFT, 40, "Or a file, one domain a line:");
+	attrset(A_NORMAL);
+	draw_field(y, DRAW_LEFT + 30, w - 30, &a->f_file, a->focus == 1);
+}
+
+bool
+screen_domains_typing(const app *a)
+{
+	(void)a;
+	return true;
+}
+
+bool
+screen_domains_key(app *a, int key)
+{
+	field *f = a->focus == 0 ? &a->f_domains : &a->f_file;
+
+	if (key == '\t' || key == KEY_BTAB) {
+		a->focus = !a->focus;
+		return true;
+	}
+	if (screen_is_enter(key)) {
+		/* A new line inside a paste (bracketed, or keys already waiting
+		 * behind this one) is part of the list. */
+		if (a->focus == 0 && (a->pasting || crt_key_pending())) {
+			field_insert(f, '\n');
+			return true;
+		}
+		if (app_collect_domains(a) == 0)
+			app_event(a, WZE_NEXT, 0);
+		return true;
+	}
+	if (a->pasting) {
+		field_insert(f, key);
+		return true;
+	}
+	if (key == KEY_UP && a->focus == 1) {
+		a->focus = 0;
+		return true;
+	}
+	if (key == KEY_DOWN && a->focus == 0 && !field_key(f, key)) {
+		a->focus = 1;
+		return true;
+	}
+	if (key == CRT_KEY_ESC)
+		return false;
+	return field_key(f, key);
+}
