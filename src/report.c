@@ -184,59 +184,82 @@ report_strv(char **v, size_t n)
 	return a;
 }
 
+static json_t *
+report_domain_json(probe_run *r, probe_domain *d)
+{
+	json_t *o = json_object(), *mx = json_array(), *srv = json_array(),
+	    *ev = json_array();
+	size_t j;
+
+	json_object_set_new(o, "domain", jstr(d->name));
+	json_object_set_new(o, "verdict", jstr(verdict_to_string(d->verdict)));
+	json_object_set_new(o, "needs_connector",
+	    json_boolean(verdict_needs_connector(d->verdict)));
+	json_object_set_new(o, "smart_hosts", report_strv(d->smart_hosts, d->nsmart));
+	json_object_set_new(o, "implicit_mx", json_boolean(d->implicit_mx));
+	for (j = 0; j < d->nmx; j++) {
+		json_t *m = json_object();
+		json_object_set_new(m, "host", jstr(d->mx[j].host));
+		json_object_set_new(m, "preference", json_integer(d->mx[j].pref));
+		json_object_set_new(m, "zone", d->mx[j].zone ? jstr(d->mx[j].zone) : json_null());
+		json_object_set_new(m, "ipv4", report_strv(d->mx[j].v4, d->mx[j].nv4));
+		json_object_set_new(m, "ipv6", report_strv(d->mx[j].v6, d->mx[j].nv6));
+		json_array_append_new(mx, m);
+	}
+	json_object_set_new(o, "mx", mx);
+	for (j = 0; j < d->nservers; j++) {
+		json_t *s = json_object();
+		json_object_set_new(s, "name", jstr(d->servers[j].name));
+		json_object_set_new(s, "zone", jstr(d->servers[j].zone));
+		json_object_set_new(s, "address", jstr(d->servers[j].addr));
+		json_array_append_new(srv, s);
+	}
+	json_object_set_new(o, "servers", srv);
+	json_object_set_new(o, "reason", jstr(d->reason));
+	for (j = 0; j < d->nevidence; j++) {
+		json_t *e = report_query_json(probe_query_at(r, d->evidence[j]));
+		json_object_set_new(e, "proof", json_boolean((ssize_t)d->evidence[j] == d->proof));
+		json_array_append_new(ev, e);
+	}
+	json_object_set_new(o, "evidence", ev);
+	return o;
+}
+
+/* Writes one value (compact) and frees it; -1 on failure. */
+static int
+report_dump(FILE *out, json_t *v)
+{
+	int rc = v ? json_dumpf(v, out, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : -1;
+
+	json_decref(v);
+	return rc;
+}
+
+/* One JSON document, written a domain at a time (a line each) so that
+ * memory does not grow with the number of domains. */
 int
 report_json(FILE *out, probe_run *r)
 {
-	json_t *root = json_object(), *doms = json_array(), *ext = json_array();
-	size_t i, j;
-	int rc;
+	size_t i;
+	int rc = 0;
 
-	json_object_set_new(root, "branch", jstr(branch_to_string(probe_branch(r))));
-	json_object_set_new(root, "resolver", report_check_json(r, probe_resolver(r), false));
+	fputs("{\"branch\":", out);
+	rc |= report_dump(out, jstr(branch_to_string(probe_branch(r))));
+	fputs(",\n\"resolver\":", out);
+	rc |= report_dump(out, report_check_json(r, probe_resolver(r), false));
+	fputs(",\n\"domains\":[", out);
 	for (i = 0; i < probe_ndomains(r); i++) {
-		probe_domain *d = probe_domain_at(r, i);
-		json_t *o = json_object(), *mx = json_array(), *srv = json_array(),
-		    *ev = json_array();
-		json_object_set_new(o, "domain", jstr(d->name));
-		json_object_set_new(o, "verdict", jstr(verdict_to_string(d->verdict)));
-		json_object_set_new(o, "needs_connector",
-		    json_boolean(verdict_needs_connector(d->verdict)));
-		json_object_set_new(o, "smart_hosts", report_strv(d->smart_hosts, d->nsmart));
-		json_object_set_new(o, "implicit_mx", json_boolean(d->implicit_mx));
-		for (j = 0; j < d->nmx; j++) {
-			json_t *m = json_object();
-			json_object_set_new(m, "host", jstr(d->mx[j].host));
-			json_object_set_new(m, "preference", json_integer(d->mx[j].pref));
-			json_object_set_new(m, "zone", d->mx[j].zone ? jstr(d->mx[j].zone) : json_null());
-			json_object_set_new(m, "ipv4", report_strv(d->mx[j].v4, d->mx[j].nv4));
-			json_object_set_new(m, "ipv6", report_strv(d->mx[j].v6, d->mx[j].nv6));
-			json_array_append_new(mx, m);
-		}
-		json_object_set_new(o, "mx", mx);
-		for (j = 0; j < d->nservers; j++) {
-			json_t *s = json_object();
-			json_object_set_new(s, "name", jstr(d->servers[j].name));
-			json_object_set_new(s, "zone", jstr(d->servers[j].zone));
-			json_object_set_new(s, "address", jstr(d->servers[j].addr));
-			json_array_append_new(srv, s);
-		}
-		json_object_set_new(o, "servers", srv);
-		json_object_set_new(o, "reason", jstr(d->reason));
-		for (j = 0; j < d->nevidence; j++) {
-			json_t *e = report_query_json(probe_query_at(r, d->evidence[j]));
-			json_object_set_new(e, "proof", json_boolean((ssize_t)d->evidence[j] == d->proof));
-			json_array_append_new(ev, e);
-		}
-		json_object_set_new(o, "evidence", ev);
-		json_array_append_new(doms, o);
+		fputs(i ? ",\n" : "\n", out);
+		rc |= report_dump(out, report_domain_json(r, probe_domain_at(r, i)));
 	}
-	json_object_set_new(root, "domains", doms);
-	for (i = 0; i < probe_nexternals(r); i++)
-		json_array_append_new(ext, report_check_json(r, probe_external_at(r, i), true));
-	json_object_set_new(root, "external", ext);
-	rc = json_dumpf(root, out, JSON_INDENT(2) | JSON_ENSURE_ASCII);
-	fputc('\n', out);
-	json_decref(root);
+	fputs("],\n\"external\":[", out);
+	for (i = 0; i < probe_nexternals(r); i++) {
+		fputs(i ? ",\n" : "\n", out);
+		rc |= report_dump(out, report_check_json(r, probe_external_at(r, i), true));
+	}
+	fputs("]}\n", out);
+	if (ferror(out))
+		rc = -1;
 	return rc == 0 ? 0 : -1;
 }
 
