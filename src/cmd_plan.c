@@ -41,7 +41,7 @@ cmd_plan_usage(FILE *out)
 	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
 	    "  --timeout MS             time to wait for each try (2000)\n"
 	    "  --tries N                tries per query over UDP (2)\n"
-	    "  --max-inflight N         queries in flight at once (256)\n"
+	    "  --max-inflight N         queries in flight at once (4096)\n"
 	    "  --canary DOMAIN          domain the resolver must answer (repeatable)\n"
 	    "  --external ADDR[@PORT],...  external DNS candidates (default: the\n"
 	    "                           list in external.txt); only those that\n"

@@ -35,7 +35,7 @@ cmd_replay_usage(FILE *out)
 	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
 	    "  --timeout MS             time to wait for each try (2000)\n"
 	    "  --tries N                tries per query over UDP (2)\n"
-	    "  --max-inflight N         queries in flight at once (256)\n"
+	    "  --max-inflight N         queries in flight at once (4096)\n"
 	    "  --canary DOMAIN          domain the resolver must answer (repeatable)\n"
 	    "  --external ADDR[@PORT],...  more external DNS candidates; --update\n"
 	    "                           adds those that answer\n"

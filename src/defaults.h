@@ -4,7 +4,7 @@
 
 #define DEFAULT_TIMEOUT_MS      2000   /* per try */
 #define DEFAULT_TRIES           2
-#define DEFAULT_MAX_INFLIGHT    256    /* queries (and so sockets) in flight */
+#define DEFAULT_MAX_INFLIGHT    4096   /* queries in flight at once */
 #define DEFAULT_EDNS_BUFSIZE    1232
 #define DEFAULT_DNS_PORT        53
 #define DEFAULT_RESOLV_CONF     "/etc/resolv.conf"

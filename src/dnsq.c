@@ -1,25 +1,38 @@
-/* dnsq.c - asynchronous DNS queries over our own poll loop: one connected
- * non-blocking UDP socket per query in flight (random port, ICMP errors
- * seen), TCP when a reply is truncated, retries and timeouts from one list
- * kept in deadline order, and strict matching of every reply. */
+/* dnsq.c - asynchronous DNS queries over our own epoll loop.
+ *
+ * Queries to one server share a connected, non-blocking UDP socket (a
+ * "channel": a random source port, ICMP errors seen, at most CHAN_MAX
+ * queries each, closed when idle), so descriptors stay bounded by the
+ * number of queries in flight and no query costs a socket of its own. A
+ * truncated reply is asked again over TCP on a socket of the query's own.
+ * Retries and timeouts come from one list kept in deadline order (every try
+ * has the same timeout). Every reply is matched: channel (so source address
+ * and port), random ID, question name (case-insensitive), type and class;
+ * anything else is dropped and counted against the query it was meant for. */
 #include <config.h>
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "dname.h"
 #include "dnsq.h"
 #include "util.h"
 
-#define DNSQ_MAX_UDP 65535
+#define DNSQ_MAX_UDP   65535
+#define CHAN_MAX       512       /* queries sharing one UDP socket */
+#define CHAN_RCVBUF    (1 << 20)
+#define EPOLL_BATCH    256
+#define STRAY_SCAN     64        /* queries looked at to blame a stray reply */
 
 typedef enum dq_state {
 	DQ_QUEUED,
@@ -30,11 +43,18 @@ typedef enum dq_state {
 	DQ_DONE
 } dq_state;
 
+enum { EV_CHAN = 1, EV_TCP = 2 };   /* what an epoll event points at */
+
+typedef struct chan chan;
+
 typedef struct dq {
+	int kind;                    /* EV_TCP: first, for epoll events */
 	struct dq *next, *prev;      /* in the queue, the deadline list or done */
+	struct dq *cnext, *cprev;    /* in its channel's list */
 	dnsq_engine *e;
 	dq_state state;
-	int fd;
+	chan *ch;                    /* UDP channel, while on it */
+	int fd;                      /* TCP socket */
 	uint16_t id;
 	uint8_t *wire;               /* the query message */
 	size_t wirelen;
@@ -47,6 +67,16 @@ typedef struct dq {
 	dnsq_cb cb;
 	void *arg;
 } dq;
+
+struct chan {
+	int kind;                    /* EV_CHAN: first, for epoll events */
+	chan *hnext;                 /* in its hash bucket */
+	exaddr server;
+	int fd;
+	unsigned n;                  /* queries on it */
+	dq *head;                    /* those queries */
+	bool dead;                   /* an ICMP error closed it for new work */
+};
 
 typedef struct dq_list {
 	dq *head, *tail;
@@ -61,9 +91,12 @@ struct dnsq_engine {
 	uint64_t completed;
 	uint16_t ids[256];
 	unsigned nids;
-	struct pollfd *pfd;
-	dq **pdq;
-	size_t pcap;
+	int ep;             /* epoll */
+	chan **ctab;        /* channels by server */
+	size_t ccap;
+	size_t nchan;
+	dq **itab;          /* in-flight UDP queries by (channel, id) */
+	size_t icap, in;
 	uint8_t *rbuf;      /* UDP receive buffer */
 	bool closing;       /* dnsq_free running: no new queries */
 };
@@ -141,8 +174,8 @@ dnsq_random_id(dnsq_engine *e)
 	if (e->nids == 0) {
 		ssize_t got = getrandom(e->ids, sizeof e->ids, 0);
 		if (got != (ssize_t)sizeof e->ids) {
-			/* getrandom on Linux does not fail for small sizes after
-			 * boot; fall back to random() rather than to a constant. */
+			/* getrandom does not fail for small sizes after boot; fall
+			 * back to random() rather than to a constant. */
 			unsigned i;
 			for (i = 0; i < 256; i++)
 				e->ids[i] = (uint16_t)random();
@@ -152,10 +185,172 @@ dnsq_random_id(dnsq_engine *e)
 	return e->ids[--e->nids];
 }
 
+/* ---- channels ------------------------------------------------------------ */
+
+static size_t
+addr_hash(const exaddr *a)
+{
+	const unsigned char *p = (const unsigned char *)&a->ss;
+	size_t h = 1469598103934665603ull, i;
+
+	for (i = 0; i < a->len; i++)
+		h = (h ^ p[i]) * 1099511628211ull;
+	return h;
+}
+
+/* The (channel, id) table: open addressing with backward-shift deletion. */
+static size_t
+itab_slot(const dnsq_engine *e, const chan *c, uint16_t id)
+{
+	return (((uintptr_t)c >> 4) * 31u + id * 2654435761u) & (e->icap - 1);
+}
+
+static dq *
+itab_find(const dnsq_engine *e, const chan *c, uint16_t id)
+{
+	size_t i = itab_slot(e, c, id);
+	dq *q;
+
+	while ((q = e->itab[i]) != NULL) {
+		if (q->ch == c && q->id == id)
+			return q;
+		i = (i + 1) & (e->icap - 1);
+	}
+	return NULL;
+}
+
+static void
+itab_insert(dnsq_engine *e, dq *q)
+{
+	size_t i = itab_slot(e, q->ch, q->id);
+
+	while (e->itab[i] != NULL)
+		i = (i + 1) & (e->icap - 1);
+	e->itab[i] = q;
+	e->in++;
+}
+
+static void
+itab_delete(dnsq_engine *e, dq *q)
+{
+	size_t mask = e->icap - 1, i = itab_slot(e, q->ch, q->id), j, k;
+
+	while (e->itab[i] != q)
+		i = (i + 1) & mask;
+	e->itab[i] = NULL;
+	e->in--;
+	/* Shift back the entries of the run that follows. */
+	for (j = (i + 1) & mask; e->itab[j] != NULL; j = (j + 1) & mask) {
+		k = itab_slot(e, e->itab[j]->ch, e->itab[j]->id);
+		if ((j > i && (k <= i || k > j)) || (j < i && (k <= i && k > j))) {
+			e->itab[i] = e->itab[j];
+			e->itab[j] = NULL;
+			i = j;
+		}
+	}
+}
+
+static void
+chan_close(dnsq_engine *e, chan *c)
+{
+	chan **pp = &e->ctab[addr_hash(&c->server) & (e->ccap - 1)];
+
+	while (*pp != c)
+		pp = &(*pp)->hnext;
+	*pp = c->hnext;
+	close(c->fd);       /* also leaves the epoll set */
+	e->nchan--;
+	free(c);
+}
+
+/* A channel to server with room for one more query, or NULL (errno set). */
+static chan *
+chan_get(dnsq_engine *e, const exaddr *server)
+{
+	size_t b = addr_hash(server) & (e->ccap - 1);
+	chan *c;
+	int fd, size = CHAN_RCVBUF;
+	struct epoll_event ev;
+
+	for (c = e->ctab[b]; c; c = c->hnext)
+		if (!c->dead && c->n < CHAN_MAX && addr_equal(&c->server, server))
+			return c;
+	fd = socket(server->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return NULL;
+	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
+	if (connect(fd, (const struct sockaddr *)&server->ss, server->len) != 0) {
+		int saved = errno;
+		close(fd);
+		errno = saved;
+		return NULL;
+	}
+	c = xcalloc(1, sizeof *c);
+	c->kind = EV_CHAN;
+	c->server = *server;
+	c->fd = fd;
+	ev.events = EPOLLIN;
+	ev.data.ptr = c;
+	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		int saved = errno;
+		close(fd);
+		free(c);
+		errno = saved;
+		return NULL;
+	}
+	c->hnext = e->ctab[b];
+	e->ctab[b] = c;
+	e->nchan++;
+	return c;
+}
+
+static void
+chan_attach(dnsq_engine *e, chan *c, dq *q)
+{
+	q->ch = c;
+	do
+		q->id = dnsq_random_id(e);
+	while (itab_find(e, c, q->id) != NULL);
+	/* The ID is in the message already built: patch it. */
+	q->wire[0] = (uint8_t)(q->id >> 8);
+	q->wire[1] = (uint8_t)(q->id & 0xff);
+	itab_insert(e, q);
+	q->cprev = NULL;
+	q->cnext = c->head;
+	if (c->head)
+		c->head->cprev = q;
+	c->head = q;
+	c->n++;
+}
+
+static void
+chan_detach(dnsq_engine *e, dq *q)
+{
+	chan *c = q->ch;
+
+	if (c == NULL)
+		return;
+	itab_delete(e, q);
+	if (q->cprev)
+		q->cprev->cnext = q->cnext;
+	else
+		c->head = q->cnext;
+	if (q->cnext)
+		q->cnext->cprev = q->cprev;
+	q->cnext = q->cprev = NULL;
+	q->ch = NULL;
+	if (--c->n == 0)
+		chan_close(e, c);
+}
+
+/* ---- the engine ------------------------------------------------------------ */
+
 dnsq_engine *
 dnsq_new(const dnsq_opts *opts)
 {
 	dnsq_engine *e = xcalloc(1, sizeof *e);
+	struct rlimit rl;
+	size_t want;
 
 	e->o = *opts;
 	if (e->o.tries < 1)
@@ -164,6 +359,26 @@ dnsq_new(const dnsq_opts *opts)
 		e->o.timeout_ms = 1;
 	if (e->o.max_inflight < 1)
 		e->o.max_inflight = 1;
+	/* Every query in flight may need a descriptor of its own (a channel to
+	 * a server nobody else asks, or TCP): raise the soft limit as far as
+	 * needed, and cap what is in flight by what we got. */
+	want = (size_t)e->o.max_inflight + 64;
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0) {
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want) {
+			rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ?
+			    want : rl.rlim_max;
+			(void)setrlimit(RLIMIT_NOFILE, &rl);
+			(void)getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < want)
+			e->o.max_inflight = rl.rlim_cur > 96 ? (unsigned)(rl.rlim_cur - 64) : 32;
+	}
+	e->ep = epoll_create1(EPOLL_CLOEXEC);
+	e->ccap = 1024;
+	e->ctab = xcalloc(e->ccap, sizeof *e->ctab);
+	for (e->icap = 64; e->icap < 2 * (size_t)e->o.max_inflight; e->icap *= 2)
+		;
+	e->itab = xcalloc(e->icap, sizeof *e->itab);
 	e->rbuf = xmalloc(DNSQ_MAX_UDP);
 	return e;
 }
@@ -174,8 +389,10 @@ dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
 {
 	ldns_rr_list *ql;
 	ldns_rr *q;
-	char *owner;
-	bool ok;
+	ldns_rdf *owner;
+	char buf[LDNS_MAX_DOMAINLEN + 2], *s = buf;
+	size_t i, len, pos = 0;
+	const uint8_t *d;
 
 	if (ldns_pkt_id(reply) != id || !ldns_pkt_qr(reply))
 		return false;
@@ -185,38 +402,49 @@ dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
 	q = ldns_rr_list_rr(ql, 0);
 	if (ldns_rr_get_type(q) != qtype || ldns_rr_get_class(q) != LDNS_RR_CLASS_IN)
 		return false;
-	owner = ldns_rdf2str(ldns_rr_owner(q));
-	if (owner == NULL)
-		return false;
-	ok = dname_equal(owner, qname);
-	free(owner);
-	return ok;
-}
-
-static void
-dq_close(dq *q)
-{
-	if (q->fd >= 0) {
-		close(q->fd);
-		q->fd = -1;
+	/* The owner in wire form, as dotted text without escapes: a label with
+	 * a dot or a non-printable byte cannot equal a host name we asked. */
+	owner = ldns_rr_owner(q);
+	d = ldns_rdf_data(owner);
+	len = ldns_rdf_size(owner);
+	for (i = 0; i < len && d[i] != 0; i += (size_t)d[i] + 1) {
+		size_t l = d[i], j;
+		if (i + 1 + l > len || pos + l + 2 > sizeof buf)
+			return false;
+		if (pos > 0)
+			buf[pos++] = '.';
+		for (j = 0; j < l; j++) {
+			uint8_t c = d[i + 1 + j];
+			if (c == '.' || c <= 0x20 || c >= 0x7f)
+				return false;
+			buf[pos++] = (char)c;
+		}
 	}
+	buf[pos] = '\0';
+	if (pos == 0)
+		s = ".";
+	return dname_equal(s, qname);
 }
 
-/* Finish a query: off the active list (if on it), onto the done list. */
+/* Finish a query: off its lists and channel, onto the done list. */
 static void
 dq_finish(dq *q, dnsq_outcome outcome, int err)
 {
 	dnsq_engine *e = q->e;
 
-	if (q->state != DQ_QUEUED)
-		list_remove(&e->active, q);
-	else
+	if (q->state == DQ_QUEUED)
 		list_remove(&e->queue, q);
-	dq_close(q);
+	else
+		list_remove(&e->active, q);
+	chan_detach(e, q);
+	if (q->fd >= 0) {
+		close(q->fd);
+		q->fd = -1;
+	}
 	q->state = DQ_DONE;
 	q->res.outcome = outcome;
 	q->res.sys_errno = err;
-	q->res.ms = (unsigned)(now_ms() - q->start);
+	q->res.ms = q->start ? (unsigned)(now_ms() - q->start) : 0;
 	if (outcome == DNSQ_ANSWER) {
 		q->res.reply = q->reply;
 		q->res.rcode = ldns_pkt_get_rcode(q->reply);
@@ -234,33 +462,36 @@ dq_rearm(dq *q)
 	list_append(&e->active, q);
 }
 
-static int
-dq_socket(dq *q, int type)
+static bool
+errno_unreachable(int err)
 {
-	int fd = socket(q->res.server.ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	return err == ECONNREFUSED || err == EHOSTUNREACH || err == ENETUNREACH;
+}
 
-	if (fd < 0)
-		return -1;
-	if (connect(fd, (struct sockaddr *)&q->res.server.ss, q->res.server.len) != 0 &&
-	    errno != EINPROGRESS) {
-		int saved = errno;
-		close(fd);
-		errno = saved;
-		return -1;
-	}
-	return fd;
+/* An ICMP error on a channel: every query on it meets the same wall. */
+static void
+chan_fail(dnsq_engine *e, chan *c, int err)
+{
+	bool last;
+
+	c->dead = true;
+	do {   /* the last dq_finish closes and frees c */
+		last = c->n == 1;
+		dq_finish(c->head, errno_unreachable(err) ? DNSQ_UNREACHABLE :
+		    DNSQ_NETERR, err);
+	} while (!last);
 }
 
 static void
 dq_udp_send(dq *q)
 {
-	if (send(q->fd, q->wire, q->wirelen, 0) < 0 &&
+	if (send(q->ch->fd, q->wire, q->wirelen, 0) < 0 &&
 	    errno != EAGAIN && errno != EWOULDBLOCK) {
-		if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-		    errno == ENETUNREACH)
-			dq_finish(q, DNSQ_UNREACHABLE, errno);
+		int err = errno;
+		if (errno_unreachable(err))
+			chan_fail(q->e, q->ch, err);
 		else
-			dq_finish(q, DNSQ_NETERR, errno);
+			dq_finish(q, DNSQ_NETERR, err);
 		return;
 	}
 	q->res.tries++;
@@ -271,6 +502,7 @@ static void
 dq_start(dq *q)
 {
 	dnsq_engine *e = q->e;
+	chan *c;
 
 	list_remove(&e->queue, q);
 	q->start = now_ms();
@@ -281,22 +513,42 @@ dq_start(dq *q)
 		dq_finish(q, DNSQ_NETERR, EPERM);
 		return;
 	}
-	if ((q->fd = dq_socket(q, SOCK_DGRAM)) < 0) {
-		dq_finish(q, DNSQ_NETERR, errno);
+	if ((c = chan_get(e, &q->res.server)) == NULL) {
+		dq_finish(q, errno_unreachable(errno) ? DNSQ_UNREACHABLE : DNSQ_NETERR,
+		    errno);
 		return;
 	}
+	chan_attach(e, c, q);
 	dq_udp_send(q);
 }
 
 static void
 dq_tcp_start(dq *q)
 {
-	dq_close(q);
+	dnsq_engine *e = q->e;
+	struct epoll_event ev;
+	int fd;
+
+	chan_detach(e, q);
 	q->res.truncated = true;
 	q->res.tcp = true;
-	if ((q->fd = dq_socket(q, SOCK_STREAM)) < 0) {
-		dq_finish(q, errno == ECONNREFUSED ? DNSQ_UNREACHABLE : DNSQ_NETERR,
+	fd = socket(q->res.server.ss.ss_family,
+	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0) {
+		dq_finish(q, DNSQ_NETERR, errno);
+		return;
+	}
+	q->fd = fd;
+	if (connect(fd, (const struct sockaddr *)&q->res.server.ss,
+	    q->res.server.len) != 0 && errno != EINPROGRESS) {
+		dq_finish(q, errno_unreachable(errno) ? DNSQ_UNREACHABLE : DNSQ_NETERR,
 		    errno);
+		return;
+	}
+	ev.events = EPOLLOUT;
+	ev.data.ptr = q;
+	if (epoll_ctl(e->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		dq_finish(q, DNSQ_NETERR, errno);
 		return;
 	}
 	free(q->tcpbuf);
@@ -310,16 +562,11 @@ dq_tcp_start(dq *q)
 	dq_rearm(q);
 }
 
-/* A reply's bytes arrived: parse and match. Returns true when accepted. */
+/* A parsed reply for q (by channel and ID): check the question. Returns
+ * true when q is finished or moved on (TCP). */
 static bool
-dq_accept(dq *q, const uint8_t *buf, size_t len)
+dq_accept(dq *q, ldns_pkt *pkt)
 {
-	ldns_pkt *pkt = NULL;
-
-	if (ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK || pkt == NULL) {
-		q->res.malformed++;
-		return false;
-	}
 	if (!dnsq_reply_matches(pkt, q->id, q->qname, q->res.qtype)) {
 		q->res.mismatched++;
 		ldns_pkt_free(pkt);
@@ -335,53 +582,91 @@ dq_accept(dq *q, const uint8_t *buf, size_t len)
 	return true;
 }
 
+/* A reply no query owns by its ID: blame the query it answers by question
+ * (a server that sends the wrong ID), or the only query on the channel. */
 static void
-dq_udp_readable(dq *q)
+chan_stray(chan *c, const ldns_pkt *pkt, bool malformed)
 {
-	dnsq_engine *e = q->e;
-	struct sockaddr_storage from;
-	socklen_t fromlen;
-	ssize_t n;
-	exaddr src;
+	dq *q, *blame = NULL;
+	unsigned n = 0;
 
-	for (;;) {
-		fromlen = sizeof from;
-		n = recvfrom(q->fd, e->rbuf, DNSQ_MAX_UDP, 0,
-		    (struct sockaddr *)&from, &fromlen);
+	if (c->n == 1)
+		blame = c->head;
+	else if (pkt != NULL && ldns_rr_list_rr_count(ldns_pkt_question(pkt)) == 1) {
+		ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+		for (q = c->head; q && n < STRAY_SCAN && blame == NULL; q = q->cnext, n++)
+			if (ldns_rr_get_type(qr) == q->res.qtype &&
+			    dnsq_reply_matches(pkt, ldns_pkt_id(pkt), q->qname, q->res.qtype))
+				blame = q;
+	}
+	if (blame == NULL)
+		return;
+	if (malformed)
+		blame->res.malformed++;
+	else
+		blame->res.mismatched++;
+}
+
+static void
+chan_readable(dnsq_engine *e, chan *c)
+{
+	ssize_t n;
+	unsigned budget = CHAN_MAX;   /* let other channels have a turn */
+
+	while (budget-- > 0) {
+		ldns_pkt *pkt = NULL;
+		dq *q;
+		uint16_t id;
+
+		/* A connected socket only hears its peer. */
+		n = recv(c->fd, e->rbuf, DNSQ_MAX_UDP, 0);
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 				return;
-			if (errno == ECONNREFUSED || errno == EHOSTUNREACH ||
-			    errno == ENETUNREACH)
-				dq_finish(q, DNSQ_UNREACHABLE, errno);
-			else
-				dq_finish(q, DNSQ_NETERR, errno);
+			chan_fail(e, c, errno);
 			return;
 		}
-		/* A connected socket only hears its peer; check anyway. */
-		memcpy(&src.ss, &from, sizeof from);
-		src.len = fromlen;
-		if (!addr_equal(&src, &q->res.server)) {
-			q->res.mismatched++;
+		if (n < 2) {
+			chan_stray(c, NULL, true);
 			continue;
 		}
-		if (dq_accept(q, e->rbuf, (size_t)n))
-			return;
+		id = (uint16_t)((e->rbuf[0] << 8) | e->rbuf[1]);
+		q = itab_find(e, c, id);
+		if (ldns_wire2pkt(&pkt, e->rbuf, (size_t)n) != LDNS_STATUS_OK || pkt == NULL) {
+			if (q)
+				q->res.malformed++;
+			else
+				chan_stray(c, NULL, true);
+			continue;
+		}
+		if (q == NULL || q->state != DQ_UDP) {
+			chan_stray(c, pkt, false);
+			ldns_pkt_free(pkt);
+			continue;
+		}
+		/* Accepting the last query of c closes and frees c. */
+		if (c->n == 1) {
+			if (dq_accept(q, pkt))
+				return;
+		} else
+			dq_accept(q, pkt);
 	}
 }
 
 static void
-dq_tcp_event(dq *q, short revents)
+dq_tcp_event(dq *q, uint32_t events)
 {
+	dnsq_engine *e = q->e;
 	ssize_t n;
 	int err = 0;
 	socklen_t elen = sizeof err;
+	struct epoll_event ev;
 
 	if (q->state == DQ_TCP_CONNECT) {
 		if (getsockopt(q->fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
 			err = errno;
 		if (err != 0) {
-			dq_finish(q, err == ECONNREFUSED ? DNSQ_UNREACHABLE : DNSQ_NETERR, err);
+			dq_finish(q, errno_unreachable(err) ? DNSQ_UNREACHABLE : DNSQ_NETERR, err);
 			return;
 		}
 		q->state = DQ_TCP_WRITE;
@@ -400,43 +685,52 @@ dq_tcp_event(dq *q, short revents)
 		q->state = DQ_TCP_READ;
 		q->tcplen = 2;     /* the length prefix first */
 		q->tcpoff = 0;
+		ev.events = EPOLLIN;
+		ev.data.ptr = q;
+		(void)epoll_ctl(e->ep, EPOLL_CTL_MOD, q->fd, &ev);
 		return;
 	}
-	if (q->state == DQ_TCP_READ && (revents & (POLLIN | POLLHUP | POLLERR))) {
-		for (;;) {
-			n = recv(q->fd, q->tcpbuf + q->tcpoff, q->tcplen - q->tcpoff, 0);
-			if (n < 0) {
-				if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
-					return;
-				dq_finish(q, DNSQ_NETERR, errno);
+	if (q->state != DQ_TCP_READ || !(events & (EPOLLIN | EPOLLHUP | EPOLLERR)))
+		return;
+	for (;;) {
+		n = recv(q->fd, q->tcpbuf + q->tcpoff, q->tcplen - q->tcpoff, 0);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)
 				return;
-			}
-			if (n == 0) {   /* closed before a whole message */
-				if (q->tcpoff > 0 || q->tcplen > 2)
-					q->res.malformed++;
-				dq_finish(q, DNSQ_TIMEOUT, ECONNRESET);
-				return;
-			}
-			q->tcpoff += (size_t)n;
-			if (q->tcpoff < q->tcplen)
-				continue;
-			if (q->tcplen == 2 && q->tcpoff == 2) {
-				size_t mlen = ((size_t)q->tcpbuf[0] << 8) | q->tcpbuf[1];
-				if (mlen == 0) {
-					q->res.malformed++;
-					dq_finish(q, DNSQ_TIMEOUT, 0);
-					return;
-				}
-				q->tcpbuf = xrealloc(q->tcpbuf, mlen + 2);
-				q->tcplen = mlen + 2;
-				continue;
-			}
-			if (dq_accept(q, q->tcpbuf + 2, q->tcplen - 2))
-				return;
-			/* Not ours: read the next message on the stream. */
-			q->tcplen = 2;
-			q->tcpoff = 0;
+			dq_finish(q, DNSQ_NETERR, errno);
+			return;
 		}
+		if (n == 0) {   /* closed before a whole message */
+			if (q->tcpoff > 0 || q->tcplen > 2)
+				q->res.malformed++;
+			dq_finish(q, DNSQ_TIMEOUT, ECONNRESET);
+			return;
+		}
+		q->tcpoff += (size_t)n;
+		if (q->tcpoff < q->tcplen)
+			continue;
+		if (q->tcplen == 2 && q->tcpoff == 2) {
+			size_t mlen = ((size_t)q->tcpbuf[0] << 8) | q->tcpbuf[1];
+			if (mlen == 0) {
+				q->res.malformed++;
+				dq_finish(q, DNSQ_TIMEOUT, 0);
+				return;
+			}
+			q->tcpbuf = xrealloc(q->tcpbuf, mlen + 2);
+			q->tcplen = mlen + 2;
+			continue;
+		}
+		{
+			ldns_pkt *pkt = NULL;
+			if (ldns_wire2pkt(&pkt, q->tcpbuf + 2, q->tcplen - 2) != LDNS_STATUS_OK ||
+			    pkt == NULL)
+				q->res.malformed++;
+			else if (dq_accept(q, pkt))
+				return;
+		}
+		/* Not ours: read the next message on the stream. */
+		q->tcplen = 2;
+		q->tcpoff = 0;
 	}
 }
 
@@ -470,14 +764,16 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 	if (pkt == NULL)
 		return -1;
 	q = xcalloc(1, sizeof *q);
+	q->kind = EV_TCP;
 	q->e = e;
 	q->fd = -1;
-	q->id = dnsq_random_id(e);
-	ldns_pkt_set_id(pkt, q->id);
+	/* The ID is set when the query gets its channel. */
 	if (e->o.edns_bufsize > 0)
 		ldns_pkt_set_edns_udp_size(pkt, e->o.edns_bufsize);
-	if (ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK) {
+	if (ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK ||
+	    q->wirelen < 12) {
 		ldns_pkt_free(pkt);
+		free(q->wire);
 		free(q);
 		return -1;
 	}
@@ -500,7 +796,8 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 static void
 dq_free(dq *q)
 {
-	dq_close(q);
+	if (q->fd >= 0)
+		close(q->fd);
 	if (q->reply)
 		ldns_pkt_free(q->reply);
 	free(q->wire);
@@ -532,47 +829,37 @@ dnsq_settle(dnsq_engine *e)
 size_t
 dnsq_step(dnsq_engine *e, int timeout_ms)
 {
-	size_t n = 0, i;
+	struct epoll_event evs[EPOLL_BATCH];
 	dq *q;
 	uint64_t now;
-	int wait, rc;
+	int wait, n, i;
 
 	dnsq_settle(e);
 	if (e->active.n > 0) {
-		e->pfd = xgrow(e->pfd, sizeof *e->pfd, &e->pcap, e->active.n);
-		e->pdq = xrealloc(e->pdq, e->pcap * sizeof *e->pdq);
-		for (q = e->active.head; q; q = q->next, n++) {
-			e->pfd[n].fd = q->fd;
-			e->pfd[n].events = q->state == DQ_TCP_CONNECT || q->state == DQ_TCP_WRITE ?
-			    POLLOUT : POLLIN;
-			e->pfd[n].revents = 0;
-			e->pdq[n] = q;
-		}
 		now = now_ms();
 		wait = e->active.head->deadline > now ?
 		    (int)(e->active.head->deadline - now) : 0;
 		if (timeout_ms >= 0 && timeout_ms < wait)
 			wait = timeout_ms;
-		rc = poll(e->pfd, n, wait);
-		if (rc > 0) {
-			/* Each entry is finished only by its own handling, so the
-			 * snapshot stays valid while we walk it. */
-			for (i = 0; i < n; i++) {
-				if (e->pfd[i].revents == 0)
-					continue;
-				q = e->pdq[i];
-				if (q->state == DQ_UDP)
-					dq_udp_readable(q);
-				else
-					dq_tcp_event(q, e->pfd[i].revents);
-			}
+		n = epoll_wait(e->ep, evs, EPOLL_BATCH, wait);
+		/* No callback runs and nothing is sent during the batch, so an
+		 * event can only close its own channel (when its last query
+		 * finishes) or finish its own TCP query (freed later, in
+		 * dnsq_settle): every pointer of the batch stays valid. */
+		for (i = 0; i < n; i++) {
+			int kind = *(int *)evs[i].data.ptr;
+			if (kind == EV_CHAN)
+				chan_readable(e, evs[i].data.ptr);
+			else if (kind == EV_TCP)
+				dq_tcp_event(evs[i].data.ptr, evs[i].events);
 		}
 		now = now_ms();
 		while ((q = e->active.head) != NULL && q->deadline <= now)
 			dq_timeout(q);
 	} else if (e->queue.n == 0 && e->done.n == 0 && timeout_ms > 0) {
 		/* Nothing to do: behave like a sleep so callers can pace. */
-		poll(NULL, 0, timeout_ms);
+		struct timespec ts = {timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
+		nanosleep(&ts, NULL);
 	}
 	dnsq_settle(e);
 	return e->queue.n + e->active.n + e->done.n;
@@ -621,8 +908,9 @@ dnsq_free(dnsq_engine *e)
 			q->cb(&q->res, q->arg);
 		dq_free(q);
 	}
-	free(e->pfd);
-	free(e->pdq);
+	close(e->ep);
+	free(e->ctab);
+	free(e->itab);
 	free(e->rbuf);
 	free(e);
 }
