@@ -100,9 +100,9 @@ addr_ip(const exaddr *a, char *buf, size_t len)
 	const struct sockaddr_in *sin = (const struct sockaddr_in *)&a->ss;
 	const struct sockaddr_in6 *sin6 = (const struct sockaddr_in6 *)&a->ss;
 
-	if (a->ss.ss_family == AF_INET)
+	if (a->ss.sa.sa_family == AF_INET)
 		inet_ntop(AF_INET, &sin->sin_addr, buf, (socklen_t)len);
-	else if (a->ss.ss_family == AF_INET6)
+	else if (a->ss.sa.sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &sin6->sin6_addr, buf, (socklen_t)len);
 	else
 		snprintf(buf, len, "?");
@@ -111,9 +111,9 @@ addr_ip(const exaddr *a, char *buf, size_t len)
 uint16_t
 addr_port(const exaddr *a)
 {
-	if (a->ss.ss_family == AF_INET)
+	if (a->ss.sa.sa_family == AF_INET)
 		return ntohs(((const struct sockaddr_in *)&a->ss)->sin_port);
-	if (a->ss.ss_family == AF_INET6)
+	if (a->ss.sa.sa_family == AF_INET6)
 		return ntohs(((const struct sockaddr_in6 *)&a->ss)->sin6_port);
 	return 0;
 }
@@ -121,9 +121,9 @@ addr_port(const exaddr *a)
 void
 addr_set_port(exaddr *a, uint16_t port)
 {
-	if (a->ss.ss_family == AF_INET)
+	if (a->ss.sa.sa_family == AF_INET)
 		((struct sockaddr_in *)&a->ss)->sin_port = htons(port);
-	else if (a->ss.ss_family == AF_INET6)
+	else if (a->ss.sa.sa_family == AF_INET6)
 		((struct sockaddr_in6 *)&a->ss)->sin6_port = htons(port);
 }
 
@@ -143,14 +143,14 @@ addr_format(const exaddr *a, char *buf, size_t len)
 bool
 addr_equal(const exaddr *a, const exaddr *b)
 {
-	if (a->ss.ss_family != b->ss.ss_family)
+	if (a->ss.sa.sa_family != b->ss.sa.sa_family)
 		return false;
-	if (a->ss.ss_family == AF_INET) {
+	if (a->ss.sa.sa_family == AF_INET) {
 		const struct sockaddr_in *x = (const void *)&a->ss, *y = (const void *)&b->ss;
 		return x->sin_port == y->sin_port &&
 		    x->sin_addr.s_addr == y->sin_addr.s_addr;
 	}
-	if (a->ss.ss_family == AF_INET6) {
+	if (a->ss.sa.sa_family == AF_INET6) {
 		const struct sockaddr_in6 *x = (const void *)&a->ss, *y = (const void *)&b->ss;
 		return x->sin6_port == y->sin6_port &&
 		    memcmp(&x->sin6_addr, &y->sin6_addr, sizeof x->sin6_addr) == 0;
@@ -161,11 +161,11 @@ addr_equal(const exaddr *a, const exaddr *b)
 bool
 addr_is_loopback(const exaddr *a)
 {
-	if (a->ss.ss_family == AF_INET) {
+	if (a->ss.sa.sa_family == AF_INET) {
 		const struct sockaddr_in *x = (const void *)&a->ss;
 		return (ntohl(x->sin_addr.s_addr) >> 24) == 127;
 	}
-	if (a->ss.ss_family == AF_INET6) {
+	if (a->ss.sa.sa_family == AF_INET6) {
 		const struct sockaddr_in6 *x = (const void *)&a->ss;
 		return IN6_IS_ADDR_LOOPBACK(&x->sin6_addr);
 	}
@@ -175,7 +175,7 @@ addr_is_loopback(const exaddr *a)
 int
 addr_family(const exaddr *a)
 {
-	return a->ss.ss_family;
+	return a->ss.sa.sa_family;
 }
 
 bool

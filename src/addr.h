@@ -7,8 +7,16 @@
 #include <stdint.h>
 #include <sys/socket.h>
 
+#include <netinet/in.h>
+
+/* An IPv4 or IPv6 address and port: 32 bytes, not a sockaddr_storage's
+ * 128, since every query of a run keeps one. */
 typedef struct exaddr {
-	struct sockaddr_storage ss;
+	union {
+		struct sockaddr sa;
+		struct sockaddr_in sin;
+		struct sockaddr_in6 sin6;
+	} ss;
 	socklen_t len;
 } exaddr;
 

@@ -275,7 +275,7 @@ chan_get(dnsq_engine *e, const exaddr *server)
 	for (c = e->ctab[b]; c; c = c->hnext)
 		if (!c->dead && c->n < CHAN_MAX && addr_equal(&c->server, server))
 			return c;
-	fd = socket(server->ss.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(server->ss.sa.sa_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return NULL;
 	(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
@@ -532,7 +532,7 @@ dq_tcp_start(dq *q)
 	chan_detach(e, q);
 	q->res.truncated = true;
 	q->res.tcp = true;
-	fd = socket(q->res.server.ss.ss_family,
+	fd = socket(q->res.server.ss.sa.sa_family,
 	    SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		dq_finish(q, DNSQ_NETERR, errno);

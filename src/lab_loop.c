@@ -104,7 +104,7 @@ bind_one(lab_loop *l, const exaddr *a, const lab_endpoint *ep, int type,
 	int fd, one = 1, size = LAB_SOCKBUF, e;
 
 	addr_ip(a, at, sizeof at);
-	fd = socket(a->ss.ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	fd = socket(a->ss.sa.sa_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd < 0) {
 		snprintf(err, errlen, "socket for %s: %s", at, strerror(errno));
 		return -1;
@@ -115,7 +115,7 @@ bind_one(lab_loop *l, const exaddr *a, const lab_endpoint *ep, int type,
 		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof size);
 		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof size);
 	}
-	if (a->ss.ss_family == AF_INET6)
+	if (a->ss.sa.sa_family == AF_INET6)
 		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one);
 	if (bind(fd, (const struct sockaddr *)&a->ss, a->len) != 0 ||
 	    (type == SOCK_STREAM && listen(fd, 128) != 0)) {
