@@ -747,37 +747,66 @@ dq_timeout(dq *q)
 	dq_finish(q, DNSQ_TIMEOUT, 0);
 }
 
+/* The wire form of a query: ldns encodes the name (escapes included), we
+ * put the header (ID 0 until the query gets its channel), type, class IN
+ * and, with EDNS0, an OPT record around it: ldns_pkt2wire would allocate a
+ * 64 KiB buffer per query. Returns the length, or 0. */
+static size_t
+dnsq_encode(const char *qname, uint16_t qtype, bool rd, uint16_t edns,
+            uint8_t *buf, size_t cap)
+{
+	ldns_rdf *name = NULL;
+	size_t pos = 12, nlen;
+
+	if (ldns_str2rdf_dname(&name, qname) != LDNS_STATUS_OK || name == NULL)
+		return 0;
+	nlen = ldns_rdf_size(name);
+	if (nlen > LDNS_MAX_DOMAINLEN + 1 || 12 + nlen + 4 + 11 > cap) {
+		ldns_rdf_deep_free(name);
+		return 0;
+	}
+	memset(buf, 0, 12);
+	buf[2] = rd ? 0x01 : 0x00;              /* RD */
+	buf[5] = 1;                             /* QDCOUNT */
+	buf[11] = edns ? 1 : 0;                 /* ARCOUNT */
+	memcpy(buf + pos, ldns_rdf_data(name), nlen);
+	pos += nlen;
+	ldns_rdf_deep_free(name);
+	buf[pos++] = (uint8_t)(qtype >> 8);
+	buf[pos++] = (uint8_t)qtype;
+	buf[pos++] = 0;
+	buf[pos++] = LDNS_RR_CLASS_IN;
+	if (edns) {
+		buf[pos++] = 0;                     /* root name */
+		buf[pos++] = 0;
+		buf[pos++] = LDNS_RR_TYPE_OPT;
+		buf[pos++] = (uint8_t)(edns >> 8);  /* class: UDP payload size */
+		buf[pos++] = (uint8_t)edns;
+		memset(buf + pos, 0, 6);            /* TTL (flags) 0, RDLEN 0 */
+		pos += 6;
+	}
+	return pos;
+}
+
 int
 dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
             uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
 {
-	ldns_rdf *name = NULL;
-	ldns_pkt *pkt;
+	uint8_t buf[512];
 	dq *q;
-	size_t len = strlen(qname);
+	size_t len = strlen(qname), wlen;
 
-	if (e->closing || len == 0 || len > 253 ||
-	    ldns_str2rdf_dname(&name, qname) != LDNS_STATUS_OK)
-		return -1;
-	pkt = ldns_pkt_query_new(name, (ldns_rr_type)qtype, LDNS_RR_CLASS_IN,
-	    rd ? LDNS_RD : 0);
-	if (pkt == NULL)
+	if (e->closing || len == 0 || len > 1024 ||
+	    (wlen = dnsq_encode(qname, qtype, rd, e->o.edns_bufsize, buf,
+	    sizeof buf)) == 0)
 		return -1;
 	q = xcalloc(1, sizeof *q);
 	q->kind = EV_TCP;
 	q->e = e;
 	q->fd = -1;
-	/* The ID is set when the query gets its channel. */
-	if (e->o.edns_bufsize > 0)
-		ldns_pkt_set_edns_udp_size(pkt, e->o.edns_bufsize);
-	if (ldns_pkt2wire(&q->wire, pkt, &q->wirelen) != LDNS_STATUS_OK ||
-	    q->wirelen < 12) {
-		ldns_pkt_free(pkt);
-		free(q->wire);
-		free(q);
-		return -1;
-	}
-	ldns_pkt_free(pkt);
+	q->wire = xmalloc(wlen);
+	memcpy(q->wire, buf, wlen);
+	q->wirelen = wlen;
 	q->qname = xstrdup(qname);
 	if (len > 1 && q->qname[len - 1] == '.')
 		q->qname[len - 1] = '\0';

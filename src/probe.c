@@ -13,6 +13,7 @@
  * all work is done (probe_classify). */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,22 +109,57 @@ probe_opts_init(probe_opts *o)
 
 /* ---- names from packets ---------------------------------------------- */
 
-/* ldns's text for a name, lowercased, without the trailing dot ("." stays). */
+/* A name from a parsed packet as text: lowercase, no trailing dot ("."
+ * for the root), bytes other than letters, digits, '-' and '_' as \DDD the
+ * way ldns writes them, so the text is printable ASCII. */
 static char *
 probe_rdf_name(const ldns_rdf *rdf)
 {
-	char *s = ldns_rdf2str(rdf), *p;
-	size_t len;
+	const uint8_t *d = ldns_rdf_data(rdf);
+	size_t len = ldns_rdf_size(rdf), i = 0, j, pos = 0;
+	char buf[LDNS_MAX_DOMAINLEN * 4 + 8];
 
-	if (s == NULL)
+	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
 		return xstrdup("?");
-	len = strlen(s);
-	if (len > 1 && s[len - 1] == '.')
-		s[len - 1] = '\0';
-	for (p = s; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	return s;
+	while (i < len && d[i] != 0) {
+		size_t l = d[i];
+		if (l > 63 || i + 1 + l > len)
+			return xstrdup("?");
+		if (pos > 0)
+			buf[pos++] = '.';
+		for (j = 0; j < l; j++) {
+			uint8_t c = d[i + 1 + j];
+			if (pos + 5 >= sizeof buf)
+				return xstrdup("?");
+			if (c >= 'A' && c <= 'Z')
+				buf[pos++] = (char)(c - 'A' + 'a');
+			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+			    c == '-' || c == '_')
+				buf[pos++] = (char)c;
+			else
+				pos += (size_t)snprintf(buf + pos, sizeof buf - pos, "\\%03u", c);
+		}
+		i += l + 1;
+	}
+	if (pos == 0)
+		buf[pos++] = '.';
+	buf[pos] = '\0';
+	return xstrdup(buf);
+}
+
+/* An A or AAAA record's address as text, or NULL. */
+static char *
+probe_rdf_addr(const ldns_rdf *rdf)
+{
+	char buf[INET6_ADDRSTRLEN];
+
+	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_A && ldns_rdf_size(rdf) == 4)
+		return inet_ntop(AF_INET, ldns_rdf_data(rdf), buf, sizeof buf) ?
+		    xstrdup(buf) : NULL;
+	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_AAAA && ldns_rdf_size(rdf) == 16)
+		return inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf, sizeof buf) ?
+		    xstrdup(buf) : NULL;
+	return NULL;
 }
 
 static void
@@ -160,7 +196,7 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 			break;
 		default:   /* A, AAAA */
 			if (ldns_rr_rd_count(rr) == 1)
-				txt = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+				txt = probe_rdf_addr(ldns_rr_rdf(rr, 0));
 			break;
 		}
 		if (txt) {
@@ -191,7 +227,7 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A || ldns_rr_rd_count(rr) != 1)
 			continue;
 		owner = probe_rdf_name(ldns_rr_owner(rr));
-		ip = ldns_rdf2str(ldns_rr_rdf(rr, 0));
+		ip = probe_rdf_addr(ldns_rr_rdf(rr, 0));
 		snprintf(buf, sizeof buf, "%s %s", owner, ip ? ip : "?");
 		free(owner);
 		free(ip);

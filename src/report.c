@@ -3,6 +3,7 @@
 #include <config.h>
 
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dname.h"
@@ -229,8 +230,12 @@ report_domain_json(probe_run *r, probe_domain *d)
 static int
 report_dump(FILE *out, json_t *v)
 {
-	int rc = v ? json_dumpf(v, out, JSON_COMPACT | JSON_ENSURE_ASCII | JSON_ENCODE_ANY) : -1;
+	/* One string, one write: json_dumpf writes a token at a time. */
+	char *text = v ? json_dumps(v, JSON_COMPACT | JSON_ENSURE_ASCII |
+	    JSON_ENCODE_ANY) : NULL;
+	int rc = text && fputs(text, out) != EOF ? 0 : -1;
 
+	free(text);
 	json_decref(v);
 	return rc;
 }
