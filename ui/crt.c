@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <langinfo.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -256,8 +257,18 @@ crt_done(void)
 int
 crt_getkey(int timeout_ms)
 {
+	int k;
+	struct pollfd p = {STDIN_FILENO, POLLIN, 0};
+
 	wtimeout(stdscr, timeout_ms);
-	return wgetch(stdscr);
+	k = wgetch(stdscr);
+	/* A terminal that went away without a SIGHUP reaching us (the shell
+	 * that started us is the session leader and was given it) reads as
+	 * ERR at once, for ever: take it as the hangup it is. */
+	if (k == ERR && poll(&p, 1, 0) > 0 &&
+	    (p.revents & (POLLHUP | POLLERR | POLLNVAL)))
+		crt_sig = SIGHUP;
+	return k;
 }
 
 bool

@@ -147,7 +147,10 @@ wizard_start() {
 		# The terminal's modes before and after (they must match), the
 		# pid of exdns itself (for kill -HUP), then its status.
 		# Ctrl-C and SIGTERM are for exdns: this shell waits on.
-		echo "trap : INT TERM"
+		# TUI_TRAP_HUP=1: the shell also traps SIGHUP, as a script
+		# that starts exdns (./quickstart demo) does: then the kernel
+		# gives the hangup to that shell, not to exdns.
+		echo "trap : INT TERM${TUI_TRAP_HUP:+ HUP}"
 		echo "stty -g >'$TUI_TMP/stty.before.$W' 2>/dev/null"
 		echo "sh -c 'echo \$\$ >\"\$0\"; exec \"\$@\"' '$TUI_TMP/pid.$W' '$EXDNS' \"\$@\" 2>'$TUI_TMP/err.$W'"
 		echo "rc=\$?"
