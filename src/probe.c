@@ -86,6 +86,8 @@ struct probe_run {
 	size_t *htab; size_t hcap;        /* open addressing: index + 1 */
 	probe_domain **d; size_t nd, dcap;
 	size_t ndone;
+	size_t nstarted;       /* domains started, in order */
+	size_t active_cap;     /* domains in progress at once */
 	probe_waiter *deferred;
 	probe_resolver_check resolver;
 	probe_resolver_check *ext; size_t next_;
@@ -209,6 +211,10 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 		ldns_rr *rr = ldns_rr_list_rr(sec, i);
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && q->soa_zone == NULL)
 			q->soa_zone = probe_rdf_name(ldns_rr_owner(rr));
+		/* Referrals and glue matter only for the questions that look
+		 * for them (NS, not recursive); keep nothing for the rest. */
+		if (q->qtype != LDNS_RR_TYPE_NS || q->rd)
+			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && ldns_rr_rd_count(rr) == 1) {
 			char *owner = probe_rdf_name(ldns_rr_owner(rr));
 			if (q->referral_zone == NULL)
@@ -220,7 +226,7 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 			free(owner);
 		}
 	}
-	sec = ldns_pkt_additional(pkt);
+	sec = q->qtype == LDNS_RR_TYPE_NS && !q->rd ? ldns_pkt_additional(pkt) : NULL;
 	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(sec, i);
 		char *owner, *ip, buf[600];
@@ -410,6 +416,7 @@ q_failed(const probe_query *q)
 /* ---- zone finder ------------------------------------------------------ */
 
 static void zf_ns_done(probe_run *r, probe_query *q, void *ctx);
+static void probe_start_more(probe_run *r);
 
 static void
 zf_finish(probe_run *r, zfind *z)
@@ -933,34 +940,36 @@ domain_add_smart(probe_domain *d, const char *ip)
 static void
 domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 {
-	char desc[400], ip[ADDR_TEXT_MAX];
+	char desc[400], ip[ADDR_TEXT_MAX], line[600];
 	const probe_query *q;
 	const char *who = NULL;
 	size_t i;
 
 	d->proof = qi == NOSLOT ? -1 : (ssize_t)qi;
-	if (qi == NOSLOT) {
-		snprintf(d->reason, sizeof d->reason, "%s", msg ? msg : "");
-		return;
+	if (qi == NOSLOT)
+		snprintf(line, sizeof line, "%s", msg ? msg : "");
+	else {
+		q = r->q[qi];
+		probe_query_describe(q, desc, sizeof desc);
+		if (!q->rd) {
+			addr_ip(&q->server, ip, sizeof ip);
+			for (i = 0; i < d->nservers && who == NULL; i++)
+				if (strcmp(d->servers[i].addr, ip) == 0)
+					who = d->servers[i].name;
+		}
+		if (who)
+			snprintf(line, sizeof line, "%s %s", who, desc);
+		else if (q->rd)
+			snprintf(line, sizeof line, "resolver %s", desc);
+		else
+			snprintf(line, sizeof line, "%s", desc);
+		if (msg) {
+			size_t len = strlen(line);
+			snprintf(line + len, sizeof line - len, "; %s", msg);
+		}
 	}
-	q = r->q[qi];
-	probe_query_describe(q, desc, sizeof desc);
-	if (!q->rd) {
-		addr_ip(&q->server, ip, sizeof ip);
-		for (i = 0; i < d->nservers && who == NULL; i++)
-			if (strcmp(d->servers[i].addr, ip) == 0)
-				who = d->servers[i].name;
-	}
-	if (who)
-		snprintf(d->reason, sizeof d->reason, "%s %s", who, desc);
-	else if (q->rd)
-		snprintf(d->reason, sizeof d->reason, "resolver %s", desc);
-	else
-		snprintf(d->reason, sizeof d->reason, "%s", desc);
-	if (msg) {
-		size_t len = strlen(d->reason);
-		snprintf(d->reason + len, sizeof d->reason - len, "; %s", msg);
-	}
+	free(d->reason);
+	d->reason = xstrdup(line);
 }
 
 static bool
@@ -1120,6 +1129,9 @@ probe_new(const probe_opts *o)
 
 	r->o = *o;
 	r->dnsq = dnsq_new(&o->dnsq);
+	/* Each domain starts with two questions and rarely has more than a
+	 * dozen in flight: half the query cap keeps the engine busy. */
+	r->active_cap = o->dnsq.max_inflight / 2 > 64 ? o->dnsq.max_inflight / 2 : 64;
 	r->resolver.addr = o->resolver;
 	r->ext = xcalloc(o->nexternals ? o->nexternals : 1, sizeof *r->ext);
 	r->next_ = o->nexternals;
@@ -1143,12 +1155,22 @@ probe_add_domain(probe_run *r, const char *name)
 	r->d = xgrow(r->d, sizeof *r->d, &r->dcap, r->nd + 1);
 	d = r->d[r->nd++] = xcalloc(1, sizeof *d);
 	d->name = xstrdup(norm);
+	d->reason = xstrdup("");
 	d->proof = -1;
 	d->work = xcalloc(1, sizeof *d->work);
 	d->work->qmx = d->work->qauth_mx = NOSLOT;
-	if (r->started)
-		domain_start(r, d);
+	probe_start_more(r);
 	return 0;
+}
+
+/* Start domains in order while fewer than active_cap are in progress:
+ * the queries waiting for a slot, and what they hold, stay bounded. */
+static void
+probe_start_more(probe_run *r)
+{
+	while (r->started && !r->cancelled && r->nstarted < r->nd &&
+	    r->nstarted - r->ndone < r->active_cap)
+		domain_start(r, r->d[r->nstarted++]);
 }
 
 void
@@ -1162,8 +1184,7 @@ probe_start(probe_run *r)
 	check_start(r, &r->resolver);
 	for (i = 0; i < r->next_; i++)
 		check_start(r, &r->ext[i]);
-	for (i = 0; i < r->nd; i++)
-		domain_start(r, r->d[i]);
+	probe_start_more(r);
 }
 
 /* Run the waiters of finished queries; they may ask more questions. */
@@ -1181,6 +1202,8 @@ probe_drain(probe_run *r)
 			r->ndone++;
 		}
 		free(w);
+		if (r->deferred == NULL)
+			probe_start_more(r);
 	}
 }
 
@@ -1211,7 +1234,9 @@ probe_step(probe_run *r, int timeout_ms)
 		dnsq_step(r->dnsq, timeout_ms);
 		probe_drain(r);
 	}
-	if (dnsq_pending(r->dnsq) == 0 && r->deferred == NULL) {
+	probe_start_more(r);
+	if (dnsq_pending(r->dnsq) == 0 && r->deferred == NULL &&
+	    (r->nstarted == r->nd || r->cancelled)) {
 		probe_finish(r);
 		return false;
 	}
@@ -1351,6 +1376,7 @@ probe_free(probe_run *r)
 			free(d->work);
 		}
 		free(d->name);
+		free(d->reason);
 		free(d);
 	}
 	free(r->d);

@@ -73,7 +73,7 @@ typedef struct probe_mx {
 typedef struct probe_domain {
 	char *name;
 	verdict verdict;
-	char reason[512];            /* one line, escaped, names server and query */
+	char *reason;                /* one line naming server and query (never NULL) */
 	bool implicit_mx;
 	probe_mx *mx; size_t nmx;    /* preference order */
 	probe_server *servers; size_t nservers;

@@ -227,7 +227,7 @@ domain_copy(probe_run *r, probe_domain *d, results_domain *o)
 
 	o->name = results_safe(d->name, DNAME_MAX);
 	o->verdict = d->verdict;
-	o->reason = results_safe(d->reason, sizeof d->reason);
+	o->reason = results_safe(d->reason, strlen(d->reason) + 1);
 	o->brief = domain_brief(r, d);
 	for (i = 0; i < d->nsmart; i++)
 		push_safe(&o->smart, &o->nsmart, d->smart_hosts[i]);
