@@ -119,19 +119,8 @@ static void
 lab_print_command(FILE *out, const lab_world *w, const char *resolver,
                   const char *externals)
 {
-	size_t i;
-
-	fprintf(out, "  exdns probe --resolver %s --auth-port %u", resolver,
-	    (unsigned)w->port);
-	if (w->ncanaries > 0) {
-		fprintf(out, " --canary ");
-		for (i = 0; i < w->ncanaries; i++)
-			fprintf(out, "%s%s", i ? "," : "", w->canaries[i]);
-	}
-	if (externals[0])
-		fprintf(out, " --external %s", externals);
-	for (i = 0; i < w->nexpect && i < LAB_PRINT_DOMAINS; i++)
-		fprintf(out, " %s", w->expect[i].domain);
+	fputs("  exdns probe ", out);
+	lab_print_args(out, w, resolver, externals, LAB_PRINT_DOMAINS);
 	fputc('\n', out);
 	if (w->nexpect > LAB_PRINT_DOMAINS)
 		fprintf(out, "  (the first %d of %zu domains: see [expect] in %s)\n",
