@@ -85,6 +85,7 @@ struct probe_run {
 	probe_query **q; size_t nq, qcap;
 	size_t *htab; size_t hcap;        /* open addressing: index + 1 */
 	probe_domain **d; size_t nd, dcap;
+	size_t *dtab; size_t dtcap;       /* domains by name: index + 1 */
 	size_t ndone;
 	size_t nstarted;       /* domains started, in order */
 	size_t active_cap;     /* domains in progress at once */
@@ -1140,6 +1141,16 @@ probe_new(const probe_opts *o)
 	return r;
 }
 
+static size_t
+probe_name_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
 int
 probe_add_domain(probe_run *r, const char *name)
 {
@@ -1149,9 +1160,23 @@ probe_add_domain(probe_run *r, const char *name)
 
 	if (dname_normalize(name, norm) != 0)
 		return -1;
-	for (i = 0; i < r->nd; i++)
-		if (strcmp(r->d[i]->name, norm) == 0)
+	/* Duplicates are dropped: a hash set of names, not a scan. */
+	if ((r->nd + 1) * 2 > r->dtcap) {
+		free(r->dtab);
+		r->dtcap = r->dtcap ? r->dtcap * 2 : 1024;
+		r->dtab = xcalloc(r->dtcap, sizeof *r->dtab);
+		for (i = 0; i < r->nd; i++) {
+			size_t j = probe_name_hash(r->d[i]->name) & (r->dtcap - 1);
+			while (r->dtab[j] != 0)
+				j = (j + 1) & (r->dtcap - 1);
+			r->dtab[j] = i + 1;
+		}
+	}
+	for (i = probe_name_hash(norm) & (r->dtcap - 1); r->dtab[i] != 0;
+	    i = (i + 1) & (r->dtcap - 1))
+		if (strcmp(r->d[r->dtab[i] - 1]->name, norm) == 0)
 			return 0;
+	r->dtab[i] = r->nd + 1;
 	r->d = xgrow(r->d, sizeof *r->d, &r->dcap, r->nd + 1);
 	d = r->d[r->nd++] = xcalloc(1, sizeof *d);
 	d->name = xstrdup(norm);
@@ -1380,6 +1405,7 @@ probe_free(probe_run *r)
 		free(d);
 	}
 	free(r->d);
+	free(r->dtab);
 	for (i = 0; i < r->nq; i++) {
 		probe_query *q = r->q[i];
 		while ((w = q->waiters) != NULL) {
