@@ -86,6 +86,8 @@ struct probe_run {
 	size_t *htab; size_t hcap;        /* open addressing: index + 1 */
 	probe_domain **d; size_t nd, dcap;
 	size_t *dtab; size_t dtcap;       /* domains by name: index + 1 */
+	char **names; size_t nnames, ncap;  /* interned names (query names,
+	                                       zones), freed with the run */
 	size_t ndone;
 	size_t nstarted;       /* domains started, in order */
 	size_t active_cap;     /* domains in progress at once */
@@ -165,15 +167,46 @@ probe_rdf_addr(const ldns_rdf *rdf)
 	return NULL;
 }
 
+/* n strings in one allocation: the array of pointers, then the text, so a
+ * query's answers cost one malloc and one free. Takes ownership of v's
+ * strings (freed) and of v. */
+static char **
+probe_pack(char **v, size_t n)
+{
+	size_t i, bytes = n * sizeof(char *);
+	char **out, *p;
+
+	if (n == 0) {
+		free(v);
+		return NULL;
+	}
+	for (i = 0; i < n; i++)
+		bytes += strlen(v[i]) + 1;
+	out = xmalloc(bytes);
+	p = (char *)(out + n);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(v[i]) + 1;
+		memcpy(p, v[i], len);
+		out[i] = p;
+		p += len;
+		free(v[i]);
+	}
+	free(v);
+	return out;
+}
+
 static void
 probe_extract(probe_query *q, const ldns_pkt *pkt)
 {
 	ldns_rr_list *sec;
-	size_t i;
+	size_t i, n;
+	char **tmp = NULL;
+	probe_referral *ref = NULL;
 
 	q->aa = ldns_pkt_aa(pkt);
 	sec = ldns_pkt_answer(pkt);
-	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
+	n = sec ? ldns_rr_list_rr_count(sec) : 0;
+	for (i = 0; i < n; i++) {
 		ldns_rr *rr = ldns_rr_list_rr(sec, i);
 		char *txt = NULL, buf[300];
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && q->soa_zone == NULL)
@@ -203,10 +236,12 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 			break;
 		}
 		if (txt) {
-			q->answers = xrealloc(q->answers, (q->nanswers + 1) * sizeof *q->answers);
-			q->answers[q->nanswers++] = txt;
+			if (tmp == NULL)
+				tmp = xmalloc(n * sizeof *tmp);
+			tmp[q->nanswers++] = txt;
 		}
 	}
+	q->answers = probe_pack(tmp, q->nanswers);
 	sec = ldns_pkt_authority(pkt);
 	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
 		ldns_rr *rr = ldns_rr_list_rr(sec, i);
@@ -218,11 +253,13 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 			continue;
 		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && ldns_rr_rd_count(rr) == 1) {
 			char *owner = probe_rdf_name(ldns_rr_owner(rr));
-			if (q->referral_zone == NULL)
-				q->referral_zone = xstrdup(owner);
-			if (strcmp(owner, q->referral_zone) == 0) {
-				q->referral = xrealloc(q->referral, (q->nreferral + 1) * sizeof *q->referral);
-				q->referral[q->nreferral++] = probe_rdf_name(ldns_rr_rdf(rr, 0));
+			if (ref == NULL) {
+				ref = xcalloc(1, sizeof *ref);
+				ref->zone = xstrdup(owner);
+			}
+			if (strcmp(owner, ref->zone) == 0) {
+				ref->ns = xrealloc(ref->ns, (ref->nns + 1) * sizeof *ref->ns);
+				ref->ns[ref->nns++] = probe_rdf_name(ldns_rr_rdf(rr, 0));
 			}
 			free(owner);
 		}
@@ -238,9 +275,54 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 		snprintf(buf, sizeof buf, "%s %s", owner, ip ? ip : "?");
 		free(owner);
 		free(ip);
-		q->glue = xrealloc(q->glue, (q->nglue + 1) * sizeof *q->glue);
-		q->glue[q->nglue++] = xstrdup(buf);
+		if (ref == NULL)
+			ref = xcalloc(1, sizeof *ref);
+		ref->glue = xrealloc(ref->glue, (ref->nglue + 1) * sizeof *ref->glue);
+		ref->glue[ref->nglue++] = xstrdup(buf);
 	}
+	q->ref = ref;
+}
+
+/* ---- interned names ---------------------------------------------------- */
+
+static size_t
+probe_str_hash(const char *s)
+{
+	size_t h = 1469598103934665603ull;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+/* One copy of each name for the whole run: a host's name is the question
+ * of half a dozen queries, a zone's the SOA owner of many answers. */
+static char *
+probe_intern(probe_run *r, const char *s)
+{
+	size_t i;
+
+	if ((r->nnames + 1) * 2 > r->ncap) {
+		char **old = r->names;
+		size_t ocap = r->ncap, j;
+		r->ncap = r->ncap ? r->ncap * 2 : 4096;
+		r->names = xcalloc(r->ncap, sizeof *r->names);
+		for (j = 0; j < ocap; j++) {
+			if (old[j] == NULL)
+				continue;
+			for (i = probe_str_hash(old[j]) & (r->ncap - 1); r->names[i];
+			    i = (i + 1) & (r->ncap - 1))
+				;
+			r->names[i] = old[j];
+		}
+		free(old);
+	}
+	for (i = probe_str_hash(s) & (r->ncap - 1); r->names[i];
+	    i = (i + 1) & (r->ncap - 1))
+		if (strcmp(r->names[i], s) == 0)
+			return r->names[i];
+	r->nnames++;
+	return r->names[i] = xstrdup(s);
 }
 
 /* ---- the query cache --------------------------------------------------- */
@@ -308,15 +390,21 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	probe_run *r = q->run;
 	probe_waiter *w;
 
-	q->outcome = res->outcome;
-	q->rcode = res->rcode;
-	q->tries = res->tries;
+	q->outcome = (uint8_t)res->outcome;
+	q->rcode = (int16_t)res->rcode;
+	q->tries = (uint16_t)(res->tries > 65535 ? 65535 : res->tries);
 	q->ms = res->ms;
-	q->mismatched = res->mismatched;
-	q->malformed = res->malformed;
+	q->mismatched = (uint16_t)(res->mismatched > 65535 ? 65535 : res->mismatched);
+	q->malformed = (uint16_t)(res->malformed > 65535 ? 65535 : res->malformed);
 	q->tcp = res->tcp;
-	if (res->reply)
+	if (res->reply) {
 		probe_extract(q, res->reply);
+		if (q->soa_zone != NULL) {
+			char *z = q->soa_zone;
+			q->soa_zone = probe_intern(r, z);
+			free(z);
+		}
+	}
 	/* Waiters run from probe_step, not from inside the engine. */
 	while ((w = q->waiters) != NULL) {
 		q->waiters = w->next;
@@ -339,12 +427,12 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 	if (q == NULL) {
 		q = xcalloc(1, sizeof *q);
 		q->server = *srv;
-		q->qname = xstrdup(name);
+		q->qname = probe_intern(r, name);
 		q->qtype = type;
 		q->rd = rd;
 		q->rcode = -1;
 		q->run = r;
-		q->index = r->nq;
+		q->index = (uint32_t)r->nq;
 		r->q = xgrow(r->q, sizeof *r->q, &r->qcap, r->nq + 1);
 		r->q[r->nq++] = q;
 		if ((r->nq + 1) * 2 > r->hcap) {
@@ -502,15 +590,15 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 	zfind *z = ctx;
 	size_t i;
 
-	if (!z->referral_taken && q_answered(q) && q->referral_zone != NULL &&
-	    q->nreferral > 0) {
+	if (!z->referral_taken && q_answered(q) && q->ref != NULL &&
+	    q->ref->zone != NULL && q->ref->nns > 0) {
 		z->referral_taken = true;
 		free(z->zone);
-		z->zone = xstrdup(q->referral_zone);
-		for (i = 0; i < q->nreferral; i++)
-			strv_push(&z->nsnames, &z->nns, q->referral[i]);
+		z->zone = xstrdup(q->ref->zone);
+		for (i = 0; i < q->ref->nns; i++)
+			strv_push(&z->nsnames, &z->nns, q->ref->ns[i]);
 		z->pending--;
-		zf_resolve_ns(r, z, q->glue, q->nglue);
+		zf_resolve_ns(r, z, q->ref->glue, q->ref->nglue);
 		return;
 	}
 	/* The parent's server also serves the zone itself: no referral but an
@@ -522,7 +610,8 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 		for (i = 0; i < q->nanswers; i++)
 			strv_push(&z->nsnames, &z->nns, q->answers[i]);
 		z->pending--;
-		zf_resolve_ns(r, z, q->glue, q->nglue);
+		zf_resolve_ns(r, z, q->ref ? q->ref->glue : NULL,
+		    q->ref ? q->ref->nglue : 0);
 		return;
 	}
 	/* It serves the zone that holds the name (an authoritative NODATA or
@@ -1141,16 +1230,6 @@ probe_new(const probe_opts *o)
 	return r;
 }
 
-static size_t
-probe_name_hash(const char *s)
-{
-	size_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 int
 probe_add_domain(probe_run *r, const char *name)
 {
@@ -1166,13 +1245,13 @@ probe_add_domain(probe_run *r, const char *name)
 		r->dtcap = r->dtcap ? r->dtcap * 2 : 1024;
 		r->dtab = xcalloc(r->dtcap, sizeof *r->dtab);
 		for (i = 0; i < r->nd; i++) {
-			size_t j = probe_name_hash(r->d[i]->name) & (r->dtcap - 1);
+			size_t j = probe_str_hash(r->d[i]->name) & (r->dtcap - 1);
 			while (r->dtab[j] != 0)
 				j = (j + 1) & (r->dtcap - 1);
 			r->dtab[j] = i + 1;
 		}
 	}
-	for (i = probe_name_hash(norm) & (r->dtcap - 1); r->dtab[i] != 0;
+	for (i = probe_str_hash(norm) & (r->dtcap - 1); r->dtab[i] != 0;
 	    i = (i + 1) & (r->dtcap - 1))
 		if (strcmp(r->d[r->dtab[i] - 1]->name, norm) == 0)
 			return 0;
@@ -1341,7 +1420,7 @@ probe_query_describe(const probe_query *q, char *buf, size_t len)
 		if (q->rcode == LDNS_RCODE_NOERROR && q->nanswers == 0)
 			snprintf(what, sizeof what, "NOERROR, no %s records", type);
 		else if (q->rcode == LDNS_RCODE_NOERROR)
-			snprintf(what, sizeof what, "NOERROR, %zu record%s", q->nanswers,
+			snprintf(what, sizeof what, "NOERROR, %zu record%s", (size_t)q->nanswers,
 			    q->nanswers == 1 ? "" : "s");
 		else
 			snprintf(what, sizeof what, "%s", dnsq_rcode_name(q->rcode));
@@ -1406,18 +1485,22 @@ probe_free(probe_run *r)
 	}
 	free(r->d);
 	free(r->dtab);
+	for (i = 0; i < r->ncap; i++)
+		free(r->names[i]);
+	free(r->names);
 	for (i = 0; i < r->nq; i++) {
 		probe_query *q = r->q[i];
 		while ((w = q->waiters) != NULL) {
 			q->waiters = w->next;
 			free(w);
 		}
-		free(q->qname);
-		strv_free(q->answers, q->nanswers);
-		free(q->soa_zone);
-		free(q->referral_zone);
-		strv_free(q->referral, q->nreferral);
-		strv_free(q->glue, q->nglue);
+		free(q->answers);          /* one allocation: probe_pack */
+		if (q->ref) {
+			free(q->ref->zone);
+			strv_free(q->ref->ns, q->ref->nns);
+			strv_free(q->ref->glue, q->ref->nglue);
+			free(q->ref);
+		}
 		free(q);
 	}
 	free(r->q);

@@ -28,28 +28,33 @@ void probe_opts_init(probe_opts *o);   /* defaults from defaults.h */
 
 /* One query and its outcome: the unit of evidence. Queries are shared:
  * the same (server, name, type, rd) is asked once per run. */
-typedef struct probe_query {
-	exaddr server;
-	char *qname;
-	uint16_t qtype;
-	bool rd;
-	dnsq_outcome outcome;
-	int rcode;                   /* -1 when no reply */
-	bool aa;
-	unsigned tries, ms, mismatched, malformed;
-	bool tcp;
-	char **answers;              /* answer RRs of qtype, rdata as text */
-	size_t nanswers;
-	char *soa_zone;              /* owner of an SOA in answer/authority */
-	char *referral_zone;         /* owner of NS in authority (referral) */
-	char **referral;             /* its NS names */
-	size_t nreferral;
+/* Kept only for referral questions (NS, not recursive). */
+typedef struct probe_referral {
+	char *zone;                  /* owner of NS in authority */
+	char **ns;                   /* its NS names */
+	size_t nns;
 	char **glue;                 /* "name address" from additional */
 	size_t nglue;
+} probe_referral;
+
+typedef struct probe_query {
+	exaddr server;
+	char *qname;                 /* owned by the run (one copy per name) */
+	char **answers;              /* answer RRs of qtype, rdata as text (one
+	                                allocation: the array, then the text) */
+	char *soa_zone;              /* owner of an SOA in answer/authority */
+	probe_referral *ref;         /* NULL unless a referral question */
 	/* private */
 	struct probe_waiter *waiters;
 	struct probe_run *run;
-	size_t index;
+	uint32_t index;
+	uint32_t nanswers;
+	uint32_t ms;
+	uint16_t qtype;
+	int16_t rcode;               /* -1 when no reply */
+	uint16_t tries, mismatched, malformed;
+	uint8_t outcome;             /* dnsq_outcome */
+	bool rd, aa, tcp;
 } probe_query;
 
 /* "(192.0.2.53): AAAA mail.example.com: no answer, 2 tries, 4000 ms";

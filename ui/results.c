@@ -147,7 +147,7 @@ query_lines(const probe_query *q, const probe_domain *d, const char *who,
 		push_fmt(v, n, "      -> %s", dname_escape(q->answers[i],
 		    strlen(q->answers[i]), esc, sizeof esc));
 	if (q->nanswers > 8)
-		push_fmt(v, n, "      (%zu more)", q->nanswers - 8);
+		push_fmt(v, n, "      (%zu more)", (size_t)q->nanswers - 8);
 }
 
 static void
