@@ -25,6 +25,7 @@
 #include "util.h"
 
 #define NOSLOT ((size_t)-1)
+#define PROBE_SLAB 1024     /* queries allocated at once */
 
 typedef void (*qdone_fn)(probe_run *r, probe_query *q, void *ctx);
 
@@ -64,6 +65,7 @@ typedef struct host_work {
 } host_work;
 
 typedef struct probe_dwork {
+	struct probe_run *run;
 	unsigned pending;
 	bool done;
 	size_t qmx;            /* MX through the resolver */
@@ -88,6 +90,8 @@ struct probe_run {
 	size_t *dtab; size_t dtcap;       /* domains by name: index + 1 */
 	char **names; size_t nnames, ncap;  /* interned names (query names,
 	                                       zones), freed with the run */
+	probe_query *slab; size_t slab_used;  /* queries are cut from slabs */
+	probe_query **slabs; size_t nslabs;
 	size_t ndone;
 	size_t nstarted;       /* domains started, in order */
 	size_t active_cap;     /* domains in progress at once */
@@ -425,7 +429,13 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 	probe_waiter *w;
 
 	if (q == NULL) {
-		q = xcalloc(1, sizeof *q);
+		if (r->slab == NULL || r->slab_used == PROBE_SLAB) {
+			r->slab = xcalloc(PROBE_SLAB, sizeof *r->slab);
+			r->slab_used = 0;
+			r->slabs = xrealloc(r->slabs, (r->nslabs + 1) * sizeof *r->slabs);
+			r->slabs[r->nslabs++] = r->slab;
+		}
+		q = &r->slab[r->slab_used++];
 		q->server = *srv;
 		q->qname = probe_intern(r, name);
 		q->qtype = type;
@@ -748,8 +758,8 @@ domain_server(probe_domain *d, const char *name, const char *zone,
 		    strcmp(d->servers[i].zone, zone) == 0)
 			return i;
 	d->servers = xrealloc(d->servers, (d->nservers + 1) * sizeof *d->servers);
-	d->servers[i].name = xstrdup(name);
-	d->servers[i].zone = xstrdup(zone);
+	d->servers[i].name = probe_intern(d->work->run, name);
+	d->servers[i].zone = probe_intern(d->work->run, zone);
 	snprintf(d->servers[i].addr, sizeof d->servers[i].addr, "%s", ip);
 	return d->nservers++;
 }
@@ -776,7 +786,7 @@ host_zone_done(probe_run *r, zfind *z)
 
 	hw->zone_done = true;
 	if (z->zone && d->mx[c->h].zone == NULL)
-		d->mx[c->h].zone = xstrdup(z->zone);
+		d->mx[c->h].zone = probe_intern(r, z->zone);
 	hw->hs = xcalloc(z->nsrv ? z->nsrv : 1, sizeof *hw->hs);
 	for (i = 0; i < z->nsrv; i++) {
 		host_server *hs = &hw->hs[hw->nhs];
@@ -834,7 +844,7 @@ domain_set_hosts(probe_run *r, probe_domain *d, char **answers, size_t n)
 	if (n == 0) {
 		d->implicit_mx = true;
 		d->mx = xcalloc(1, sizeof *d->mx);
-		d->mx[0].host = xstrdup(d->name);
+		d->mx[0].host = probe_intern(r, d->name);
 		d->nmx = 1;
 	} else {
 		d->mx = xcalloc(n, sizeof *d->mx);
@@ -851,7 +861,7 @@ domain_set_hosts(probe_run *r, probe_domain *d, char **answers, size_t n)
 			}
 			if (strcmp(host, ".") == 0)
 				continue;
-			d->mx[d->nmx].host = xstrdup(host);
+			d->mx[d->nmx].host = probe_intern(r, host);
 			d->mx[d->nmx].pref = pref;
 			d->nmx++;
 		}
@@ -1262,6 +1272,7 @@ probe_add_domain(probe_run *r, const char *name)
 	d->reason = xstrdup("");
 	d->proof = -1;
 	d->work = xcalloc(1, sizeof *d->work);
+	d->work->run = r;
 	d->work->qmx = d->work->qauth_mx = NOSLOT;
 	probe_start_more(r);
 	return 0;
@@ -1457,17 +1468,11 @@ probe_free(probe_run *r)
 	for (i = 0; i < r->nd; i++) {
 		probe_domain *d = r->d[i];
 		for (j = 0; j < d->nmx; j++) {
-			free(d->mx[j].host);
-			free(d->mx[j].zone);
 			strv_free(d->mx[j].v4, d->mx[j].nv4);
 			strv_free(d->mx[j].v6, d->mx[j].nv6);
 		}
 		free(d->mx);
-		for (j = 0; j < d->nservers; j++) {
-			free(d->servers[j].name);
-			free(d->servers[j].zone);
-		}
-		free(d->servers);
+		free(d->servers);          /* names interned: freed with the run */
 		free(d->evidence);
 		strv_free(d->smart_hosts, d->nsmart);
 		if (d->work) {
@@ -1501,8 +1506,10 @@ probe_free(probe_run *r)
 			strv_free(q->ref->glue, q->ref->nglue);
 			free(q->ref);
 		}
-		free(q);
 	}
+	for (i = 0; i < r->nslabs; i++)
+		free(r->slabs[i]);
+	free(r->slabs);
 	free(r->q);
 	free(r->htab);
 	free(r->resolver.evidence);
