@@ -129,48 +129,17 @@ jaddr(const exaddr *a)
 	return jstr(ip);
 }
 
+/* A resolver or external candidate, without its evidence. */
 static json_t *
-report_query_json(const probe_query *q)
+report_check_json(const probe_resolver_check *c, bool usable)
 {
-	json_t *o = json_object(), *ans = json_array();
-	size_t i;
-
-	json_object_set_new(o, "server", jaddr(&q->server));
-	json_object_set_new(o, "port", json_integer(addr_port(&q->server)));
-	json_object_set_new(o, "name", jstr(q->qname));
-	json_object_set_new(o, "type", jstr(dnsq_type_name(q->qtype)));
-	json_object_set_new(o, "recursive", json_boolean(q->rd));
-	json_object_set_new(o, "outcome", jstr(dnsq_outcome_to_string(q->outcome)));
-	if (q->outcome == DNSQ_ANSWER) {
-		json_object_set_new(o, "rcode", jstr(dnsq_rcode_name(q->rcode)));
-		json_object_set_new(o, "authoritative", json_boolean(q->aa));
-	} else
-		json_object_set_new(o, "rcode", json_null());
-	json_object_set_new(o, "tries", json_integer(q->tries));
-	json_object_set_new(o, "ms", json_integer(q->ms));
-	json_object_set_new(o, "mismatched", json_integer(q->mismatched));
-	json_object_set_new(o, "malformed", json_integer(q->malformed));
-	json_object_set_new(o, "tcp", json_boolean(q->tcp));
-	for (i = 0; i < q->nanswers; i++)
-		json_array_append_new(ans, jstr(q->answers[i]));
-	json_object_set_new(o, "answers", ans);
-	return o;
-}
-
-static json_t *
-report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
-{
-	json_t *o = json_object(), *ev = json_array();
-	size_t i;
+	json_t *o = json_object();
 
 	json_object_set_new(o, "address", jaddr(&c->addr));
 	json_object_set_new(o, "port", json_integer(addr_port(&c->addr)));
 	json_object_set_new(o, "status", jstr(rstatus_to_string(c->status)));
 	if (usable)
 		json_object_set_new(o, "usable", json_boolean(c->usable));
-	for (i = 0; i < c->nevidence; i++)
-		json_array_append_new(ev, report_query_json(probe_query_at(r, c->evidence[i])));
-	json_object_set_new(o, "evidence", ev);
 	return o;
 }
 
@@ -237,14 +206,16 @@ report_write_string(FILE *out, const char *s)
 	json_decref(j);
 }
 
-/* One query of the evidence, the keys of report_query_json and "proof".
- * Written directly: a domain cites a dozen or more queries and building
- * a jansson object for each cost most of a large run's time. Every value
+/* One query of the evidence: server, port, name, type, recursive,
+ * outcome, rcode, authoritative (when answered), tries, ms, mismatched,
+ * malformed, tcp, answers, and proof when proof is 0 or 1 (-1: no key).
+ * Written directly: a domain cites a dozen or more queries and building a
+ * jansson object for each cost most of a large run's time. Every value
  * from DNS (names, answers) still goes through jansson's escaping; the
  * rest are numbers and our own names (types, rcodes, outcomes, addresses
  * from inet_ntop). */
 static void
-report_write_query(FILE *out, const probe_query *q, bool proof)
+report_write_query(FILE *out, const probe_query *q, int proof)
 {
 	char ip[ADDR_TEXT_MAX];
 	size_t i;
@@ -269,7 +240,39 @@ report_write_query(FILE *out, const probe_query *q, bool proof)
 			fputc(',', out);
 		report_write_string(out, q->answers[i]);
 	}
-	fprintf(out, "],\"proof\":%s}", proof ? "true" : "false");
+	fputc(']', out);
+	if (proof >= 0)
+		fprintf(out, ",\"proof\":%s", proof ? "true" : "false");
+	fputc('}', out);
+}
+
+/* obj (freed here) and then its "evidence": the queries ev[0..n), each
+ * marked as the proof or not when mark_proof. */
+static int
+report_write_with_evidence(FILE *out, probe_run *r, json_t *obj,
+                           const size_t *ev, size_t n, bool mark_proof,
+                           ssize_t proof)
+{
+	char *text = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
+	size_t len = text ? strlen(text) : 0, j;
+
+	json_decref(obj);
+	if (len < 2 || text[len - 1] != '}') {
+		free(text);
+		return -1;
+	}
+	/* The object without its closing brace, then the evidence. */
+	fwrite(text, 1, len - 1, out);
+	free(text);
+	fputs(len > 2 ? ",\"evidence\":[" : "\"evidence\":[", out);
+	for (j = 0; j < n; j++) {
+		if (j)
+			fputc(',', out);
+		report_write_query(out, probe_query_at(r, ev[j]),
+		    mark_proof ? (ssize_t)ev[j] == proof : -1);
+	}
+	fputs("]}", out);
+	return 0;
 }
 
 /* Writes one value (compact) and frees it; -1 on failure. */
@@ -291,44 +294,29 @@ report_dump(FILE *out, json_t *v)
 int
 report_json(FILE *out, probe_run *r)
 {
+	const probe_resolver_check *c;
 	size_t i;
 	int rc = 0;
 
 	fputs("{\"branch\":", out);
 	rc |= report_dump(out, jstr(branch_to_string(probe_branch(r))));
 	fputs(",\n\"resolver\":", out);
-	rc |= report_dump(out, report_check_json(r, probe_resolver(r), false));
+	c = probe_resolver(r);
+	rc |= report_write_with_evidence(out, r, report_check_json(c, false),
+	    c->evidence, c->nevidence, false, -1);
 	fputs(",\n\"domains\":[", out);
 	for (i = 0; i < probe_ndomains(r); i++) {
 		probe_domain *d = probe_domain_at(r, i);
-		json_t *o = report_domain_json(r, d);
-		char *text = json_dumps(o, JSON_COMPACT | JSON_ENSURE_ASCII);
-		size_t len = text ? strlen(text) : 0, j;
-
-		json_decref(o);
-		if (len < 2 || text[len - 1] != '}') {
-			free(text);
-			rc = -1;
-			continue;
-		}
-		/* The domain's object without its closing brace, then its
-		 * evidence. */
 		fputs(i ? ",\n" : "\n", out);
-		fwrite(text, 1, len - 1, out);
-		free(text);
-		fputs(",\"evidence\":[", out);
-		for (j = 0; j < d->nevidence; j++) {
-			if (j)
-				fputc(',', out);
-			report_write_query(out, probe_query_at(r, d->evidence[j]),
-			    (ssize_t)d->evidence[j] == d->proof);
-		}
-		fputs("]}", out);
+		rc |= report_write_with_evidence(out, r, report_domain_json(r, d),
+		    d->evidence, d->nevidence, true, d->proof);
 	}
 	fputs("],\n\"external\":[", out);
 	for (i = 0; i < probe_nexternals(r); i++) {
+		c = probe_external_at(r, i);
 		fputs(i ? ",\n" : "\n", out);
-		rc |= report_dump(out, report_check_json(r, probe_external_at(r, i), true));
+		rc |= report_write_with_evidence(out, r, report_check_json(c, true),
+		    c->evidence, c->nevidence, false, -1);
 	}
 	fputs("]}\n", out);
 	if (ferror(out))
