@@ -94,7 +94,6 @@ struct dnsq_engine {
 	int ep;             /* epoll */
 	chan **ctab;        /* channels by server */
 	size_t ccap;
-	size_t nchan;
 	dq **itab;          /* in-flight UDP queries by (channel, id) */
 	size_t icap, in;
 	uint8_t *rbuf;      /* UDP receive buffer */
@@ -259,7 +258,6 @@ chan_close(dnsq_engine *e, chan *c)
 		pp = &(*pp)->hnext;
 	*pp = c->hnext;
 	close(c->fd);       /* also leaves the epoll set */
-	e->nchan--;
 	free(c);
 }
 
@@ -300,7 +298,6 @@ chan_get(dnsq_engine *e, const exaddr *server)
 	}
 	c->hnext = e->ctab[b];
 	e->ctab[b] = c;
-	e->nchan++;
 	return c;
 }
 

@@ -61,7 +61,6 @@ typedef struct host_server {
 typedef struct host_work {
 	size_t ra, raaaa;      /* through the resolver */
 	host_server *hs; size_t nhs;
-	bool zone_done;
 } host_work;
 
 typedef struct probe_dwork {
@@ -784,7 +783,6 @@ host_zone_done(probe_run *r, zfind *z)
 	exaddr a;
 	size_t i;
 
-	hw->zone_done = true;
 	if (z->zone && d->mx[c->h].zone == NULL)
 		d->mx[c->h].zone = probe_intern(r, z->zone);
 	hw->hs = xcalloc(z->nsrv ? z->nsrv : 1, sizeof *hw->hs);
