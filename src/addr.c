@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "util.h"
 #include "dname.h"
 
 int
@@ -138,6 +139,23 @@ addr_format(const exaddr *a, char *buf, size_t len)
 		snprintf(buf, len, "%s", ip);
 	else
 		snprintf(buf, len, "%s@%u", ip, (unsigned)port);
+}
+
+size_t
+addr_hash(const exaddr *a)
+{
+	uint64_t h = fnv1a(FNV_INIT, &a->ss.sa.sa_family, sizeof a->ss.sa.sa_family);
+
+	if (a->ss.sa.sa_family == AF_INET) {
+		const struct sockaddr_in *x = (const void *)&a->ss;
+		h = fnv1a(h, &x->sin_port, sizeof x->sin_port);
+		h = fnv1a(h, &x->sin_addr, sizeof x->sin_addr);
+	} else if (a->ss.sa.sa_family == AF_INET6) {
+		const struct sockaddr_in6 *x = (const void *)&a->ss;
+		h = fnv1a(h, &x->sin6_port, sizeof x->sin6_port);
+		h = fnv1a(h, &x->sin6_addr, sizeof x->sin6_addr);
+	}
+	return (size_t)h;
 }
 
 bool

@@ -35,6 +35,8 @@ void addr_format(const exaddr *a, char *buf, size_t len);
 uint16_t addr_port(const exaddr *a);
 void addr_set_port(exaddr *a, uint16_t port);
 bool addr_equal(const exaddr *a, const exaddr *b);    /* address and port */
+/* A hash of address and port, for tables (equal addresses, equal hash). */
+size_t addr_hash(const exaddr *a);
 bool addr_is_loopback(const exaddr *a);
 int addr_family(const exaddr *a);
 /* True when text is a valid IPv4 dotted quad (what a smart host may be). */

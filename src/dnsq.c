@@ -98,6 +98,7 @@ struct dnsq_engine {
 	size_t icap, in;
 	uint8_t *rbuf;      /* UDP receive buffer */
 	bool closing;       /* dnsq_free running: no new queries */
+	void *user;         /* dnsq_set_user */
 };
 
 static const char *const outcome_names[] = {
@@ -185,17 +186,6 @@ dnsq_random_id(dnsq_engine *e)
 }
 
 /* ---- channels ------------------------------------------------------------ */
-
-static size_t
-addr_hash(const exaddr *a)
-{
-	const unsigned char *p = (const unsigned char *)&a->ss;
-	size_t h = 1469598103934665603ull, i;
-
-	for (i = 0; i < a->len; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
 
 /* The (channel, id) table: open addressing with backward-shift deletion. */
 static size_t
@@ -785,6 +775,12 @@ dnsq_encode(const char *qname, uint16_t qtype, bool rd, uint16_t edns,
 	return pos;
 }
 
+void
+dnsq_set_user(dnsq_engine *e, void *user)
+{
+	e->user = user;
+}
+
 int
 dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
             uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
@@ -812,6 +808,7 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 	q->res.qtype = qtype;
 	q->res.rd = rd;
 	q->res.rcode = -1;
+	q->res.user = e->user;
 	q->cb = cb;
 	q->arg = arg;
 	q->state = DQ_QUEUED;

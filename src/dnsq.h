@@ -50,6 +50,7 @@ typedef struct dnsq_result {
 	bool truncated;          /* UDP reply had TC; TCP was used */
 	bool tcp;
 	int sys_errno;           /* for UNREACHABLE / NETERR */
+	void *user;              /* the engine's, from dnsq_set_user */
 } dnsq_result;
 
 typedef void (*dnsq_cb)(const dnsq_result *res, void *arg);
@@ -57,6 +58,9 @@ typedef void (*dnsq_cb)(const dnsq_result *res, void *arg);
 typedef struct dnsq_engine dnsq_engine;
 
 dnsq_engine *dnsq_new(const dnsq_opts *opts);
+/* A pointer handed to every callback in dnsq_result.user, so a caller's
+ * per-query argument need not carry its owner. */
+void dnsq_set_user(dnsq_engine *e, void *user);
 /* Cancels whatever is pending (callbacks run with DNSQ_CANCELLED). */
 void dnsq_free(dnsq_engine *e);
 

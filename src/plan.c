@@ -1727,18 +1727,18 @@ evidence_push(char ***out, size_t *n, const char *text)
  * who was asked in front, as the probe's reasons do: the name of one of the
  * domain's authoritative servers, or "resolver". */
 static void
-describe_named(const probe_domain *d, const probe_query *q, char *buf,
-               size_t len)
+describe_named(const probe_run *r, const probe_domain *d,
+               const probe_query *q, char *buf, size_t len)
 {
 	char desc[PLAN_TEXT_MAX], ip[ADDR_TEXT_MAX];
 	const char *who = NULL;
 	size_t i;
 
-	probe_query_describe(q, desc, sizeof desc);
+	probe_query_describe(r, q, desc, sizeof desc);
 	if (q->rd)
 		who = "resolver";
 	else {
-		addr_ip(&q->server, ip, sizeof ip);
+		addr_ip(probe_query_server(r, q), ip, sizeof ip);
 		for (i = 0; d != NULL && i < d->nservers && who == NULL; i++)
 			if (d->servers[i].name != NULL &&
 			    strcmp(d->servers[i].addr, ip) == 0)
@@ -1765,7 +1765,7 @@ plan_domain_evidence(probe_run *r, const probe_domain *d, size_t max,
 	if (d->reason[0] != '\0')
 		evidence_push(out, n, d->reason);
 	else if (d->proof >= 0 && (size_t)d->proof < probe_nqueries(r)) {
-		describe_named(d, probe_query_at(r, (size_t)d->proof), buf,
+		describe_named(r, d, probe_query_at(r, (size_t)d->proof), buf,
 		    sizeof buf);
 		evidence_push(out, n, buf);
 	}
@@ -1777,7 +1777,7 @@ plan_domain_evidence(probe_run *r, const probe_domain *d, size_t max,
 		q = probe_query_at(r, d->evidence[i]);
 		if (!query_failed(q))
 			continue;
-		describe_named(d, q, buf, sizeof buf);
+		describe_named(r, d, q, buf, sizeof buf);
 		evidence_push(out, n, buf);
 	}
 }
@@ -1832,7 +1832,7 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 			q = probe_query_at(r, rc->evidence[i]);
 			if (!query_failed(q))
 				continue;
-			describe_named(NULL, q, buf, sizeof buf);
+			describe_named(r, NULL, q, buf, sizeof buf);
 			evidence_push(&p->external_evidence,
 			    &p->nexternal_evidence, buf);
 		}

@@ -25,9 +25,20 @@
 #include "util.h"
 
 #define NOSLOT ((size_t)-1)
-#define PROBE_SLAB 1024     /* queries allocated at once */
+#define PROBE_SLAB_BITS 10
+#define PROBE_SLAB (1u << PROBE_SLAB_BITS)   /* queries allocated at once */
+#define QAT(r, i) (&(r)->slabs[(i) >> PROBE_SLAB_BITS][(i) & (PROBE_SLAB - 1)])
 
 typedef void (*qdone_fn)(probe_run *r, probe_query *q, void *ctx);
+
+/* Kept only for referral questions (NS, not recursive). */
+typedef struct probe_referral {
+	const char *zone;      /* owner of NS in authority (interned) */
+	const char **ns;       /* its NS names (interned) */
+	size_t nns;
+	const char **glue;     /* "name address" from additional (arena) */
+	size_t nglue;
+} probe_referral;
 
 typedef struct probe_waiter {
 	struct probe_waiter *next;
@@ -40,13 +51,13 @@ typedef struct probe_waiter {
 /* A zone finder: the zone and authoritative servers of one name. */
 typedef struct zfind zfind;
 typedef void (*zf_done_fn)(probe_run *r, zfind *z);
-struct zfind {
+struct zfind {             /* every string in it is interned */
 	probe_domain *d;
-	char *name;            /* the name whose zone we want */
-	char *walk;            /* parent walk: the name being tried */
-	char *zone;            /* result */
-	char **nsnames; size_t nns;
-	char **srv_names; char **srv_addrs; size_t nsrv;
+	const char *name;      /* the name whose zone we want */
+	const char *walk;      /* parent walk: the name being tried */
+	const char *zone;      /* result */
+	const char **nsnames; size_t nns;
+	const char **srv_names, **srv_addrs; size_t nsrv;
 	bool referral_taken;
 	unsigned pending;      /* address lookups / referral queries */
 	zf_done_fn done;
@@ -54,7 +65,6 @@ struct zfind {
 };
 
 typedef struct host_server {
-	size_t server;         /* index into d->servers */
 	size_t qa, qaaaa;      /* direct queries */
 } host_server;
 
@@ -76,21 +86,24 @@ typedef struct probe_dwork {
 	host_work **hw; size_t nhw;
 	bool zone_done;        /* the domain's own servers are known */
 	bool domain_zone_failed;
-	char **zone_addrs; size_t nzone;  /* the domain's own servers */
+	const char **zone_addrs; size_t nzone;  /* the domain's own servers */
 	bool auth_mx_asked;
+	size_t evcap;          /* of d->evidence */
 } probe_dwork;
 
 struct probe_run {
 	probe_opts o;
 	dnsq_engine *dnsq;
-	probe_query **q; size_t nq, qcap;
-	size_t *htab; size_t hcap;        /* open addressing: index + 1 */
+	probe_query **slabs; size_t nq;   /* query i: slabs[i / SLAB][i % SLAB] */
+	uint32_t *htab; size_t hcap;      /* queries by key: index + 1 */
 	probe_domain **d; size_t nd, dcap;
-	size_t *dtab; size_t dtcap;       /* domains by name: index + 1 */
-	char **names; size_t nnames, ncap;  /* interned names (query names,
-	                                       zones), freed with the run */
-	probe_query *slab; size_t slab_used;  /* queries are cut from slabs */
-	probe_query **slabs; size_t nslabs;
+	uint32_t *dtab; size_t dtcap;     /* domains by name: index + 1 */
+	arena text;                       /* interned names, answers, glue */
+	const char **names; size_t nnames, ncap;  /* the intern set */
+	exaddr *srv; size_t nsrv, srvcap; /* servers asked, by index */
+	uint32_t *stab; size_t stcap;     /* servers by address: index + 1 */
+	probe_referral **refs; size_t nrefs;
+	char *scratch; size_t scratchcap; /* an answer section being built */
 	size_t ndone;
 	size_t nstarted;       /* domains started, in order */
 	size_t active_cap;     /* domains in progress at once */
@@ -98,6 +111,7 @@ struct probe_run {
 	probe_resolver_check resolver;
 	probe_resolver_check *ext; size_t next_;
 	bool started, cancelled, finished;
+	bool resolver_known;   /* its canaries answered: r->resolver classified */
 	char current[160];
 };
 
@@ -117,173 +131,57 @@ probe_opts_init(probe_opts *o)
 
 /* ---- names from packets ---------------------------------------------- */
 
-/* A name from a parsed packet as text: lowercase, no trailing dot ("."
- * for the root), bytes other than letters, digits, '-' and '_' as \DDD the
- * way ldns writes them, so the text is printable ASCII. */
-static char *
-probe_rdf_name(const ldns_rdf *rdf)
+#define NAME_TEXT_MAX (LDNS_MAX_DOMAINLEN * 4 + 8)
+
+/* A name from a parsed packet as text in buf (NAME_TEXT_MAX bytes):
+ * lowercase, no trailing dot ("." for the root), bytes other than letters,
+ * digits, '-' and '_' as \DDD the way ldns writes them, so the text is
+ * printable ASCII. "?" when it is not a well-formed name. */
+static const char *
+probe_rdf_name(const ldns_rdf *rdf, char *buf)
 {
 	const uint8_t *d = ldns_rdf_data(rdf);
 	size_t len = ldns_rdf_size(rdf), i = 0, j, pos = 0;
-	char buf[LDNS_MAX_DOMAINLEN * 4 + 8];
 
 	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
-		return xstrdup("?");
+		return "?";
 	while (i < len && d[i] != 0) {
 		size_t l = d[i];
 		if (l > 63 || i + 1 + l > len)
-			return xstrdup("?");
+			return "?";
 		if (pos > 0)
 			buf[pos++] = '.';
 		for (j = 0; j < l; j++) {
 			uint8_t c = d[i + 1 + j];
-			if (pos + 5 >= sizeof buf)
-				return xstrdup("?");
+			if (pos + 5 >= NAME_TEXT_MAX)
+				return "?";
 			if (c >= 'A' && c <= 'Z')
 				buf[pos++] = (char)(c - 'A' + 'a');
 			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
 			    c == '-' || c == '_')
 				buf[pos++] = (char)c;
 			else
-				pos += (size_t)snprintf(buf + pos, sizeof buf - pos, "\\%03u", c);
+				pos += (size_t)snprintf(buf + pos, NAME_TEXT_MAX - pos,
+				    "\\%03u", c);
 		}
 		i += l + 1;
 	}
 	if (pos == 0)
 		buf[pos++] = '.';
 	buf[pos] = '\0';
-	return xstrdup(buf);
+	return buf;
 }
 
-/* An A or AAAA record's address as text, or NULL. */
-static char *
-probe_rdf_addr(const ldns_rdf *rdf)
+/* An A or AAAA record's address as text in buf (INET6_ADDRSTRLEN), or
+ * NULL. */
+static const char *
+probe_rdf_addr(const ldns_rdf *rdf, char *buf)
 {
-	char buf[INET6_ADDRSTRLEN];
-
 	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_A && ldns_rdf_size(rdf) == 4)
-		return inet_ntop(AF_INET, ldns_rdf_data(rdf), buf, sizeof buf) ?
-		    xstrdup(buf) : NULL;
+		return inet_ntop(AF_INET, ldns_rdf_data(rdf), buf, INET6_ADDRSTRLEN);
 	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_AAAA && ldns_rdf_size(rdf) == 16)
-		return inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf, sizeof buf) ?
-		    xstrdup(buf) : NULL;
+		return inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf, INET6_ADDRSTRLEN);
 	return NULL;
-}
-
-/* n strings in one allocation: the array of pointers, then the text, so a
- * query's answers cost one malloc and one free. Takes ownership of v's
- * strings (freed) and of v. */
-static char **
-probe_pack(char **v, size_t n)
-{
-	size_t i, bytes = n * sizeof(char *);
-	char **out, *p;
-
-	if (n == 0) {
-		free(v);
-		return NULL;
-	}
-	for (i = 0; i < n; i++)
-		bytes += strlen(v[i]) + 1;
-	out = xmalloc(bytes);
-	p = (char *)(out + n);
-	for (i = 0; i < n; i++) {
-		size_t len = strlen(v[i]) + 1;
-		memcpy(p, v[i], len);
-		out[i] = p;
-		p += len;
-		free(v[i]);
-	}
-	free(v);
-	return out;
-}
-
-static void
-probe_extract(probe_query *q, const ldns_pkt *pkt)
-{
-	ldns_rr_list *sec;
-	size_t i, n;
-	char **tmp = NULL;
-	probe_referral *ref = NULL;
-
-	q->aa = ldns_pkt_aa(pkt);
-	sec = ldns_pkt_answer(pkt);
-	n = sec ? ldns_rr_list_rr_count(sec) : 0;
-	for (i = 0; i < n; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sec, i);
-		char *txt = NULL, buf[300];
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && q->soa_zone == NULL)
-			q->soa_zone = probe_rdf_name(ldns_rr_owner(rr));
-		if (ldns_rr_get_type(rr) != q->qtype)
-			continue;
-		switch (q->qtype) {
-		case LDNS_RR_TYPE_MX:
-			if (ldns_rr_rd_count(rr) == 2) {
-				char *host = probe_rdf_name(ldns_rr_rdf(rr, 1));
-				snprintf(buf, sizeof buf, "%u %s",
-				    (unsigned)ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)), host);
-				free(host);
-				txt = xstrdup(buf);
-			}
-			break;
-		case LDNS_RR_TYPE_NS:
-			if (ldns_rr_rd_count(rr) == 1)
-				txt = probe_rdf_name(ldns_rr_rdf(rr, 0));
-			break;
-		case LDNS_RR_TYPE_SOA:
-			txt = probe_rdf_name(ldns_rr_owner(rr));
-			break;
-		default:   /* A, AAAA */
-			if (ldns_rr_rd_count(rr) == 1)
-				txt = probe_rdf_addr(ldns_rr_rdf(rr, 0));
-			break;
-		}
-		if (txt) {
-			if (tmp == NULL)
-				tmp = xmalloc(n * sizeof *tmp);
-			tmp[q->nanswers++] = txt;
-		}
-	}
-	q->answers = probe_pack(tmp, q->nanswers);
-	sec = ldns_pkt_authority(pkt);
-	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sec, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && q->soa_zone == NULL)
-			q->soa_zone = probe_rdf_name(ldns_rr_owner(rr));
-		/* Referrals and glue matter only for the questions that look
-		 * for them (NS, not recursive); keep nothing for the rest. */
-		if (q->qtype != LDNS_RR_TYPE_NS || q->rd)
-			continue;
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && ldns_rr_rd_count(rr) == 1) {
-			char *owner = probe_rdf_name(ldns_rr_owner(rr));
-			if (ref == NULL) {
-				ref = xcalloc(1, sizeof *ref);
-				ref->zone = xstrdup(owner);
-			}
-			if (strcmp(owner, ref->zone) == 0) {
-				ref->ns = xrealloc(ref->ns, (ref->nns + 1) * sizeof *ref->ns);
-				ref->ns[ref->nns++] = probe_rdf_name(ldns_rr_rdf(rr, 0));
-			}
-			free(owner);
-		}
-	}
-	sec = q->qtype == LDNS_RR_TYPE_NS && !q->rd ? ldns_pkt_additional(pkt) : NULL;
-	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sec, i);
-		char *owner, *ip, buf[600];
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A || ldns_rr_rd_count(rr) != 1)
-			continue;
-		owner = probe_rdf_name(ldns_rr_owner(rr));
-		ip = probe_rdf_addr(ldns_rr_rdf(rr, 0));
-		snprintf(buf, sizeof buf, "%s %s", owner, ip ? ip : "?");
-		free(owner);
-		free(ip);
-		if (ref == NULL)
-			ref = xcalloc(1, sizeof *ref);
-		ref->glue = xrealloc(ref->glue, (ref->nglue + 1) * sizeof *ref->glue);
-		ref->glue[ref->nglue++] = xstrdup(buf);
-	}
-	q->ref = ref;
 }
 
 /* ---- interned names ---------------------------------------------------- */
@@ -291,22 +189,19 @@ probe_extract(probe_query *q, const ldns_pkt *pkt)
 static size_t
 probe_str_hash(const char *s)
 {
-	size_t h = 1469598103934665603ull;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
+	return (size_t)fnv1a(FNV_INIT, s, strlen(s));
 }
 
-/* One copy of each name for the whole run: a host's name is the question
- * of half a dozen queries, a zone's the SOA owner of many answers. */
-static char *
+/* One copy of each string for the whole run, in its arena: a host's name
+ * is the question of half a dozen queries, a zone's the SOA owner of many
+ * answers, a hoster's address the smart host of many domains. */
+static const char *
 probe_intern(probe_run *r, const char *s)
 {
 	size_t i;
 
 	if ((r->nnames + 1) * 2 > r->ncap) {
-		char **old = r->names;
+		const char **old = r->names;
 		size_t ocap = r->ncap, j;
 		r->ncap = r->ncap ? r->ncap * 2 : 4096;
 		r->names = xcalloc(r->ncap, sizeof *r->names);
@@ -325,50 +220,211 @@ probe_intern(probe_run *r, const char *s)
 		if (strcmp(r->names[i], s) == 0)
 			return r->names[i];
 	r->nnames++;
-	return r->names[i] = xstrdup(s);
+	return r->names[i] = arena_strdup(&r->text, s);
+}
+
+/* The index of a server in the run's table (added if new). */
+static uint32_t
+probe_server_id(probe_run *r, const exaddr *a)
+{
+	size_t i, mask;
+
+	if ((r->nsrv + 1) * 2 > r->stcap) {
+		free(r->stab);
+		r->stcap = r->stcap ? r->stcap * 2 : 256;
+		r->stab = xcalloc(r->stcap, sizeof *r->stab);
+		mask = r->stcap - 1;
+		for (i = 0; i < r->nsrv; i++) {
+			size_t j = addr_hash(&r->srv[i]) & mask;
+			while (r->stab[j] != 0)
+				j = (j + 1) & mask;
+			r->stab[j] = (uint32_t)(i + 1);
+		}
+	}
+	mask = r->stcap - 1;
+	for (i = addr_hash(a) & mask; r->stab[i] != 0; i = (i + 1) & mask)
+		if (addr_equal(&r->srv[r->stab[i] - 1], a))
+			return r->stab[i] - 1;
+	r->srv = xgrow(r->srv, sizeof *r->srv, &r->srvcap, r->nsrv + 1);
+	r->srv[r->nsrv] = *a;
+	r->stab[i] = (uint32_t)(r->nsrv + 1);
+	return (uint32_t)r->nsrv++;
+}
+
+const exaddr *
+probe_query_server(const probe_run *r, const probe_query *q)
+{
+	return &r->srv[q->server];
+}
+
+const char *
+probe_query_answer(const probe_query *q, size_t i)
+{
+	const char *p = q->u.answers;
+
+	if (q->outcome == DNSQ_PENDING || i >= q->nanswers || p == NULL)
+		return "";
+	while (i-- > 0)
+		p += strlen(p) + 1;
+	return p;
+}
+
+/* Walk a query's answers: for (a = ans_first(q); a; a = ans_next(q, a, &i)) */
+static const char *
+ans_first(const probe_query *q)
+{
+	return q->outcome != DNSQ_PENDING && q->nanswers > 0 ? q->u.answers : NULL;
+}
+
+static const char *
+ans_next(const probe_query *q, const char *a, size_t *i)
+{
+	return ++*i < q->nanswers ? a + strlen(a) + 1 : NULL;
+}
+
+/* ---- replies ----------------------------------------------------------- */
+
+/* Append text to the run's scratch buffer (the answers being built). */
+static void
+scratch_add(probe_run *r, size_t *len, const char *text)
+{
+	size_t n = strlen(text) + 1;
+
+	r->scratch = xgrow(r->scratch, 1, &r->scratchcap, *len + n);
+	memcpy(r->scratch + *len, text, n);
+	*len += n;
+}
+
+static void
+probe_extract(probe_run *r, probe_query *q, const ldns_pkt *pkt)
+{
+	ldns_rr_list *sec;
+	size_t i, n, len = 0;
+	probe_referral *ref = NULL;
+	char name[NAME_TEXT_MAX], ab[INET6_ADDRSTRLEN], buf[NAME_TEXT_MAX + 64];
+	const char *soa = NULL;
+
+	q->aa = ldns_pkt_aa(pkt);
+	sec = ldns_pkt_answer(pkt);
+	n = sec ? ldns_rr_list_rr_count(sec) : 0;
+	for (i = 0; i < n && q->nanswers < UINT16_MAX; i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+		const char *txt = NULL;
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && soa == NULL)
+			soa = probe_intern(r, probe_rdf_name(ldns_rr_owner(rr), name));
+		if (ldns_rr_get_type(rr) != q->qtype)
+			continue;
+		switch (q->qtype) {
+		case LDNS_RR_TYPE_MX:
+			if (ldns_rr_rd_count(rr) == 2) {
+				snprintf(buf, sizeof buf, "%u %s",
+				    (unsigned)ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)),
+				    probe_rdf_name(ldns_rr_rdf(rr, 1), name));
+				txt = buf;
+			}
+			break;
+		case LDNS_RR_TYPE_NS:
+			if (ldns_rr_rd_count(rr) == 1)
+				txt = probe_rdf_name(ldns_rr_rdf(rr, 0), name);
+			break;
+		case LDNS_RR_TYPE_SOA:
+			txt = probe_rdf_name(ldns_rr_owner(rr), name);
+			break;
+		default:   /* A, AAAA */
+			if (ldns_rr_rd_count(rr) == 1)
+				txt = probe_rdf_addr(ldns_rr_rdf(rr, 0), ab);
+			break;
+		}
+		if (txt) {
+			scratch_add(r, &len, txt);
+			q->nanswers++;
+		}
+	}
+	sec = ldns_pkt_authority(pkt);
+	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && soa == NULL)
+			soa = probe_intern(r, probe_rdf_name(ldns_rr_owner(rr), name));
+		/* Referrals and glue matter only for the questions that look
+		 * for them (NS, not recursive); keep nothing for the rest. */
+		if (q->qtype != LDNS_RR_TYPE_NS || q->rd)
+			continue;
+		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && ldns_rr_rd_count(rr) == 1) {
+			const char *owner = probe_intern(r,
+			    probe_rdf_name(ldns_rr_owner(rr), name));
+			if (ref == NULL) {
+				ref = xcalloc(1, sizeof *ref);
+				ref->zone = owner;
+			}
+			if (owner == ref->zone) {
+				ref->ns = xrealloc(ref->ns, (ref->nns + 1) * sizeof *ref->ns);
+				ref->ns[ref->nns++] = probe_intern(r,
+				    probe_rdf_name(ldns_rr_rdf(rr, 0), name));
+			}
+		}
+	}
+	sec = q->qtype == LDNS_RR_TYPE_NS && !q->rd ? ldns_pkt_additional(pkt) : NULL;
+	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
+		ldns_rr *rr = ldns_rr_list_rr(sec, i);
+		const char *ip;
+		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A || ldns_rr_rd_count(rr) != 1)
+			continue;
+		ip = probe_rdf_addr(ldns_rr_rdf(rr, 0), ab);
+		snprintf(buf, sizeof buf, "%s %s",
+		    probe_rdf_name(ldns_rr_owner(rr), name), ip ? ip : "?");
+		if (ref == NULL)
+			ref = xcalloc(1, sizeof *ref);
+		ref->glue = xrealloc(ref->glue, (ref->nglue + 1) * sizeof *ref->glue);
+		ref->glue[ref->nglue++] = arena_strdup(&r->text, buf);
+	}
+	q->soa_zone = soa;
+	q->u.answers = NULL;
+	if (len > 0) {
+		char *p = arena_alloc(&r->text, len);
+		memcpy(p, r->scratch, len);
+		q->u.answers = p;
+	}
+	if (ref != NULL) {
+		r->refs = xrealloc(r->refs, (r->nrefs + 1) * sizeof *r->refs);
+		r->refs[r->nrefs++] = ref;
+		q->ref = (uint32_t)r->nrefs;
+	}
+}
+
+static const probe_referral *
+q_ref(const probe_run *r, const probe_query *q)
+{
+	return q->ref ? r->refs[q->ref - 1] : NULL;
 }
 
 /* ---- the query cache --------------------------------------------------- */
 
-static uint64_t
-probe_hash(const exaddr *srv, const char *name, uint16_t type, bool rd)
+/* Names are interned, so the key is (server index, name pointer, type,
+ * rd). */
+static size_t
+probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd)
 {
-	uint64_t h = 1469598103934665603ull;
-	const unsigned char *p;
-	size_t i;
+	uint64_t h = fnv1a(FNV_INIT, &srv, sizeof srv);
 
-	for (p = (const unsigned char *)name; *p; p++)
-		h = (h ^ (unsigned char)(*p >= 'A' && *p <= 'Z' ? *p + 32 : *p)) * 1099511628211ull;
-	h = (h ^ type) * 1099511628211ull;
-	h = (h ^ rd) * 1099511628211ull;
-	p = (const unsigned char *)&srv->ss;
-	for (i = 0; i < srv->len; i++)
-		h = (h ^ p[i]) * 1099511628211ull;
-	return h;
-}
-
-static bool
-probe_key_eq(const probe_query *q, const exaddr *srv, const char *name,
-             uint16_t type, bool rd)
-{
-	return q->qtype == type && q->rd == rd && addr_equal(&q->server, srv) &&
-	    dname_equal(q->qname, name);
+	h = fnv1a(h, &name, sizeof name);
+	h = fnv1a(h, &type, sizeof type);
+	return (size_t)fnv1a(h, &rd, sizeof rd);
 }
 
 static void
 probe_htab_insert(probe_run *r, size_t qi)
 {
-	const probe_query *q = r->q[qi];
+	const probe_query *q = QAT(r, qi);
 	size_t mask = r->hcap - 1,
-	    i = (size_t)probe_hash(&q->server, q->qname, q->qtype, q->rd) & mask;
+	    i = probe_hash(q->server, q->qname, q->qtype, q->rd) & mask;
 
 	while (r->htab[i] != 0)
 		i = (i + 1) & mask;
-	r->htab[i] = qi + 1;
+	r->htab[i] = (uint32_t)(qi + 1);
 }
 
 static probe_query *
-probe_lookup(probe_run *r, const exaddr *srv, const char *name, uint16_t type,
+probe_lookup(probe_run *r, uint32_t srv, const char *name, uint16_t type,
              bool rd)
 {
 	size_t mask, i;
@@ -376,10 +432,11 @@ probe_lookup(probe_run *r, const exaddr *srv, const char *name, uint16_t type,
 	if (r->hcap == 0)
 		return NULL;
 	mask = r->hcap - 1;
-	i = (size_t)probe_hash(srv, name, type, rd) & mask;
+	i = probe_hash(srv, name, type, rd) & mask;
 	while (r->htab[i] != 0) {
-		probe_query *q = r->q[r->htab[i] - 1];
-		if (probe_key_eq(q, srv, name, type, rd))
+		probe_query *q = QAT(r, r->htab[i] - 1);
+		if (q->qname == name && q->server == srv && q->qtype == type &&
+		    q->rd == rd)
 			return q;
 		i = (i + 1) & mask;
 	}
@@ -390,27 +447,22 @@ static void
 probe_dnsq_cb(const dnsq_result *res, void *arg)
 {
 	probe_query *q = arg;
-	probe_run *r = q->run;
-	probe_waiter *w;
+	probe_run *r = res->user;
+	probe_waiter *w, *waiters = q->u.waiters;
 
-	q->outcome = (uint8_t)res->outcome;
+	q->u.answers = NULL;
 	q->rcode = (int16_t)res->rcode;
-	q->tries = (uint16_t)(res->tries > 65535 ? 65535 : res->tries);
+	q->tries = (uint8_t)(res->tries > 255 ? 255 : res->tries);
 	q->ms = res->ms;
 	q->mismatched = (uint16_t)(res->mismatched > 65535 ? 65535 : res->mismatched);
 	q->malformed = (uint16_t)(res->malformed > 65535 ? 65535 : res->malformed);
 	q->tcp = res->tcp;
-	if (res->reply) {
-		probe_extract(q, res->reply);
-		if (q->soa_zone != NULL) {
-			char *z = q->soa_zone;
-			q->soa_zone = probe_intern(r, z);
-			free(z);
-		}
-	}
+	if (res->reply)
+		probe_extract(r, q, res->reply);
+	q->outcome = (uint8_t)res->outcome;
 	/* Waiters run from probe_step, not from inside the engine. */
-	while ((w = q->waiters) != NULL) {
-		q->waiters = w->next;
+	while ((w = waiters) != NULL) {
+		waiters = w->next;
 		w->next = r->deferred;
 		r->deferred = w;
 	}
@@ -424,26 +476,28 @@ static probe_query *
 probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
           uint16_t type, bool rd, qdone_fn fn, void *ctx)
 {
-	probe_query *q = probe_lookup(r, srv, name, type, rd);
+	exaddr server = *srv;   /* srv may point into the server table */
+	uint32_t sid = probe_server_id(r, &server);
+	const char *iname = probe_intern(r, name);
+	probe_query *q = probe_lookup(r, sid, iname, type, rd);
 	probe_waiter *w;
 
 	if (q == NULL) {
-		if (r->slab == NULL || r->slab_used == PROBE_SLAB) {
-			r->slab = xcalloc(PROBE_SLAB, sizeof *r->slab);
-			r->slab_used = 0;
-			r->slabs = xrealloc(r->slabs, (r->nslabs + 1) * sizeof *r->slabs);
-			r->slabs[r->nslabs++] = r->slab;
+		size_t qi = r->nq;
+		if ((qi & (PROBE_SLAB - 1)) == 0) {
+			r->slabs = xrealloc(r->slabs, ((qi >> PROBE_SLAB_BITS) + 1) *
+			    sizeof *r->slabs);
+			r->slabs[qi >> PROBE_SLAB_BITS] =
+			    xcalloc(PROBE_SLAB, sizeof **r->slabs);
 		}
-		q = &r->slab[r->slab_used++];
-		q->server = *srv;
-		q->qname = probe_intern(r, name);
+		q = QAT(r, qi);
+		q->server = sid;
+		q->qname = iname;
 		q->qtype = type;
 		q->rd = rd;
 		q->rcode = -1;
-		q->run = r;
-		q->index = (uint32_t)r->nq;
-		r->q = xgrow(r->q, sizeof *r->q, &r->qcap, r->nq + 1);
-		r->q[r->nq++] = q;
+		q->index = (uint32_t)qi;
+		r->nq++;
 		if ((r->nq + 1) * 2 > r->hcap) {
 			size_t i;
 			free(r->htab);
@@ -452,9 +506,9 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 			for (i = 0; i < r->nq; i++)
 				probe_htab_insert(r, i);
 		} else
-			probe_htab_insert(r, q->index);
+			probe_htab_insert(r, qi);
 		if (r->cancelled ||
-		    dnsq_submit(r->dnsq, srv, name, type, rd, probe_dnsq_cb, q) != 0)
+		    dnsq_submit(r->dnsq, &server, iname, type, rd, probe_dnsq_cb, q) != 0)
 			q->outcome = DNSQ_NETERR;
 	}
 	if (d) {
@@ -469,8 +523,8 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 	w->d = d;
 	w->q = q;
 	if (q->outcome == DNSQ_PENDING) {
-		w->next = q->waiters;
-		q->waiters = w;
+		w->next = q->u.waiters;
+		q->u.waiters = w;
 	} else {
 		w->next = r->deferred;
 		r->deferred = w;
@@ -486,8 +540,9 @@ probe_evidence_add(probe_domain *d, size_t qi)
 	for (i = 0; i < d->nevidence; i++)
 		if (d->evidence[i] == qi)
 			return;
-	d->evidence = xrealloc(d->evidence, (d->nevidence + 1) * sizeof *d->evidence);
-	d->evidence[d->nevidence++] = qi;
+	d->evidence = xgrow(d->evidence, sizeof *d->evidence, &d->work->evcap,
+	    d->nevidence + 1);
+	d->evidence[d->nevidence++] = (uint32_t)qi;
 }
 
 static bool
@@ -520,33 +575,38 @@ static void
 zf_finish(probe_run *r, zfind *z)
 {
 	z->done(r, z);
-	free(z->name);
-	free(z->walk);
-	free(z->zone);
-	strv_free(z->nsnames, z->nns);
-	strv_free(z->srv_names, z->nsrv);
-	strv_free(z->srv_addrs, z->nsrv);
+	free(z->nsnames);
+	free(z->srv_names);
+	free(z->srv_addrs);
 	free(z);
 }
 
+/* name and ip are interned. */
 static void
 zf_add_server(zfind *z, const char *name, const char *ip)
 {
 	size_t i;
 
 	for (i = 0; i < z->nsrv; i++)
-		if (strcmp(z->srv_addrs[i], ip) == 0)
+		if (z->srv_addrs[i] == ip)
 			return;
 	z->srv_names = xrealloc(z->srv_names, (z->nsrv + 1) * sizeof *z->srv_names);
 	z->srv_addrs = xrealloc(z->srv_addrs, (z->nsrv + 1) * sizeof *z->srv_addrs);
-	z->srv_names[z->nsrv] = xstrdup(name);
-	z->srv_addrs[z->nsrv] = xstrdup(ip);
+	z->srv_names[z->nsrv] = name;
+	z->srv_addrs[z->nsrv] = ip;
 	z->nsrv++;
+}
+
+static void
+zf_add_ns(zfind *z, const char *name)
+{
+	z->nsnames = xrealloc(z->nsnames, (z->nns + 1) * sizeof *z->nsnames);
+	z->nsnames[z->nns++] = name;
 }
 
 typedef struct zf_addr_ctx {
 	zfind *z;
-	char *nsname;
+	const char *nsname;
 } zf_addr_ctx;
 
 static void
@@ -554,12 +614,12 @@ zf_addr_done(probe_run *r, probe_query *q, void *ctx)
 {
 	zf_addr_ctx *c = ctx;
 	zfind *z = c->z;
-	size_t i;
+	const char *a;
+	size_t i = 0;
 
 	if (q_noerror(q))
-		for (i = 0; i < q->nanswers; i++)
-			zf_add_server(z, c->nsname, q->answers[i]);
-	free(c->nsname);
+		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
+			zf_add_server(z, c->nsname, probe_intern(r, a));
 	free(c);
 	if (--z->pending == 0)
 		zf_finish(r, z);
@@ -567,7 +627,7 @@ zf_addr_done(probe_run *r, probe_query *q, void *ctx)
 
 /* Resolve the addresses of NS names; glue (from a referral) first. */
 static void
-zf_resolve_ns(probe_run *r, zfind *z, char **glue, size_t nglue)
+zf_resolve_ns(probe_run *r, zfind *z, const char *const *glue, size_t nglue)
 {
 	size_t i, j;
 
@@ -577,14 +637,15 @@ zf_resolve_ns(probe_run *r, zfind *z, char **glue, size_t nglue)
 		size_t nl = strlen(z->nsnames[i]);
 		for (j = 0; j < nglue; j++)
 			if (strncmp(glue[j], z->nsnames[i], nl) == 0 && glue[j][nl] == ' ') {
-				zf_add_server(z, z->nsnames[i], glue[j] + nl + 1);
+				zf_add_server(z, z->nsnames[i],
+				    probe_intern(r, glue[j] + nl + 1));
 				glued = true;
 			}
 		if (glued)
 			continue;
 		zf_addr_ctx *c = xcalloc(1, sizeof *c);
 		c->z = z;
-		c->nsname = xstrdup(z->nsnames[i]);
+		c->nsname = z->nsnames[i];
 		z->pending++;
 		probe_ask(r, z->d, &r->o.resolver, z->nsnames[i], LDNS_RR_TYPE_A,
 		    true, zf_addr_done, c);
@@ -597,30 +658,29 @@ static void
 zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 {
 	zfind *z = ctx;
-	size_t i;
+	const probe_referral *ref = q_ref(r, q);
+	const char *a;
+	size_t i = 0;
 
-	if (!z->referral_taken && q_answered(q) && q->ref != NULL &&
-	    q->ref->zone != NULL && q->ref->nns > 0) {
+	if (!z->referral_taken && q_answered(q) && ref != NULL &&
+	    ref->zone != NULL && ref->nns > 0) {
 		z->referral_taken = true;
-		free(z->zone);
-		z->zone = xstrdup(q->ref->zone);
-		for (i = 0; i < q->ref->nns; i++)
-			strv_push(&z->nsnames, &z->nns, q->ref->ns[i]);
+		z->zone = ref->zone;
+		for (i = 0; i < ref->nns; i++)
+			zf_add_ns(z, ref->ns[i]);
 		z->pending--;
-		zf_resolve_ns(r, z, q->ref->glue, q->ref->nglue);
+		zf_resolve_ns(r, z, ref->glue, ref->nglue);
 		return;
 	}
 	/* The parent's server also serves the zone itself: no referral but an
 	 * authoritative answer with the zone's NS records. */
 	if (!z->referral_taken && q_noerror(q) && q->aa && q->nanswers > 0) {
 		z->referral_taken = true;
-		free(z->zone);
-		z->zone = xstrdup(q->qname);
-		for (i = 0; i < q->nanswers; i++)
-			strv_push(&z->nsnames, &z->nns, q->answers[i]);
+		z->zone = q->qname;
+		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
+			zf_add_ns(z, probe_intern(r, a));
 		z->pending--;
-		zf_resolve_ns(r, z, q->ref ? q->ref->glue : NULL,
-		    q->ref ? q->ref->nglue : 0);
+		zf_resolve_ns(r, z, ref ? ref->glue : NULL, ref ? ref->nglue : 0);
 		return;
 	}
 	/* It serves the zone that holds the name (an authoritative NODATA or
@@ -628,8 +688,8 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 	if (!z->referral_taken && q_answered(q) && q->aa && q->soa_zone != NULL &&
 	    !dname_equal(q->soa_zone, q->qname) &&
 	    (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN)) {
-		probe_ask(r, z->d, &q->server, q->soa_zone, LDNS_RR_TYPE_NS, false,
-		    zf_referral_done, z);
+		probe_ask(r, z->d, probe_query_server(r, q), q->soa_zone,
+		    LDNS_RR_TYPE_NS, false, zf_referral_done, z);
 		return;     /* the pending count passes to that query */
 	}
 	if (--z->pending == 0)
@@ -676,8 +736,7 @@ zf_walk_done(probe_run *r, probe_query *q, void *ctx)
 		return;
 	}
 	dname_parent(z->walk, up, sizeof up);
-	free(z->walk);
-	z->walk = xstrdup(up);
+	z->walk = probe_intern(r, up);
 	probe_ask(r, z->d, &r->o.resolver, z->walk, LDNS_RR_TYPE_SOA, true,
 	    zf_walk_done, z);
 }
@@ -692,8 +751,7 @@ zf_walk_start(probe_run *r, zfind *z, const char *from)
 		zf_finish(r, z);
 		return;
 	}
-	free(z->walk);
-	z->walk = xstrdup(up);
+	z->walk = probe_intern(r, up);
 	probe_ask(r, z->d, &r->o.resolver, z->walk, LDNS_RR_TYPE_SOA, true,
 	    zf_walk_done, z);
 }
@@ -704,7 +762,7 @@ zf_soa_done(probe_run *r, probe_query *q, void *ctx)
 	zfind *z = ctx;
 
 	if (!q_failed(q) && q->soa_zone != NULL) {
-		z->zone = xstrdup(q->soa_zone);
+		z->zone = q->soa_zone;
 		probe_ask(r, z->d, &r->o.resolver, z->zone, LDNS_RR_TYPE_NS, true,
 		    zf_ns_done, z);
 		return;
@@ -716,17 +774,17 @@ static void
 zf_ns_done(probe_run *r, probe_query *q, void *ctx)
 {
 	zfind *z = ctx;
-	size_t i;
+	const char *a;
+	size_t i = 0;
 
 	if (q_noerror(q) && q->nanswers > 0) {
-		for (i = 0; i < q->nanswers; i++)
-			strv_push(&z->nsnames, &z->nns, q->answers[i]);
+		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
+			zf_add_ns(z, probe_intern(r, a));
 		zf_resolve_ns(r, z, NULL, 0);
 		return;
 	}
 	/* The zone is known but not its servers: ask the parent. */
-	free(z->name);
-	z->name = xstrdup(z->zone);
+	z->name = z->zone;
 	zf_walk_start(r, z, z->zone);
 }
 
@@ -737,30 +795,30 @@ zf_start(probe_run *r, probe_domain *d, const char *name, zf_done_fn done,
 	zfind *z = xcalloc(1, sizeof *z);
 
 	z->d = d;
-	z->name = xstrdup(name);
+	z->name = probe_intern(r, name);
 	z->done = done;
 	z->ctx = ctx;
-	probe_ask(r, d, &r->o.resolver, name, LDNS_RR_TYPE_SOA, true,
+	probe_ask(r, d, &r->o.resolver, z->name, LDNS_RR_TYPE_SOA, true,
 	    zf_soa_done, z);
 }
 
 /* ---- per domain -------------------------------------------------------- */
 
-static size_t
+/* name, zone and ip are interned. */
+static void
 domain_server(probe_domain *d, const char *name, const char *zone,
               const char *ip)
 {
 	size_t i;
 
 	for (i = 0; i < d->nservers; i++)
-		if (strcmp(d->servers[i].addr, ip) == 0 &&
-		    strcmp(d->servers[i].zone, zone) == 0)
-			return i;
+		if (d->servers[i].addr == ip && d->servers[i].zone == zone)
+			return;
 	d->servers = xrealloc(d->servers, (d->nservers + 1) * sizeof *d->servers);
-	d->servers[i].name = probe_intern(d->work->run, name);
-	d->servers[i].zone = probe_intern(d->work->run, zone);
-	snprintf(d->servers[i].addr, sizeof d->servers[i].addr, "%s", ip);
-	return d->nservers++;
+	d->servers[i].name = name;
+	d->servers[i].zone = zone;
+	d->servers[i].addr = ip;
+	d->nservers++;
 }
 
 static void
@@ -784,14 +842,14 @@ host_zone_done(probe_run *r, zfind *z)
 	size_t i;
 
 	if (z->zone && d->mx[c->h].zone == NULL)
-		d->mx[c->h].zone = probe_intern(r, z->zone);
+		d->mx[c->h].zone = z->zone;
 	hw->hs = xcalloc(z->nsrv ? z->nsrv : 1, sizeof *hw->hs);
 	for (i = 0; i < z->nsrv; i++) {
 		host_server *hs = &hw->hs[hw->nhs];
 		if (addr_from_ip(z->srv_addrs[i], r->o.auth_port, &a) != 0)
 			continue;
-		hs->server = domain_server(d, z->srv_names[i], z->zone ? z->zone : "?",
-		    z->srv_addrs[i]);
+		domain_server(d, z->srv_names[i], z->zone ? z->zone :
+		    probe_intern(r, "?"), z->srv_addrs[i]);
 		hs->qa = hs->qaaaa = NOSLOT;
 		hw->nhs++;
 		probe_ask(r, d, &a, d->mx[c->h].host, LDNS_RR_TYPE_A, false,
@@ -831,10 +889,10 @@ mx_cmp(const void *a, const void *b)
 /* Set the MX hosts from an MX answer ("pref host" strings), or the
  * implicit MX when there is none; start work on each. */
 static void
-domain_set_hosts(probe_run *r, probe_domain *d, char **answers, size_t n)
+domain_set_hosts(probe_run *r, probe_domain *d, const probe_query *q)
 {
 	probe_dwork *w = d->work;
-	size_t i;
+	size_t i, n = q->nanswers;
 
 	if (w->hosts_set)
 		return;
@@ -842,14 +900,15 @@ domain_set_hosts(probe_run *r, probe_domain *d, char **answers, size_t n)
 	if (n == 0) {
 		d->implicit_mx = true;
 		d->mx = xcalloc(1, sizeof *d->mx);
-		d->mx[0].host = probe_intern(r, d->name);
+		d->mx[0].host = d->name;
 		d->nmx = 1;
 	} else {
 		d->mx = xcalloc(n, sizeof *d->mx);
 		for (i = 0; i < n; i++) {
 			unsigned pref = 0;
-			char host[DNAME_MAX + 64];
-			if (sscanf(answers[i], "%u %300s", &pref, host) != 2)
+			char host[NAME_TEXT_MAX];
+			if (sscanf(probe_query_answer(q, i), "%u %1023s", &pref,
+			    host) != 2)
 				continue;
 			if (strcmp(host, ".") == 0 && n == 1) {
 				w->null_mx = true;
@@ -884,7 +943,7 @@ domain_auth_mx_done(probe_run *r, probe_query *q, void *ctx)
 		return;
 	if (q_noerror(q) && q->aa) {
 		d->work->qauth_mx = q->index;
-		domain_set_hosts(r, d, q->answers, q->nanswers);
+		domain_set_hosts(r, d, q);
 	} else if (q_answered(q) && q->rcode == LDNS_RCODE_NXDOMAIN && q->aa) {
 		d->work->qauth_mx = q->index;
 		d->work->mx_nx = true;
@@ -921,8 +980,11 @@ domain_zone_done(probe_run *r, zfind *z)
 	if (z->nsrv == 0)
 		w->domain_zone_failed = true;
 	for (i = 0; i < z->nsrv; i++) {
-		domain_server(d, z->srv_names[i], z->zone ? z->zone : "?", z->srv_addrs[i]);
-		strv_push(&w->zone_addrs, &w->nzone, z->srv_addrs[i]);
+		domain_server(d, z->srv_names[i], z->zone ? z->zone :
+		    probe_intern(r, "?"), z->srv_addrs[i]);
+		w->zone_addrs = xrealloc(w->zone_addrs, (w->nzone + 1) *
+		    sizeof *w->zone_addrs);
+		w->zone_addrs[w->nzone++] = z->srv_addrs[i];
 	}
 	domain_ask_auth_mx(r, d);
 }
@@ -934,7 +996,7 @@ domain_mx_done(probe_run *r, probe_query *q, void *ctx)
 
 	d->work->qmx = q->index;
 	if (q_noerror(q)) {
-		domain_set_hosts(r, d, q->answers, q->nanswers);
+		domain_set_hosts(r, d, q);
 		return;
 	}
 	if (q_answered(q) && q->rcode == LDNS_RCODE_NXDOMAIN) {
@@ -985,7 +1047,7 @@ check_classify(probe_run *r, probe_resolver_check *c)
 		return;
 	}
 	for (i = 0; i < c->nevidence; i++) {
-		const probe_query *q = r->q[c->evidence[i]];
+		const probe_query *q = QAT(r, c->evidence[i]);
 		rstatus s;
 		if (q->outcome == DNSQ_ANSWER) {
 			if (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN)
@@ -1020,6 +1082,14 @@ check_classify(probe_run *r, probe_resolver_check *c)
 
 /* ---- verdicts ----------------------------------------------------------- */
 
+/* Append a string of the run's to a list (no copy). */
+static void
+ptrv_push(const char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
 static void
 domain_add_smart(probe_domain *d, const char *ip)
 {
@@ -1030,7 +1100,7 @@ domain_add_smart(probe_domain *d, const char *ip)
 	for (i = 0; i < d->nsmart; i++)
 		if (strcmp(d->smart_hosts[i], ip) == 0)
 			return;
-	strv_push(&d->smart_hosts, &d->nsmart, ip);
+	ptrv_push(&d->smart_hosts, &d->nsmart, ip);
 }
 
 /* The proof of a verdict, as one line naming the server:
@@ -1047,10 +1117,10 @@ domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 	if (qi == NOSLOT)
 		snprintf(line, sizeof line, "%s", msg ? msg : "");
 	else {
-		q = r->q[qi];
-		probe_query_describe(q, desc, sizeof desc);
+		q = QAT(r, qi);
+		probe_query_describe(r, q, desc, sizeof desc);
 		if (!q->rd) {
-			addr_ip(&q->server, ip, sizeof ip);
+			addr_ip(probe_query_server(r, q), ip, sizeof ip);
 			for (i = 0; i < d->nservers && who == NULL; i++)
 				if (strcmp(d->servers[i].addr, ip) == 0)
 					who = d->servers[i].name;
@@ -1104,7 +1174,7 @@ domain_classify(probe_run *r, probe_domain *d)
 		} else
 			d->verdict = VERDICT_UNREACHABLE;
 		for (i = 0; i < d->nevidence; i++) {
-			const probe_query *q = r->q[d->evidence[i]];
+			const probe_query *q = QAT(r, d->evidence[i]);
 			if (!q->rd && !q_answered(q)) {
 				auth_nothing = d->evidence[i];
 				break;
@@ -1128,21 +1198,25 @@ domain_classify(probe_run *r, probe_domain *d)
 		rfail = w->qmx;
 	for (h = 0; h < d->nmx; h++) {
 		host_work *hw = w->hw[h];
-		const probe_query *ra = hw->ra != NOSLOT ? r->q[hw->ra] : NULL;
-		const probe_query *raaaa = hw->raaaa != NOSLOT ? r->q[hw->raaaa] : NULL;
+		const probe_query *ra = hw->ra != NOSLOT ? QAT(r, hw->ra) : NULL;
+		const probe_query *raaaa = hw->raaaa != NOSLOT ? QAT(r, hw->raaaa) : NULL;
 		bool host_has_a = false;
+		const char *a;
 
 		if (ra && q_noerror(ra)) {
 			any_a_answer = true;
-			for (i = 0; i < ra->nanswers; i++) {
-				domain_add_smart(d, ra->answers[i]);
-				strv_push(&d->mx[h].v4, &d->mx[h].nv4, ra->answers[i]);
+			i = 0;
+			for (a = ans_first(ra); a != NULL; a = ans_next(ra, a, &i)) {
+				domain_add_smart(d, a);
+				ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 				host_has_a = true;
 			}
 		}
-		if (raaaa && q_noerror(raaaa))
-			for (i = 0; i < raaaa->nanswers; i++)
-				strv_push(&d->mx[h].v6, &d->mx[h].nv6, raaaa->answers[i]);
+		if (raaaa && q_noerror(raaaa)) {
+			i = 0;
+			for (a = ans_first(raaaa); a != NULL; a = ans_next(raaaa, a, &i))
+				ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
+		}
 		if (ra && q_failed(ra) && rfail == NOSLOT)
 			rfail = hw->ra;
 		if (raaaa && q_failed(raaaa) && rfail == NOSLOT)
@@ -1150,8 +1224,8 @@ domain_classify(probe_run *r, probe_domain *d)
 
 		for (s = 0; s < hw->nhs; s++) {
 			const host_server *hs = &hw->hs[s];
-			const probe_query *qa = hs->qa != NOSLOT ? r->q[hs->qa] : NULL;
-			const probe_query *q6 = hs->qaaaa != NOSLOT ? r->q[hs->qaaaa] : NULL;
+			const probe_query *qa = hs->qa != NOSLOT ? QAT(r, hs->qa) : NULL;
+			const probe_query *q6 = hs->qaaaa != NOSLOT ? QAT(r, hs->qaaaa) : NULL;
 			if (qa == NULL || q6 == NULL)
 				continue;
 			if (q_answered(qa) || q_answered(q6))
@@ -1163,12 +1237,14 @@ domain_classify(probe_run *r, probe_domain *d)
 			any_a_answer = true;
 			/* Addresses from the authoritative servers when the
 			 * resolver gave none. */
-			if (!host_has_a)
-				for (i = 0; i < qa->nanswers; i++) {
-					domain_add_smart(d, qa->answers[i]);
-					strv_push(&d->mx[h].v4, &d->mx[h].nv4, qa->answers[i]);
+			if (!host_has_a) {
+				i = 0;
+				for (a = ans_first(qa); a != NULL; a = ans_next(qa, a, &i)) {
+					domain_add_smart(d, a);
+					ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 					host_has_a = true;
 				}
+			}
 			if (!q_answered(q6)) {
 				if (q6->mismatched || q6->malformed) {
 					if (bad == NOSLOT)
@@ -1227,6 +1303,7 @@ probe_new(const probe_opts *o)
 
 	r->o = *o;
 	r->dnsq = dnsq_new(&o->dnsq);
+	dnsq_set_user(r->dnsq, r);
 	/* Each domain starts with two questions and rarely has more than a
 	 * dozen in flight: half the query cap keeps the engine busy. */
 	r->active_cap = o->dnsq.max_inflight / 2 > 64 ? o->dnsq.max_inflight / 2 : 64;
@@ -1256,17 +1333,19 @@ probe_add_domain(probe_run *r, const char *name)
 			size_t j = probe_str_hash(r->d[i]->name) & (r->dtcap - 1);
 			while (r->dtab[j] != 0)
 				j = (j + 1) & (r->dtcap - 1);
-			r->dtab[j] = i + 1;
+			r->dtab[j] = (uint32_t)(i + 1);
 		}
 	}
 	for (i = probe_str_hash(norm) & (r->dtcap - 1); r->dtab[i] != 0;
 	    i = (i + 1) & (r->dtcap - 1))
 		if (strcmp(r->d[r->dtab[i] - 1]->name, norm) == 0)
 			return 0;
-	r->dtab[i] = r->nd + 1;
+	if (r->nd >= UINT32_MAX - 1)
+		return -1;
+	r->dtab[i] = (uint32_t)(r->nd + 1);
 	r->d = xgrow(r->d, sizeof *r->d, &r->dcap, r->nd + 1);
 	d = r->d[r->nd++] = xcalloc(1, sizeof *d);
-	d->name = xstrdup(norm);
+	d->name = probe_intern(r, norm);
 	d->reason = xstrdup("");
 	d->proof = -1;
 	d->work = xcalloc(1, sizeof *d->work);
@@ -1300,6 +1379,50 @@ probe_start(probe_run *r)
 	probe_start_more(r);
 }
 
+/* A domain's verdict is made as soon as its questions are answered and
+ * the resolver's health is known; its work state goes then, so a run keeps
+ * only the verdicts and the evidence of the domains it has finished. */
+static void
+domain_finish(probe_run *r, probe_domain *d)
+{
+	probe_dwork *w = d->work;
+	size_t j;
+
+	if (w == NULL)
+		return;
+	domain_classify(r, d);
+	for (j = 0; j < w->nhw; j++) {
+		free(w->hw[j]->hs);
+		free(w->hw[j]);
+	}
+	free(w->hw);
+	free(w->zone_addrs);
+	free(w);
+	d->work = NULL;
+	if (d->nevidence > 0)
+		d->evidence = xrealloc(d->evidence, d->nevidence * sizeof *d->evidence);
+}
+
+/* The resolver's health is known once its canaries have outcomes. */
+static bool
+probe_resolver_known(probe_run *r)
+{
+	size_t i;
+
+	if (r->resolver_known)
+		return true;
+	for (i = 0; i < r->resolver.nevidence; i++)
+		if (QAT(r, r->resolver.evidence[i])->outcome == DNSQ_PENDING)
+			return false;
+	check_classify(r, &r->resolver);
+	r->resolver_known = true;
+	/* Domains that finished before it can have their verdicts now. */
+	for (i = 0; i < r->nstarted; i++)
+		if (r->d[i]->work != NULL && r->d[i]->work->done)
+			domain_finish(r, r->d[i]);
+	return true;
+}
+
 /* Run the waiters of finished queries; they may ask more questions. */
 static void
 probe_drain(probe_run *r)
@@ -1307,14 +1430,17 @@ probe_drain(probe_run *r)
 	probe_waiter *w;
 
 	while ((w = r->deferred) != NULL) {
+		probe_domain *d = w->d;
 		r->deferred = w->next;
 		if (w->fn)
 			w->fn(r, w->q, w->ctx);
-		if (w->d && --w->d->work->pending == 0 && !w->d->work->done) {
-			w->d->work->done = true;
-			r->ndone++;
-		}
 		free(w);
+		if (d && --d->work->pending == 0 && !d->work->done) {
+			d->work->done = true;
+			r->ndone++;
+			if (probe_resolver_known(r))
+				domain_finish(r, d);
+		}
 		if (r->deferred == NULL)
 			probe_start_more(r);
 	}
@@ -1328,11 +1454,14 @@ probe_finish(probe_run *r)
 	if (r->finished)
 		return;
 	r->finished = true;
-	check_classify(r, &r->resolver);
+	if (!r->resolver_known) {
+		check_classify(r, &r->resolver);
+		r->resolver_known = true;
+	}
 	for (i = 0; i < r->next_; i++)
 		check_classify(r, &r->ext[i]);
 	for (i = 0; i < r->nd; i++)
-		domain_classify(r, r->d[i]);
+		domain_finish(r, r->d[i]);
 }
 
 bool
@@ -1371,6 +1500,7 @@ probe_cancel(probe_run *r)
 	 * engine takes no more queries from a cancelled run. */
 	dnsq_free(r->dnsq);
 	r->dnsq = dnsq_new(&r->o.dnsq);
+	dnsq_set_user(r->dnsq, r);
 	probe_drain(r);
 	probe_finish(r);
 }
@@ -1385,9 +1515,9 @@ probe_get_progress(const probe_run *r, probe_progress *p)
 	p->inflight = dnsq_inflight(r->dnsq);
 	p->queued = dnsq_pending(r->dnsq) - p->inflight;
 	if (r->nq > 0) {
-		const probe_query *q = r->q[r->nq - 1];
+		const probe_query *q = QAT(r, r->nq - 1);
 		char ip[ADDR_TEXT_MAX], esc[120];
-		addr_format(&q->server, ip, sizeof ip);
+		addr_format(probe_query_server(r, q), ip, sizeof ip);
 		snprintf(p->current, sizeof p->current, "%s %s @ %s",
 		    dnsq_type_name(q->qtype),
 		    dname_escape(q->qname, strlen(q->qname), esc, sizeof esc), ip);
@@ -1397,7 +1527,7 @@ probe_get_progress(const probe_run *r, probe_progress *p)
 size_t probe_ndomains(const probe_run *r) { return r->nd; }
 probe_domain *probe_domain_at(probe_run *r, size_t i) { return r->d[i]; }
 size_t probe_nqueries(const probe_run *r) { return r->nq; }
-const probe_query *probe_query_at(const probe_run *r, size_t i) { return r->q[i]; }
+const probe_query *probe_query_at(const probe_run *r, size_t i) { return QAT(r, i); }
 const probe_resolver_check *probe_resolver(const probe_run *r) { return &r->resolver; }
 size_t probe_nexternals(const probe_run *r) { return r->next_; }
 const probe_resolver_check *probe_external_at(const probe_run *r, size_t i) { return &r->ext[i]; }
@@ -1417,12 +1547,13 @@ probe_branch(const probe_run *r)
 }
 
 void
-probe_query_describe(const probe_query *q, char *buf, size_t len)
+probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
+                     size_t len)
 {
 	char ip[ADDR_TEXT_MAX], name[300], what[200];
 	const char *type = dnsq_type_name(q->qtype);
 
-	addr_format(&q->server, ip, sizeof ip);
+	addr_format(probe_query_server(r, q), ip, sizeof ip);
 	dname_escape(q->qname, strlen(q->qname), name, sizeof name);
 	switch (q->outcome) {
 	case DNSQ_ANSWER:
@@ -1466,50 +1597,51 @@ probe_free(probe_run *r)
 	for (i = 0; i < r->nd; i++) {
 		probe_domain *d = r->d[i];
 		for (j = 0; j < d->nmx; j++) {
-			strv_free(d->mx[j].v4, d->mx[j].nv4);
-			strv_free(d->mx[j].v6, d->mx[j].nv6);
+			free(d->mx[j].v4);
+			free(d->mx[j].v6);
 		}
 		free(d->mx);
-		free(d->servers);          /* names interned: freed with the run */
+		free(d->servers);
 		free(d->evidence);
-		strv_free(d->smart_hosts, d->nsmart);
+		free(d->smart_hosts);
 		if (d->work) {
 			for (j = 0; j < d->work->nhw; j++) {
 				free(d->work->hw[j]->hs);
 				free(d->work->hw[j]);
 			}
 			free(d->work->hw);
-			strv_free(d->work->zone_addrs, d->work->nzone);
+			free(d->work->zone_addrs);
 			free(d->work);
 		}
-		free(d->name);
 		free(d->reason);
 		free(d);
 	}
 	free(r->d);
 	free(r->dtab);
-	for (i = 0; i < r->ncap; i++)
-		free(r->names[i]);
-	free(r->names);
 	for (i = 0; i < r->nq; i++) {
-		probe_query *q = r->q[i];
-		while ((w = q->waiters) != NULL) {
-			q->waiters = w->next;
+		probe_query *q = QAT(r, i);
+		if (q->outcome != DNSQ_PENDING)
+			continue;
+		while ((w = q->u.waiters) != NULL) {
+			q->u.waiters = w->next;
 			free(w);
 		}
-		free(q->answers);          /* one allocation: probe_pack */
-		if (q->ref) {
-			free(q->ref->zone);
-			strv_free(q->ref->ns, q->ref->nns);
-			strv_free(q->ref->glue, q->ref->nglue);
-			free(q->ref);
-		}
 	}
-	for (i = 0; i < r->nslabs; i++)
+	for (i = 0; i < (r->nq + PROBE_SLAB - 1) / PROBE_SLAB; i++)
 		free(r->slabs[i]);
 	free(r->slabs);
-	free(r->q);
 	free(r->htab);
+	for (i = 0; i < r->nrefs; i++) {
+		free(r->refs[i]->ns);
+		free(r->refs[i]->glue);
+		free(r->refs[i]);
+	}
+	free(r->refs);
+	free(r->srv);
+	free(r->stab);
+	free(r->names);
+	free(r->scratch);
+	arena_free(&r->text);
 	free(r->resolver.evidence);
 	for (i = 0; i < r->next_; i++)
 		free(r->ext[i].evidence);

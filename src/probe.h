@@ -27,64 +27,70 @@ typedef struct probe_opts {
 void probe_opts_init(probe_opts *o);   /* defaults from defaults.h */
 
 /* One query and its outcome: the unit of evidence. Queries are shared:
- * the same (server, name, type, rd) is asked once per run. */
-/* Kept only for referral questions (NS, not recursive). */
-typedef struct probe_referral {
-	char *zone;                  /* owner of NS in authority */
-	char **ns;                   /* its NS names */
-	size_t nns;
-	char **glue;                 /* "name address" from additional */
-	size_t nglue;
-} probe_referral;
-
+ * the same (server, name, type, rd) is asked once per run. Kept small
+ * (a run of 10,000 domains keeps over 100,000): names are interned, the
+ * server is an index, the answers live in the run's arena. */
 typedef struct probe_query {
-	exaddr server;
-	char *qname;                 /* owned by the run (one copy per name) */
-	char **answers;              /* answer RRs of qtype, rdata as text (one
-	                                allocation: the array, then the text) */
-	char *soa_zone;              /* owner of an SOA in answer/authority */
-	probe_referral *ref;         /* NULL unless a referral question */
-	/* private */
-	struct probe_waiter *waiters;
-	struct probe_run *run;
-	uint32_t index;
-	uint32_t nanswers;
+	const char *qname;           /* interned: lives as long as the run */
+	const char *soa_zone;        /* owner of an SOA in answer/authority,
+	                                or NULL (interned) */
+	union {
+		const char *answers;     /* outcome known: the answer RRs of qtype
+		                            as text, nanswers strings back to back;
+		                            read with probe_query_answer() */
+		struct probe_waiter *waiters;   /* private: while pending */
+	} u;
+	uint32_t server;             /* read with probe_query_server() */
+	uint32_t index;              /* probe_query_at(run, index) is this */
 	uint32_t ms;
+	uint32_t ref;                /* private: referral index + 1, or 0 */
 	uint16_t qtype;
+	uint16_t nanswers;
 	int16_t rcode;               /* -1 when no reply */
-	uint16_t tries, mismatched, malformed;
+	uint16_t mismatched, malformed;
+	uint8_t tries;
 	uint8_t outcome;             /* dnsq_outcome */
 	bool rd, aa, tcp;
 } probe_query;
 
+typedef struct probe_run probe_run;
+
+/* The server asked (valid as long as the run). */
+const exaddr *probe_query_server(const probe_run *r, const probe_query *q);
+/* Answer i (< q->nanswers): "10 mx.example.com" for MX, an address for
+ * A/AAAA, a name for NS and SOA. */
+const char *probe_query_answer(const probe_query *q, size_t i);
 /* "(192.0.2.53): AAAA mail.example.com: no answer, 2 tries, 4000 ms";
  * a domain's reason puts the server's name or "resolver" in front. */
-void probe_query_describe(const probe_query *q, char *buf, size_t len);
+void probe_query_describe(const probe_run *r, const probe_query *q,
+                          char *buf, size_t len);
 
+/* Strings in the results below are the run's (interned or in its arena):
+ * read them, copy them, never free them. */
 typedef struct probe_server {
-	char *name;                  /* NS host name */
-	char *zone;                  /* the zone it serves */
-	char addr[ADDR_TEXT_MAX];    /* IP (no port) */
+	const char *name;            /* NS host name */
+	const char *zone;            /* the zone it serves */
+	const char *addr;            /* IP (no port) */
 } probe_server;
 
 typedef struct probe_mx {
-	char *host;
+	const char *host;
 	unsigned pref;
-	char *zone;                  /* zone of host, NULL until known */
-	char **v4; size_t nv4;       /* addresses (resolver, else authoritative) */
-	char **v6; size_t nv6;
+	const char *zone;            /* zone of host, NULL until known */
+	const char **v4; size_t nv4; /* addresses (resolver, else authoritative) */
+	const char **v6; size_t nv6;
 } probe_mx;
 
 typedef struct probe_domain {
-	char *name;
+	const char *name;
 	verdict verdict;
 	char *reason;                /* one line naming server and query (never NULL) */
 	bool implicit_mx;
 	probe_mx *mx; size_t nmx;    /* preference order */
 	probe_server *servers; size_t nservers;
-	size_t *evidence; size_t nevidence;   /* indices into probe_queries() */
+	uint32_t *evidence; size_t nevidence; /* indices for probe_query_at() */
 	ssize_t proof;               /* the query that proves the verdict, or -1 */
-	char **smart_hosts; size_t nsmart;    /* IPv4, MX preference order */
+	const char **smart_hosts; size_t nsmart;  /* IPv4, MX preference order */
 	/* private */
 	struct probe_dwork *work;
 } probe_domain;
@@ -93,10 +99,8 @@ typedef struct probe_resolver_check {
 	exaddr addr;
 	rstatus status;
 	bool usable;
-	size_t *evidence; size_t nevidence;
+	uint32_t *evidence; size_t nevidence;
 } probe_resolver_check;
-
-typedef struct probe_run probe_run;
 
 probe_run *probe_new(const probe_opts *o);
 void probe_free(probe_run *r);

@@ -144,7 +144,7 @@ report_check_json(const probe_resolver_check *c, bool usable)
 }
 
 static json_t *
-report_strv(char **v, size_t n)
+report_strv(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
 	size_t i;
@@ -215,14 +215,16 @@ report_write_string(FILE *out, const char *s)
  * rest are numbers and our own names (types, rcodes, outcomes, addresses
  * from inet_ntop). */
 static void
-report_write_query(FILE *out, const probe_query *q, int proof)
+report_write_query(FILE *out, const probe_run *r, const probe_query *q,
+                   int proof)
 {
 	char ip[ADDR_TEXT_MAX];
+	const exaddr *srv = probe_query_server(r, q);
 	size_t i;
 
-	addr_ip(&q->server, ip, sizeof ip);
+	addr_ip(srv, ip, sizeof ip);
 	fprintf(out, "{\"server\":\"%s\",\"port\":%u,\"name\":", ip,
-	    (unsigned)addr_port(&q->server));
+	    (unsigned)addr_port(srv));
 	report_write_string(out, q->qname);
 	fprintf(out, ",\"type\":\"%s\",\"recursive\":%s,\"outcome\":\"%s\",",
 	    dnsq_type_name(q->qtype), q->rd ? "true" : "false",
@@ -238,7 +240,7 @@ report_write_query(FILE *out, const probe_query *q, int proof)
 	for (i = 0; i < q->nanswers; i++) {
 		if (i)
 			fputc(',', out);
-		report_write_string(out, q->answers[i]);
+		report_write_string(out, probe_query_answer(q, i));
 	}
 	fputc(']', out);
 	if (proof >= 0)
@@ -250,7 +252,7 @@ report_write_query(FILE *out, const probe_query *q, int proof)
  * marked as the proof or not when mark_proof. */
 static int
 report_write_with_evidence(FILE *out, probe_run *r, json_t *obj,
-                           const size_t *ev, size_t n, bool mark_proof,
+                           const uint32_t *ev, size_t n, bool mark_proof,
                            ssize_t proof)
 {
 	char *text = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
@@ -268,7 +270,7 @@ report_write_with_evidence(FILE *out, probe_run *r, json_t *obj,
 	for (j = 0; j < n; j++) {
 		if (j)
 			fputc(',', out);
-		report_write_query(out, probe_query_at(r, ev[j]),
+		report_write_query(out, r, probe_query_at(r, ev[j]),
 		    mark_proof ? (ssize_t)ev[j] == proof : -1);
 	}
 	fputs("]}", out);

@@ -95,6 +95,65 @@ strv_push(char ***v, size_t *n, const char *s)
 }
 
 uint64_t
+fnv1a(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ull;
+	return h;
+}
+
+#define ARENA_CHUNK 65536
+
+char *
+arena_alloc(arena *a, size_t n)
+{
+	char *p;
+
+	if (n > ARENA_CHUNK / 4) {
+		/* A big piece gets a chunk of its own; the current one goes on
+		 * being filled. */
+		p = xmalloc(n);
+		a->chunks = xrealloc(a->chunks, (a->nchunks + 1) * sizeof *a->chunks);
+		a->chunks[a->nchunks++] = p;
+		return p;
+	}
+	if (a->cur == NULL || a->cap - a->used < n) {
+		a->cur = xmalloc(ARENA_CHUNK);
+		a->cap = ARENA_CHUNK;
+		a->used = 0;
+		a->chunks = xrealloc(a->chunks, (a->nchunks + 1) * sizeof *a->chunks);
+		a->chunks[a->nchunks++] = a->cur;
+	}
+	p = a->cur + a->used;
+	a->used += n;
+	return p;
+}
+
+const char *
+arena_strdup(arena *a, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *p = arena_alloc(a, n);
+
+	memcpy(p, s, n);
+	return p;
+}
+
+void
+arena_free(arena *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->nchunks; i++)
+		free(a->chunks[i]);
+	free(a->chunks);
+	memset(a, 0, sizeof *a);
+}
+
+uint64_t
 now_ms(void)
 {
 	struct timespec ts;

@@ -16,6 +16,23 @@ void strv_free(char **v, size_t n);
 /* Append a copy of s. */
 void strv_push(char ***v, size_t *n, const char *s);
 
+/* FNV-1a over n bytes, continuing from h (start with FNV_INIT). */
+#define FNV_INIT 1469598103934665603ull
+uint64_t fnv1a(uint64_t h, const void *p, size_t n);
+
+/* A string arena: text that lives as long as the arena, cut from 64 KiB
+ * chunks, so many small strings cost no allocation of their own. */
+typedef struct arena {
+	char **chunks;
+	size_t nchunks;
+	char *cur;              /* the chunk being filled */
+	size_t used, cap;
+} arena;
+/* n bytes (not zeroed), aligned to 1; stable until arena_free. */
+char *arena_alloc(arena *a, size_t n);
+const char *arena_strdup(arena *a, const char *s);
+void arena_free(arena *a);
+
 uint64_t now_ms(void);   /* monotonic */
 
 /* $EXDNS_DATADIR/file if set, else PKGDATADIR/file. */

@@ -122,8 +122,8 @@ push_fmt(char ***v, size_t *n, const char *fmt, ...)
  * escaped. who: the server's name, or NULL to find it among the domain's
  * servers (d) or say "resolver" for a recursive query. */
 static void
-query_lines(const probe_query *q, const probe_domain *d, const char *who,
-            const char *mark, char ***v, size_t *n)
+query_lines(const probe_run *r, const probe_query *q, const probe_domain *d,
+            const char *who, const char *mark, char ***v, size_t *n)
 {
 	char buf[600], esc[400], ip[ADDR_TEXT_MAX];
 	size_t i;
@@ -131,21 +131,23 @@ query_lines(const probe_query *q, const probe_domain *d, const char *who,
 	if (who == NULL && q->rd)
 		who = "resolver";
 	if (who == NULL && d != NULL) {
-		addr_ip(&q->server, ip, sizeof ip);
+		addr_ip(probe_query_server(r, q), ip, sizeof ip);
 		for (i = 0; i < d->nservers && who == NULL; i++)
 			if (d->servers[i].name != NULL &&
 			    strcmp(d->servers[i].addr, ip) == 0)
 				who = d->servers[i].name;
 	}
-	probe_query_describe(q, buf, sizeof buf);
+	probe_query_describe(r, q, buf, sizeof buf);
 	if (who != NULL)
 		push_fmt(v, n, "%s%s %s", mark, dname_escape(who, strlen(who), esc,
 		    sizeof esc), buf);
 	else
 		push_fmt(v, n, "%s%s", mark, buf);
-	for (i = 0; i < q->nanswers && i < 8; i++)
-		push_fmt(v, n, "      -> %s", dname_escape(q->answers[i],
-		    strlen(q->answers[i]), esc, sizeof esc));
+	for (i = 0; i < q->nanswers && i < 8; i++) {
+		const char *a = probe_query_answer(q, i);
+		push_fmt(v, n, "      -> %s", dname_escape(a, strlen(a), esc,
+		    sizeof esc));
+	}
 	if (q->nanswers > 8)
 		push_fmt(v, n, "      (%zu more)", (size_t)q->nanswers - 8);
 }
@@ -171,7 +173,7 @@ server_copy(probe_run *r, const probe_resolver_check *c, results_server *s,
 		if (q->outcome == DNSQ_ANSWER && (q->rcode == LDNS_RCODE_NOERROR ||
 		    q->rcode == LDNS_RCODE_NXDOMAIN))
 			s->answered++;
-		query_lines(q, NULL, who, "", &s->evidence, &s->nevidence);
+		query_lines(r, q, NULL, who, "", &s->evidence, &s->nevidence);
 	}
 }
 
@@ -263,13 +265,13 @@ domain_copy(probe_run *r, probe_domain *d, results_domain *o)
 		push_safe(&o->detail, &o->ndetail, line);
 	}
 	if (d->proof >= 0 && (size_t)d->proof < probe_nqueries(r))
-		query_lines(probe_query_at(r, (size_t)d->proof), d, NULL, "* ",
+		query_lines(r, probe_query_at(r, (size_t)d->proof), d, NULL, "* ",
 		    &o->evidence, &o->nevidence);
 	for (i = 0; i < d->nevidence; i++) {
 		if (d->evidence[i] >= probe_nqueries(r) ||
 		    (d->proof >= 0 && d->evidence[i] == (size_t)d->proof))
 			continue;
-		query_lines(probe_query_at(r, d->evidence[i]), d, NULL, "  ",
+		query_lines(r, probe_query_at(r, d->evidence[i]), d, NULL, "  ",
 		    &o->evidence, &o->nevidence);
 	}
 }
