@@ -32,10 +32,10 @@
 #define CHAN_MAX       512       /* queries sharing one UDP socket */
 #define CHAN_RCVBUF    (1 << 20)
 #define EPOLL_BATCH    256
+#define DONE_MAX       256       /* parsed replies waiting for callbacks */
 #define STRAY_SCAN     64        /* queries looked at to blame a stray reply */
 
 typedef enum dq_state {
-	DQ_QUEUED,
 	DQ_UDP,           /* sent over UDP, waiting for a reply or a retry */
 	DQ_TCP_CONNECT,   /* connecting */
 	DQ_TCP_WRITE,     /* sending the length-prefixed query */
@@ -47,6 +47,20 @@ enum { EV_CHAN = 1, EV_TCP = 2 };   /* what an epoll event points at */
 
 typedef struct chan chan;
 
+/* A query waiting for a slot: only what it takes to start it later, in one
+ * allocation, so thousands can wait for little memory. The query that
+ * starts takes it over (its wire and name stay where they are). */
+typedef struct qent {
+	struct qent *next;
+	dnsq_cb cb;
+	void *arg;
+	exaddr server;
+	uint16_t qtype;
+	uint16_t wirelen;
+	bool rd;
+	uint8_t data[];              /* the wire form, then the name (text) */
+} qent;
+
 typedef struct dq {
 	int kind;                    /* EV_TCP: first, for epoll events */
 	struct dq *next, *prev;      /* in the queue, the deadline list or done */
@@ -56,7 +70,8 @@ typedef struct dq {
 	chan *ch;                    /* UDP channel, while on it */
 	int fd;                      /* TCP socket */
 	uint16_t id;
-	uint8_t *wire;               /* the query message */
+	qent *qe;                    /* where it waited: owns wire and qname */
+	uint8_t *wire;               /* the query message (in qe) */
 	size_t wirelen;
 	uint8_t *tcpbuf;             /* TCP: out, then in */
 	size_t tcplen, tcpoff;
@@ -67,6 +82,11 @@ typedef struct dq {
 	dnsq_cb cb;
 	void *arg;
 } dq;
+
+typedef struct qent_list {
+	qent *head, *tail;
+	size_t n;
+} qent_list;
 
 struct chan {
 	int kind;                    /* EV_CHAN: first, for epoll events */
@@ -85,7 +105,7 @@ typedef struct dq_list {
 
 struct dnsq_engine {
 	dnsq_opts o;
-	dq_list queue;      /* waiting for a slot */
+	qent_list queue;    /* waiting for a slot */
 	dq_list active;     /* in flight, in deadline order */
 	dq_list done;       /* finished, callbacks not run yet */
 	uint64_t completed;
@@ -419,10 +439,7 @@ dq_finish(dq *q, dnsq_outcome outcome, int err)
 {
 	dnsq_engine *e = q->e;
 
-	if (q->state == DQ_QUEUED)
-		list_remove(&e->queue, q);
-	else
-		list_remove(&e->active, q);
+	list_remove(&e->active, q);
 	chan_detach(e, q);
 	if (q->fd >= 0) {
 		close(q->fd);
@@ -484,14 +501,52 @@ dq_udp_send(dq *q)
 	q->res.tries++;
 }
 
-/* Move a query from the queue to the wire. */
-static void
-dq_start(dq *q)
+/* The query for a queue entry (taking it over), on no list yet. */
+static dq *
+dq_new(dnsq_engine *e, qent *qe)
 {
-	dnsq_engine *e = q->e;
+	dq *q = xcalloc(1, sizeof *q);
+
+	q->kind = EV_TCP;
+	q->e = e;
+	q->fd = -1;
+	q->qe = qe;
+	q->wire = qe->data;
+	q->wirelen = qe->wirelen;
+	q->qname = (char *)qe->data + qe->wirelen;
+	q->res.server = qe->server;
+	q->res.qname = q->qname;
+	q->res.qtype = qe->qtype;
+	q->res.rd = qe->rd;
+	q->res.rcode = -1;
+	q->res.user = e->user;
+	q->cb = qe->cb;
+	q->arg = qe->arg;
+	return q;
+}
+
+static qent *
+queue_pop(qent_list *l)
+{
+	qent *qe = l->head;
+
+	if (qe != NULL) {
+		l->head = qe->next;
+		if (l->head == NULL)
+			l->tail = NULL;
+		l->n--;
+		qe->next = NULL;
+	}
+	return qe;
+}
+
+/* Move the first waiting query to the wire. */
+static void
+dq_start(dnsq_engine *e)
+{
+	dq *q = dq_new(e, queue_pop(&e->queue));
 	chan *c;
 
-	list_remove(&e->queue, q);
 	q->start = now_ms();
 	q->deadline = q->start + e->o.timeout_ms;
 	q->state = DQ_UDP;
@@ -600,7 +655,9 @@ chan_readable(dnsq_engine *e, chan *c)
 	ssize_t n;
 	unsigned budget = CHAN_MAX;   /* let other channels have a turn */
 
-	while (budget-- > 0) {
+	/* The parsed replies wait on the done list for their callbacks:
+	 * keep that list short (what is left is read next time round). */
+	while (budget-- > 0 && e->done.n < DONE_MAX) {
 		ldns_pkt *pkt = NULL;
 		dq *q;
 		uint16_t id;
@@ -786,33 +843,33 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
             uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
 {
 	uint8_t buf[512];
-	dq *q;
+	qent *qe;
+	char *name;
 	size_t len = strlen(qname), wlen;
 
 	if (e->closing || len == 0 || len > 1024 ||
 	    (wlen = dnsq_encode(qname, qtype, rd, e->o.edns_bufsize, buf,
 	    sizeof buf)) == 0)
 		return -1;
-	q = xcalloc(1, sizeof *q);
-	q->kind = EV_TCP;
-	q->e = e;
-	q->fd = -1;
-	q->wire = xmalloc(wlen);
-	memcpy(q->wire, buf, wlen);
-	q->wirelen = wlen;
-	q->qname = xstrdup(qname);
-	if (len > 1 && q->qname[len - 1] == '.')
-		q->qname[len - 1] = '\0';
-	q->res.server = *server;
-	q->res.qname = q->qname;
-	q->res.qtype = qtype;
-	q->res.rd = rd;
-	q->res.rcode = -1;
-	q->res.user = e->user;
-	q->cb = cb;
-	q->arg = arg;
-	q->state = DQ_QUEUED;
-	list_append(&e->queue, q);
+	qe = xmalloc(sizeof *qe + wlen + len + 1);
+	qe->next = NULL;
+	qe->cb = cb;
+	qe->arg = arg;
+	qe->server = *server;
+	qe->qtype = qtype;
+	qe->rd = rd;
+	qe->wirelen = (uint16_t)wlen;
+	memcpy(qe->data, buf, wlen);
+	name = (char *)qe->data + wlen;
+	memcpy(name, qname, len + 1);
+	if (len > 1 && name[len - 1] == '.')
+		name[len - 1] = '\0';
+	if (e->queue.tail)
+		e->queue.tail->next = qe;
+	else
+		e->queue.head = qe;
+	e->queue.tail = qe;
+	e->queue.n++;
 	return 0;
 }
 
@@ -823,9 +880,8 @@ dq_free(dq *q)
 		close(q->fd);
 	if (q->reply)
 		ldns_pkt_free(q->reply);
-	free(q->wire);
 	free(q->tcpbuf);
-	free(q->qname);
+	free(q->qe);
 	free(q);
 }
 
@@ -838,7 +894,7 @@ dnsq_settle(dnsq_engine *e)
 
 	for (;;) {
 		while (e->queue.head && e->active.n < e->o.max_inflight)
-			dq_start(e->queue.head);
+			dq_start(e);
 		if ((q = e->done.head) == NULL)
 			break;
 		list_remove(&e->done, q);
@@ -868,8 +924,10 @@ dnsq_step(dnsq_engine *e, int timeout_ms)
 		/* No callback runs and nothing is sent during the batch, so an
 		 * event can only close its own channel (when its last query
 		 * finishes) or finish its own TCP query (freed later, in
-		 * dnsq_settle): every pointer of the batch stays valid. */
-		for (i = 0; i < n; i++) {
+		 * dnsq_settle): every pointer of the batch stays valid. Once
+		 * DONE_MAX replies wait, the rest of the batch is left: epoll
+		 * is level-triggered, so it is reported again. */
+		for (i = 0; i < n && e->done.n < DONE_MAX; i++) {
 			int kind = *(int *)evs[i].data.ptr;
 			if (kind == EV_CHAN)
 				chan_readable(e, evs[i].data.ptr);
@@ -923,8 +981,13 @@ dnsq_free(dnsq_engine *e)
 	e->closing = true;
 	while ((q = e->active.head) != NULL)
 		dq_finish(q, DNSQ_CANCELLED, 0);
-	while ((q = e->queue.head) != NULL)
+	while (e->queue.head != NULL) {
+		/* Never started: cancelled without touching the network. */
+		q = dq_new(e, queue_pop(&e->queue));
+		q->state = DQ_UDP;
+		list_append(&e->active, q);
 		dq_finish(q, DNSQ_CANCELLED, 0);
+	}
 	while ((q = e->done.head) != NULL) {
 		list_remove(&e->done, q);
 		if (q->cb)
