@@ -390,16 +390,41 @@ dnsq_new(const dnsq_opts *opts)
 	return e;
 }
 
+static uint8_t
+ascii_lower(uint8_t c)
+{
+	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
+}
+
+/* Two names in wire form (uncompressed), equal ignoring ASCII case
+ * (RFC 4343): any byte in a label may be anything, escapes included. */
+static bool
+wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
+{
+	size_t i = 0, j;
+
+	for (;;) {
+		if (i >= alen || i >= blen || a[i] != b[i] || a[i] > 63)
+			return false;
+		if (a[i] == 0)
+			return true;
+		if (i + 1 + a[i] > alen || i + 1 + a[i] > blen)
+			return false;
+		for (j = 1; j <= a[i]; j++)
+			if (ascii_lower(a[i + j]) != ascii_lower(b[i + j]))
+				return false;
+		i += (size_t)a[i] + 1;
+	}
+}
+
 bool
 dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
                    uint16_t qtype)
 {
 	ldns_rr_list *ql;
 	ldns_rr *q;
-	ldns_rdf *owner;
-	char buf[LDNS_MAX_DOMAINLEN + 2], *s = buf;
-	size_t i, len, pos = 0;
-	const uint8_t *d;
+	ldns_rdf *owner, *want = NULL;
+	bool eq;
 
 	if (ldns_pkt_id(reply) != id || !ldns_pkt_qr(reply))
 		return false;
@@ -409,29 +434,36 @@ dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
 	q = ldns_rr_list_rr(ql, 0);
 	if (ldns_rr_get_type(q) != qtype || ldns_rr_get_class(q) != LDNS_RR_CLASS_IN)
 		return false;
-	/* The owner in wire form, as dotted text without escapes: a label with
-	 * a dot or a non-printable byte cannot equal a host name we asked. */
+	/* Compared in wire form, as the name was sent: the text (with its
+	 * escapes) is encoded by ldns the way dnsq_submit encoded it. */
 	owner = ldns_rr_owner(q);
-	d = ldns_rdf_data(owner);
-	len = ldns_rdf_size(owner);
-	for (i = 0; i < len && d[i] != 0; i += (size_t)d[i] + 1) {
-		size_t l = d[i], j;
-		if (i + 1 + l > len || pos + l + 2 > sizeof buf)
-			return false;
-		if (pos > 0)
-			buf[pos++] = '.';
-		for (j = 0; j < l; j++) {
-			uint8_t c = d[i + 1 + j];
-			if (c == '.' || c <= 0x20 || c >= 0x7f)
-				return false;
-			buf[pos++] = (char)c;
-		}
-	}
-	buf[pos] = '\0';
-	if (pos == 0)
-		s = ".";
-	return dname_equal(s, qname);
+	if (ldns_str2rdf_dname(&want, qname) != LDNS_STATUS_OK || want == NULL)
+		return false;
+	eq = wire_name_equal(ldns_rdf_data(owner), ldns_rdf_size(owner),
+	    ldns_rdf_data(want), ldns_rdf_size(want));
+	ldns_rdf_deep_free(want);
+	return eq;
 }
+
+/* Does the reply in buf (len bytes, ID already matched) answer q: QR set,
+ * one question, q's name (any case), type and class? Read from the wire,
+ * before any parsing: a reply for another question costs no parse. */
+static bool
+wire_answers(const uint8_t *buf, size_t len, const dq *q)
+{
+	size_t nlen = 0;
+
+	/* The query's name: well-formed, ldns encoded it. */
+	while (12 + nlen < q->wirelen && q->wire[12 + nlen] != 0)
+		nlen += (size_t)q->wire[12 + nlen] + 1;
+	nlen++;
+	if (len < 12 + nlen + 4 || !(buf[2] & 0x80) || buf[4] != 0 || buf[5] != 1)
+		return false;
+	if (!wire_name_equal(buf + 12, len - 12, q->wire + 12, nlen))
+		return false;
+	return memcmp(buf + 12 + nlen, q->wire + 12 + nlen, 4) == 0;
+}
+
 
 /* Finish a query: off its lists and channel, onto the done list. */
 static void
@@ -604,14 +636,29 @@ dq_tcp_start(dq *q)
 	dq_rearm(q);
 }
 
-/* A parsed reply for q (by channel and ID): check the question. Returns
- * true when q is finished or moved on (TCP). */
+/* Whether a message that is not the reply we wait for could be parsed:
+ * it is counted as malformed or as mismatched. */
 static bool
-dq_accept(dq *q, ldns_pkt *pkt)
+wire_parses(const uint8_t *buf, size_t len)
 {
-	if (!dnsq_reply_matches(pkt, q->id, q->qname, q->res.qtype)) {
-		q->res.mismatched++;
-		ldns_pkt_free(pkt);
+	ldns_pkt *pkt = NULL;
+
+	if (ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK || pkt == NULL)
+		return false;
+	ldns_pkt_free(pkt);
+	return true;
+}
+
+/* The message in buf is q's reply (ID and question checked): parse it and
+ * finish q, or go to TCP when it is truncated. Returns false, with q
+ * still waiting, when it does not parse. */
+static bool
+dq_take(dq *q, const uint8_t *buf, size_t len)
+{
+	ldns_pkt *pkt = NULL;
+
+	if (ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK || pkt == NULL) {
+		q->res.malformed++;
 		return false;
 	}
 	if (q->state == DQ_UDP && ldns_pkt_tc(pkt)) {
@@ -624,23 +671,21 @@ dq_accept(dq *q, ldns_pkt *pkt)
 	return true;
 }
 
-/* A reply no query owns by its ID: blame the query it answers by question
- * (a server that sends the wrong ID), or the only query on the channel. */
+/* A reply no query took: blame the query it was meant for, so the
+ * evidence shows it (the only query of the channel, else one asking the
+ * same question, looked for among the first STRAY_SCAN). */
 static void
-chan_stray(chan *c, const ldns_pkt *pkt, bool malformed)
+chan_stray(chan *c, const uint8_t *buf, size_t len, bool malformed)
 {
 	dq *q, *blame = NULL;
 	unsigned n = 0;
 
 	if (c->n == 1)
 		blame = c->head;
-	else if (pkt != NULL && ldns_rr_list_rr_count(ldns_pkt_question(pkt)) == 1) {
-		ldns_rr *qr = ldns_rr_list_rr(ldns_pkt_question(pkt), 0);
+	else if (buf != NULL)
 		for (q = c->head; q && n < STRAY_SCAN && blame == NULL; q = q->cnext, n++)
-			if (ldns_rr_get_type(qr) == q->res.qtype &&
-			    dnsq_reply_matches(pkt, ldns_pkt_id(pkt), q->qname, q->res.qtype))
+			if (wire_answers(buf, len, q))
 				blame = q;
-	}
 	if (blame == NULL)
 		return;
 	if (malformed)
@@ -658,9 +703,8 @@ chan_readable(dnsq_engine *e, chan *c)
 	/* The parsed replies wait on the done list for their callbacks:
 	 * keep that list short (what is left is read next time round). */
 	while (budget-- > 0 && e->done.n < DONE_MAX) {
-		ldns_pkt *pkt = NULL;
 		dq *q;
-		uint16_t id;
+		bool last;
 
 		/* A connected socket only hears its peer. */
 		n = recv(c->fd, e->rbuf, DNSQ_MAX_UDP, 0);
@@ -670,30 +714,26 @@ chan_readable(dnsq_engine *e, chan *c)
 			chan_fail(e, c, errno);
 			return;
 		}
-		if (n < 2) {
-			chan_stray(c, NULL, true);
+		q = n >= 2 ? itab_find(e, c, (uint16_t)((e->rbuf[0] << 8) |
+		    e->rbuf[1])) : NULL;
+		if (q != NULL && q->state == DQ_UDP &&
+		    wire_answers(e->rbuf, (size_t)n, q)) {
+			/* Taking the last query of c closes and frees c. */
+			last = c->n == 1;
+			if (dq_take(q, e->rbuf, (size_t)n) && last)
+				return;
 			continue;
 		}
-		id = (uint16_t)((e->rbuf[0] << 8) | e->rbuf[1]);
-		q = itab_find(e, c, id);
-		if (ldns_wire2pkt(&pkt, e->rbuf, (size_t)n) != LDNS_STATUS_OK || pkt == NULL) {
-			if (q)
+		/* Not the reply its ID says: another question, or not DNS. */
+		if (!wire_parses(e->rbuf, (size_t)n)) {
+			if (q != NULL && q->state == DQ_UDP)
 				q->res.malformed++;
 			else
-				chan_stray(c, NULL, true);
-			continue;
-		}
-		if (q == NULL || q->state != DQ_UDP) {
-			chan_stray(c, pkt, false);
-			ldns_pkt_free(pkt);
-			continue;
-		}
-		/* Accepting the last query of c closes and frees c. */
-		if (c->n == 1) {
-			if (dq_accept(q, pkt))
-				return;
-		} else
-			dq_accept(q, pkt);
+				chan_stray(c, NULL, 0, true);
+		} else if (q != NULL && q->state == DQ_UDP)
+			q->res.mismatched++;
+		else
+			chan_stray(c, e->rbuf, (size_t)n, false);
 	}
 }
 
@@ -765,12 +805,16 @@ dq_tcp_event(dq *q, uint32_t events)
 			continue;
 		}
 		{
-			ldns_pkt *pkt = NULL;
-			if (ldns_wire2pkt(&pkt, q->tcpbuf + 2, q->tcplen - 2) != LDNS_STATUS_OK ||
-			    pkt == NULL)
+			const uint8_t *m = q->tcpbuf + 2;
+			size_t mlen = q->tcplen - 2;
+			if (mlen >= 2 && ((m[0] << 8) | m[1]) == q->id &&
+			    wire_answers(m, mlen, q)) {
+				if (dq_take(q, m, mlen))
+					return;
+			} else if (wire_parses(m, mlen))
+				q->res.mismatched++;
+			else
 				q->res.malformed++;
-			else if (dq_accept(q, pkt))
-				return;
 		}
 		/* Not ours: read the next message on the stream. */
 		q->tcplen = 2;

@@ -456,6 +456,21 @@ START_TEST(test_reply_matches)
 	ldns_pkt_set_qr(q, false);    /* a query is not a reply */
 	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
 	ldns_pkt_free(q);
+
+	/* A label with a quote, a backslash, a BEL, a dot and byte 128: the
+	 * text escapes (\DDD) name the same bytes as the wire. */
+	name = NULL;
+	ldns_str2rdf_dname(&name, "M\\034q\\092b\\007\\046\\128X.example.");
+	q = ldns_pkt_query_new(name, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
+	ldns_pkt_set_id(q, 7);
+	ldns_pkt_set_qr(q, true);
+	ck_assert(dnsq_reply_matches(q, 7, "m\\034q\\092b\\007\\046\\128x.example",
+	    LDNS_RR_TYPE_A));
+	ck_assert(!dnsq_reply_matches(q, 7, "m\\034q\\092b\\007.\\128x.example",
+	    LDNS_RR_TYPE_A));    /* a real dot is another label */
+	ck_assert(!dnsq_reply_matches(q, 7, "m\\034q\\092b\\007\\046\\129x.example",
+	    LDNS_RR_TYPE_A));
+	ldns_pkt_free(q);
 }
 END_TEST
 
