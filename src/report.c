@@ -1,5 +1,6 @@
 /* report.c - a finished probe run as a readable report or one JSON document
- * (jansson does the JSON escaping; DNS text is escaped for the terminal). */
+ * (jansson for the few top-level objects, a small writer of our own for
+ * the domains and their evidence; DNS text is escaped for the terminal). */
 #include <config.h>
 
 #include <jansson.h>
@@ -12,11 +13,17 @@
 
 #define REPORT_MAX_MX 6   /* MX hosts listed in the text report */
 
-/* Escaped copy for the terminal: DNS data never reaches it raw. */
+/* For the terminal: DNS data never reaches it raw. Names from DNS come
+ * as printable ASCII already (other bytes as \DDD, the zone-file way), and
+ * are shown as they are; anything else is escaped. */
 static const char *
 esc(const char *s, char *buf, size_t len)
 {
-	return dname_escape(s, strlen(s), buf, len);
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f; p++)
+		;
+	return *p == '\0' ? s : dname_escape(s, strlen(s), buf, len);
 }
 
 static void
@@ -143,77 +150,87 @@ report_check_json(const probe_resolver_check *c, bool usable)
 	return o;
 }
 
-static json_t *
-report_strv(const char *const *v, size_t n)
+/* ---- the domains' part of the JSON document, written directly ---------
+ * A run of 10,000 domains writes some 200,000 evidence objects: building
+ * a jansson object for each cost most of the run's time, so these are
+ * written here with a small writer of our own. Every string goes through
+ * jw_str, which escapes as JSON requires; text with bytes outside
+ * printable ASCII (never from our DNS text, which escapes them already)
+ * is first escaped the way DNS names are, so the output is ASCII. */
+
+static void
+jw_raw(FILE *out, const char *s)
 {
-	json_t *a = json_array();
+	fputs_unlocked(s, out);
+}
+
+static void
+jw_uint(FILE *out, unsigned long long v)
+{
+	char buf[24], *p = buf + sizeof buf;
+
+	*--p = '\0';
+	do
+		*--p = (char)('0' + v % 10);
+	while ((v /= 10) != 0);
+	fputs_unlocked(p, out);
+}
+
+static void
+jw_str(FILE *out, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	char buf[1200];
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			break;
+	if (*p != '\0')
+		s = dname_escape(s, strlen(s), buf, sizeof buf);
+	putc_unlocked('"', out);
+	for (p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\') {
+			putc_unlocked('\\', out);
+			putc_unlocked(*p, out);
+		} else if (*p < 0x20 || *p >= 0x7f) {
+			fputs_unlocked("\\u00", out);
+			putc_unlocked(hex[*p >> 4], out);
+			putc_unlocked(hex[*p & 15], out);
+		} else
+			putc_unlocked(*p, out);
+	}
+	putc_unlocked('"', out);
+}
+
+/* "key": (with a comma before unless first) */
+static void
+jw_key(FILE *out, const char *key, bool first)
+{
+	if (!first)
+		putc_unlocked(',', out);
+	putc_unlocked('"', out);
+	fputs_unlocked(key, out);
+	fputs_unlocked("\":", out);
+}
+
+static void
+jw_strs(FILE *out, const char *const *v, size_t n)
+{
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		json_array_append_new(a, jstr(v[i]));
-	return a;
-}
-
-static json_t *
-report_domain_json(probe_run *r, probe_domain *d)
-{
-	json_t *o = json_object(), *mx = json_array(), *srv = json_array();
-	size_t j;
-
-	json_object_set_new(o, "domain", jstr(d->name));
-	json_object_set_new(o, "verdict", jstr(verdict_to_string(d->verdict)));
-	json_object_set_new(o, "needs_connector",
-	    json_boolean(verdict_needs_connector(d->verdict)));
-	json_object_set_new(o, "smart_hosts", report_strv(d->smart_hosts, d->nsmart));
-	json_object_set_new(o, "implicit_mx", json_boolean(d->implicit_mx));
-	for (j = 0; j < d->nmx; j++) {
-		json_t *m = json_object();
-		json_object_set_new(m, "host", jstr(d->mx[j].host));
-		json_object_set_new(m, "preference", json_integer(d->mx[j].pref));
-		json_object_set_new(m, "zone", d->mx[j].zone ? jstr(d->mx[j].zone) : json_null());
-		json_object_set_new(m, "ipv4", report_strv(d->mx[j].v4, d->mx[j].nv4));
-		json_object_set_new(m, "ipv6", report_strv(d->mx[j].v6, d->mx[j].nv6));
-		json_array_append_new(mx, m);
+	putc_unlocked('[', out);
+	for (i = 0; i < n; i++) {
+		if (i)
+			putc_unlocked(',', out);
+		jw_str(out, v[i]);
 	}
-	json_object_set_new(o, "mx", mx);
-	for (j = 0; j < d->nservers; j++) {
-		json_t *s = json_object();
-		json_object_set_new(s, "name", jstr(d->servers[j].name));
-		json_object_set_new(s, "zone", jstr(d->servers[j].zone));
-		json_object_set_new(s, "address", jstr(d->servers[j].addr));
-		json_array_append_new(srv, s);
-	}
-	json_object_set_new(o, "servers", srv);
-	json_object_set_new(o, "reason", jstr(d->reason));
-	return o;
-}
-
-/* A string value, escaped by jansson. */
-static void
-report_write_string(FILE *out, const char *s)
-{
-	char buf[2048];
-	json_t *j = jstr(s);
-	size_t n = json_dumpb(j, buf, sizeof buf, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-
-	if (n > 0 && n <= sizeof buf)
-		fwrite(buf, 1, n, out);
-	else {
-		char *text = json_dumps(j, JSON_ENCODE_ANY | JSON_ENSURE_ASCII);
-		fputs(text ? text : "null", out);
-		free(text);
-	}
-	json_decref(j);
+	putc_unlocked(']', out);
 }
 
 /* One query of the evidence: server, port, name, type, recursive,
  * outcome, rcode, authoritative (when answered), tries, ms, mismatched,
- * malformed, tcp, answers, and proof when proof is 0 or 1 (-1: no key).
- * Written directly: a domain cites a dozen or more queries and building a
- * jansson object for each cost most of a large run's time. Every value
- * from DNS (names, answers) still goes through jansson's escaping; the
- * rest are numbers and our own names (types, rcodes, outcomes, addresses
- * from inet_ntop). */
+ * malformed, tcp, answers, and proof when proof is 0 or 1 (-1: no key). */
 static void
 report_write_query(FILE *out, const probe_run *r, const probe_query *q,
                    int proof)
@@ -223,57 +240,149 @@ report_write_query(FILE *out, const probe_run *r, const probe_query *q,
 	size_t i;
 
 	addr_ip(srv, ip, sizeof ip);
-	fprintf(out, "{\"server\":\"%s\",\"port\":%u,\"name\":", ip,
-	    (unsigned)addr_port(srv));
-	report_write_string(out, q->qname);
-	fprintf(out, ",\"type\":\"%s\",\"recursive\":%s,\"outcome\":\"%s\",",
-	    dnsq_type_name(q->qtype), q->rd ? "true" : "false",
-	    dnsq_outcome_to_string(q->outcome));
-	if (q->outcome == DNSQ_ANSWER)
-		fprintf(out, "\"rcode\":\"%s\",\"authoritative\":%s,",
-		    dnsq_rcode_name(q->rcode), q->aa ? "true" : "false");
-	else
-		fputs("\"rcode\":null,", out);
-	fprintf(out, "\"tries\":%u,\"ms\":%u,\"mismatched\":%u,\"malformed\":%u,"
-	    "\"tcp\":%s,\"answers\":[", q->tries, q->ms, q->mismatched,
-	    q->malformed, q->tcp ? "true" : "false");
+	putc_unlocked('{', out);
+	jw_key(out, "server", true);
+	jw_str(out, ip);
+	jw_key(out, "port", false);
+	jw_uint(out, addr_port(srv));
+	jw_key(out, "name", false);
+	jw_str(out, q->qname);
+	jw_key(out, "type", false);
+	jw_str(out, dnsq_type_name(q->qtype));
+	jw_key(out, "recursive", false);
+	jw_raw(out, q->rd ? "true" : "false");
+	jw_key(out, "outcome", false);
+	jw_str(out, dnsq_outcome_to_string(q->outcome));
+	jw_key(out, "rcode", false);
+	if (q->outcome == DNSQ_ANSWER) {
+		jw_str(out, dnsq_rcode_name(q->rcode));
+		jw_key(out, "authoritative", false);
+		jw_raw(out, q->aa ? "true" : "false");
+	} else
+		jw_raw(out, "null");
+	jw_key(out, "tries", false);
+	jw_uint(out, q->tries);
+	jw_key(out, "ms", false);
+	jw_uint(out, q->ms);
+	jw_key(out, "mismatched", false);
+	jw_uint(out, q->mismatched);
+	jw_key(out, "malformed", false);
+	jw_uint(out, q->malformed);
+	jw_key(out, "tcp", false);
+	jw_raw(out, q->tcp ? "true" : "false");
+	jw_key(out, "answers", false);
+	putc_unlocked('[', out);
 	for (i = 0; i < q->nanswers; i++) {
 		if (i)
-			fputc(',', out);
-		report_write_string(out, probe_query_answer(q, i));
+			putc_unlocked(',', out);
+		jw_str(out, probe_query_answer(q, i));
 	}
-	fputc(']', out);
-	if (proof >= 0)
-		fprintf(out, ",\"proof\":%s", proof ? "true" : "false");
-	fputc('}', out);
+	putc_unlocked(']', out);
+	if (proof >= 0) {
+		jw_key(out, "proof", false);
+		jw_raw(out, proof ? "true" : "false");
+	}
+	putc_unlocked('}', out);
 }
 
-/* obj (freed here) and then its "evidence": the queries ev[0..n), each
- * marked as the proof or not when mark_proof. */
+/* The evidence array: the queries ev[0..n), each marked as the proof or
+ * not when mark_proof. */
+static void
+report_write_evidence(FILE *out, probe_run *r, const uint32_t *ev, size_t n,
+                      bool mark_proof, ssize_t proof)
+{
+	size_t j;
+
+	jw_key(out, "evidence", false);
+	putc_unlocked('[', out);
+	for (j = 0; j < n; j++) {
+		if (j)
+			putc_unlocked(',', out);
+		report_write_query(out, r, probe_query_at(r, ev[j]),
+		    mark_proof ? (ssize_t)ev[j] == proof : -1);
+	}
+	putc_unlocked(']', out);
+}
+
+static void
+report_write_domain(FILE *out, probe_run *r, const probe_domain *d)
+{
+	size_t j;
+
+	putc_unlocked('{', out);
+	jw_key(out, "domain", true);
+	jw_str(out, d->name);
+	jw_key(out, "verdict", false);
+	jw_str(out, verdict_to_string(d->verdict));
+	jw_key(out, "needs_connector", false);
+	jw_raw(out, verdict_needs_connector(d->verdict) ? "true" : "false");
+	jw_key(out, "smart_hosts", false);
+	jw_strs(out, d->smart_hosts, d->nsmart);
+	jw_key(out, "implicit_mx", false);
+	jw_raw(out, d->implicit_mx ? "true" : "false");
+	jw_key(out, "mx", false);
+	putc_unlocked('[', out);
+	for (j = 0; j < d->nmx; j++) {
+		const probe_mx *m = &d->mx[j];
+		if (j)
+			putc_unlocked(',', out);
+		putc_unlocked('{', out);
+		jw_key(out, "host", true);
+		jw_str(out, m->host);
+		jw_key(out, "preference", false);
+		jw_uint(out, m->pref);
+		jw_key(out, "zone", false);
+		if (m->zone)
+			jw_str(out, m->zone);
+		else
+			jw_raw(out, "null");
+		jw_key(out, "ipv4", false);
+		jw_strs(out, m->v4, m->nv4);
+		jw_key(out, "ipv6", false);
+		jw_strs(out, m->v6, m->nv6);
+		putc_unlocked('}', out);
+	}
+	putc_unlocked(']', out);
+	jw_key(out, "servers", false);
+	putc_unlocked('[', out);
+	for (j = 0; j < d->nservers; j++) {
+		if (j)
+			putc_unlocked(',', out);
+		putc_unlocked('{', out);
+		jw_key(out, "name", true);
+		jw_str(out, d->servers[j].name);
+		jw_key(out, "zone", false);
+		jw_str(out, d->servers[j].zone);
+		jw_key(out, "address", false);
+		jw_str(out, d->servers[j].addr);
+		putc_unlocked('}', out);
+	}
+	putc_unlocked(']', out);
+	jw_key(out, "reason", false);
+	jw_str(out, d->reason);
+	report_write_evidence(out, r, d->evidence, d->nevidence, true, d->proof);
+	putc_unlocked('}', out);
+}
+
+/* A resolver or external candidate: obj (freed here; it has keys) and
+ * then its "evidence". */
 static int
-report_write_with_evidence(FILE *out, probe_run *r, json_t *obj,
-                           const uint32_t *ev, size_t n, bool mark_proof,
-                           ssize_t proof)
+report_write_check(FILE *out, probe_run *r, json_t *obj,
+                   const probe_resolver_check *c)
 {
 	char *text = json_dumps(obj, JSON_COMPACT | JSON_ENSURE_ASCII);
-	size_t len = text ? strlen(text) : 0, j;
+	size_t len = text ? strlen(text) : 0;
 
 	json_decref(obj);
-	if (len < 2 || text[len - 1] != '}') {
+	if (len <= 2 || text[len - 1] != '}') {
 		free(text);
 		return -1;
 	}
 	/* The object without its closing brace, then the evidence. */
 	fwrite(text, 1, len - 1, out);
 	free(text);
-	fputs(len > 2 ? ",\"evidence\":[" : "\"evidence\":[", out);
-	for (j = 0; j < n; j++) {
-		if (j)
-			fputc(',', out);
-		report_write_query(out, r, probe_query_at(r, ev[j]),
-		    mark_proof ? (ssize_t)ev[j] == proof : -1);
-	}
-	fputs("]}", out);
+	report_write_evidence(out, r, c->evidence, c->nevidence, false, -1);
+	putc_unlocked('}', out);
 	return 0;
 }
 
@@ -304,21 +413,18 @@ report_json(FILE *out, probe_run *r)
 	rc |= report_dump(out, jstr(branch_to_string(probe_branch(r))));
 	fputs(",\n\"resolver\":", out);
 	c = probe_resolver(r);
-	rc |= report_write_with_evidence(out, r, report_check_json(c, false),
-	    c->evidence, c->nevidence, false, -1);
+	rc |= report_write_check(out, r, report_check_json(c, false), c);
 	fputs(",\n\"domains\":[", out);
 	for (i = 0; i < probe_ndomains(r); i++) {
 		probe_domain *d = probe_domain_at(r, i);
 		fputs(i ? ",\n" : "\n", out);
-		rc |= report_write_with_evidence(out, r, report_domain_json(r, d),
-		    d->evidence, d->nevidence, true, d->proof);
+		report_write_domain(out, r, d);
 	}
 	fputs("],\n\"external\":[", out);
 	for (i = 0; i < probe_nexternals(r); i++) {
 		c = probe_external_at(r, i);
 		fputs(i ? ",\n" : "\n", out);
-		rc |= report_write_with_evidence(out, r, report_check_json(c, true),
-		    c->evidence, c->nevidence, false, -1);
+		rc |= report_write_check(out, r, report_check_json(c, true), c);
 	}
 	fputs("]}\n", out);
 	if (ferror(out))
