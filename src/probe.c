@@ -25,7 +25,7 @@
 #include "util.h"
 
 #define NOSLOT ((size_t)-1)
-#define PROBE_SLAB_BITS 10
+#define PROBE_SLAB_BITS 12
 #define PROBE_SLAB (1u << PROBE_SLAB_BITS)   /* queries allocated at once */
 #define QAT(r, i) (&(r)->slabs[(i) >> PROBE_SLAB_BITS][(i) & (PROBE_SLAB - 1)])
 

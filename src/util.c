@@ -105,7 +105,7 @@ fnv1a(uint64_t h, const void *p, size_t n)
 	return h;
 }
 
-#define ARENA_CHUNK 65536
+#define ARENA_CHUNK (256 * 1024)   /* above malloc's mmap threshold */
 
 char *
 arena_alloc(arena *a, size_t n)

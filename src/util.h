@@ -20,7 +20,7 @@ void strv_push(char ***v, size_t *n, const char *s);
 #define FNV_INIT 1469598103934665603ull
 uint64_t fnv1a(uint64_t h, const void *p, size_t n);
 
-/* A string arena: text that lives as long as the arena, cut from 64 KiB
+/* A string arena: text that lives as long as the arena, cut from 256 KiB
  * chunks, so many small strings cost no allocation of their own. */
 typedef struct arena {
 	char **chunks;
