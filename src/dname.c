@@ -113,3 +113,13 @@ dname_equal(const char *a, const char *b)
 		lb--;
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
+
+const char *
+dname_printable(const char *in, char *out, size_t outlen)
+{
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)in; *p >= 0x20 && *p < 0x7f; p++)
+		;
+	return *p == '\0' ? in : dname_escape(in, strlen(in), out, outlen);
+}

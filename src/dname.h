@@ -18,6 +18,10 @@ int dname_normalize(const char *in, char *out);
  * '"' and everything else as \xNN. Always NUL-terminates; truncates with
  * "...". Returns out. */
 char *dname_escape(const char *in, size_t inlen, char *out, size_t outlen);
+/* For the terminal: in itself when it is printable ASCII (as names from
+ * DNS are, other bytes written \DDD the zone-file way: shown as they
+ * are), else dname_escape of it into out. */
+const char *dname_printable(const char *in, char *out, size_t outlen);
 /* The name one label up ("a.b.c" -> "b.c", "c" -> "."), in out. */
 void dname_parent(const char *name, char *out, size_t outlen);
 /* Case-insensitive equality ignoring one trailing dot on either side. */

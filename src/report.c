@@ -13,17 +13,12 @@
 
 #define REPORT_MAX_MX 6   /* MX hosts listed in the text report */
 
-/* For the terminal: DNS data never reaches it raw. Names from DNS come
- * as printable ASCII already (other bytes as \DDD, the zone-file way), and
- * are shown as they are; anything else is escaped. */
+/* For the terminal: DNS data never reaches it raw (names from DNS are
+ * printable already, other bytes as \DDD). */
 static const char *
 esc(const char *s, char *buf, size_t len)
 {
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p >= 0x20 && *p < 0x7f; p++)
-		;
-	return *p == '\0' ? s : dname_escape(s, strlen(s), buf, len);
+	return dname_printable(s, buf, len);
 }
 
 static void

@@ -139,14 +139,13 @@ query_lines(const probe_run *r, const probe_query *q, const probe_domain *d,
 	}
 	probe_query_describe(r, q, buf, sizeof buf);
 	if (who != NULL)
-		push_fmt(v, n, "%s%s %s", mark, dname_escape(who, strlen(who), esc,
+		push_fmt(v, n, "%s%s %s", mark, dname_printable(who, esc,
 		    sizeof esc), buf);
 	else
 		push_fmt(v, n, "%s%s", mark, buf);
 	for (i = 0; i < q->nanswers && i < 8; i++) {
 		const char *a = probe_query_answer(q, i);
-		push_fmt(v, n, "      -> %s", dname_escape(a, strlen(a), esc,
-		    sizeof esc));
+		push_fmt(v, n, "      -> %s", dname_printable(a, esc, sizeof esc));
 	}
 	if (q->nanswers > 8)
 		push_fmt(v, n, "      (%zu more)", (size_t)q->nanswers - 8);
@@ -240,7 +239,7 @@ domain_copy(probe_run *r, probe_domain *d, results_domain *o)
 			continue;
 		push_safe(&o->mx, &o->nmx, m->host);
 		used = (size_t)snprintf(line, sizeof line, "MX %u %s:", m->pref,
-		    dname_escape(m->host, strlen(m->host), esc, sizeof esc));
+		    dname_printable(m->host, esc, sizeof esc));
 		for (j = 0; j < m->nv4 && used < sizeof line - 60; j++)
 			used += (size_t)snprintf(line + used, sizeof line - used,
 			    " %s", m->v4[j]);
@@ -258,10 +257,9 @@ domain_copy(probe_run *r, probe_domain *d, results_domain *o)
 		const probe_server *s = &d->servers[i];
 		char zone[300];
 		snprintf(line, sizeof line, "DNS server of %s: %s %s",
-		    s->zone ? dname_escape(s->zone, strlen(s->zone), zone,
-		    sizeof zone) : "?",
-		    s->name ? dname_escape(s->name, strlen(s->name), esc,
-		    sizeof esc) : "?", s->addr);
+		    s->zone ? dname_printable(s->zone, zone, sizeof zone) : "?",
+		    s->name ? dname_printable(s->name, esc, sizeof esc) : "?",
+		    s->addr);
 		push_safe(&o->detail, &o->ndetail, line);
 	}
 	if (d->proof >= 0 && (size_t)d->proof < probe_nqueries(r))

@@ -72,6 +72,21 @@ START_TEST(test_escape)
 }
 END_TEST
 
+START_TEST(test_printable)
+{
+	char out[64];
+	const char *dns = "m\\034q\\092b.example";   /* as probe writes names */
+
+	/* Printable ASCII is shown as it is (no second escape)... */
+	ck_assert_ptr_eq(dname_printable(dns, out, sizeof out), dns);
+	/* ...anything else is escaped. */
+	ck_assert_str_eq(dname_printable("a\x1b]0;x\x07", out, sizeof out),
+	    "a\\x1b]0;x\\x07");
+	ck_assert_str_eq(dname_printable("caf\xc3\xa9", out, sizeof out),
+	    "caf\\xc3\\xa9");
+}
+END_TEST
+
 START_TEST(test_parent_equal)
 {
 	char out[DNAME_MAX];
@@ -110,6 +125,7 @@ main(void)
 	tcase_add_test(tc, test_invalid);
 	tcase_add_test(tc, test_normalize);
 	tcase_add_test(tc, test_escape);
+	tcase_add_test(tc, test_printable);
 	tcase_add_test(tc, test_parent_equal);
 	tcase_add_test(tc, test_list_split);
 	suite_add_tcase(s, tc);
