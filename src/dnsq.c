@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "dname.h"
+#include "dnswire.h"
 #include "dnsq.h"
 #include "util.h"
 
@@ -78,7 +79,8 @@ typedef struct dq {
 	uint64_t start, deadline;
 	dnsq_result res;
 	char *qname;
-	ldns_pkt *reply;
+	uint8_t *reply;              /* the reply taken (checked), its length */
+	size_t replylen;
 	dnsq_cb cb;
 	void *arg;
 } dq;
@@ -390,78 +392,49 @@ dnsq_new(const dnsq_opts *opts)
 	return e;
 }
 
-static uint8_t
-ascii_lower(uint8_t c)
-{
-	return c >= 'A' && c <= 'Z' ? (uint8_t)(c + 32) : c;
-}
-
-/* Two names in wire form (uncompressed), equal ignoring ASCII case
- * (RFC 4343): any byte in a label may be anything, escapes included. */
+/* Does the message in buf (len bytes) answer the query in wire form
+ * qwire (qlen bytes, as dnsq_encode made it): a reply, one question, the
+ * same name (ASCII case ignored, any byte), type and class? Read from the
+ * wire, before any check of the rest: a reply for another question costs
+ * nothing more. The ID is the caller's to compare. */
 static bool
-wire_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
-{
-	size_t i = 0, j;
-
-	for (;;) {
-		if (i >= alen || i >= blen || a[i] != b[i] || a[i] > 63)
-			return false;
-		if (a[i] == 0)
-			return true;
-		if (i + 1 + a[i] > alen || i + 1 + a[i] > blen)
-			return false;
-		for (j = 1; j <= a[i]; j++)
-			if (ascii_lower(a[i + j]) != ascii_lower(b[i + j]))
-				return false;
-		i += (size_t)a[i] + 1;
-	}
-}
-
-bool
-dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
-                   uint16_t qtype)
-{
-	ldns_rr_list *ql;
-	ldns_rr *q;
-	ldns_rdf *owner, *want = NULL;
-	bool eq;
-
-	if (ldns_pkt_id(reply) != id || !ldns_pkt_qr(reply))
-		return false;
-	ql = ldns_pkt_question(reply);
-	if (ql == NULL || ldns_rr_list_rr_count(ql) != 1)
-		return false;
-	q = ldns_rr_list_rr(ql, 0);
-	if (ldns_rr_get_type(q) != qtype || ldns_rr_get_class(q) != LDNS_RR_CLASS_IN)
-		return false;
-	/* Compared in wire form, as the name was sent: the text (with its
-	 * escapes) is encoded by ldns the way dnsq_submit encoded it. */
-	owner = ldns_rr_owner(q);
-	if (ldns_str2rdf_dname(&want, qname) != LDNS_STATUS_OK || want == NULL)
-		return false;
-	eq = wire_name_equal(ldns_rdf_data(owner), ldns_rdf_size(owner),
-	    ldns_rdf_data(want), ldns_rdf_size(want));
-	ldns_rdf_deep_free(want);
-	return eq;
-}
-
-/* Does the reply in buf (len bytes, ID already matched) answer q: QR set,
- * one question, q's name (any case), type and class? Read from the wire,
- * before any parsing: a reply for another question costs no parse. */
-static bool
-wire_answers(const uint8_t *buf, size_t len, const dq *q)
+wire_answers_query(const uint8_t *buf, size_t len, const uint8_t *qwire,
+                   size_t qlen)
 {
 	size_t nlen = 0;
 
 	/* The query's name: well-formed, ldns encoded it. */
-	while (12 + nlen < q->wirelen && q->wire[12 + nlen] != 0)
-		nlen += (size_t)q->wire[12 + nlen] + 1;
+	while (DNSWIRE_HEADER + nlen < qlen && qwire[DNSWIRE_HEADER + nlen] != 0)
+		nlen += (size_t)qwire[DNSWIRE_HEADER + nlen] + 1;
 	nlen++;
-	if (len < 12 + nlen + 4 || !(buf[2] & 0x80) || buf[4] != 0 || buf[5] != 1)
+	if (len < DNSWIRE_HEADER + nlen + 4 || !dnswire_qr(buf) ||
+	    dnswire_u16(buf + 4) != 1)
 		return false;
-	if (!wire_name_equal(buf + 12, len - 12, q->wire + 12, nlen))
+	if (!dnswire_name_equal(buf + DNSWIRE_HEADER, len - DNSWIRE_HEADER,
+	    qwire + DNSWIRE_HEADER, nlen))
 		return false;
-	return memcmp(buf + 12 + nlen, q->wire + 12 + nlen, 4) == 0;
+	return memcmp(buf + DNSWIRE_HEADER + nlen, qwire + DNSWIRE_HEADER + nlen,
+	    4) == 0;
+}
+
+static bool
+wire_answers(const uint8_t *buf, size_t len, const dq *q)
+{
+	return wire_answers_query(buf, len, q->wire, q->wirelen);
+}
+
+static size_t dnsq_encode(const char *qname, uint16_t qtype, bool rd,
+                          uint16_t edns, uint8_t *buf, size_t cap);
+
+bool
+dnsq_reply_matches(const uint8_t *reply, size_t len, uint16_t id,
+                   const char *qname, uint16_t qtype)
+{
+	uint8_t q[512];
+	size_t qlen = dnsq_encode(qname, qtype, true, 0, q, sizeof q);
+
+	return qlen > 0 && len >= DNSWIRE_HEADER && dnswire_id(reply) == id &&
+	    wire_answers_query(reply, len, q, qlen);
 }
 
 
@@ -483,7 +456,8 @@ dq_finish(dq *q, dnsq_outcome outcome, int err)
 	q->res.ms = q->start ? (unsigned)(now_ms() - q->start) : 0;
 	if (outcome == DNSQ_ANSWER) {
 		q->res.reply = q->reply;
-		q->res.rcode = ldns_pkt_get_rcode(q->reply);
+		q->res.replylen = q->replylen;
+		q->res.rcode = dnswire_rcode(q->reply);
 	}
 	list_append(&e->done, q);
 }
@@ -636,37 +610,23 @@ dq_tcp_start(dq *q)
 	dq_rearm(q);
 }
 
-/* Whether a message that is not the reply we wait for could be parsed:
- * it is counted as malformed or as mismatched. */
-static bool
-wire_parses(const uint8_t *buf, size_t len)
-{
-	ldns_pkt *pkt = NULL;
-
-	if (ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK || pkt == NULL)
-		return false;
-	ldns_pkt_free(pkt);
-	return true;
-}
-
-/* The message in buf is q's reply (ID and question checked): parse it and
- * finish q, or go to TCP when it is truncated. Returns false, with q
- * still waiting, when it does not parse. */
+/* The message in buf is q's reply (ID and question matched): check the
+ * whole of it and finish q, or go to TCP when it is truncated. Returns
+ * false, with q still waiting, when it is malformed. */
 static bool
 dq_take(dq *q, const uint8_t *buf, size_t len)
 {
-	ldns_pkt *pkt = NULL;
-
-	if (ldns_wire2pkt(&pkt, buf, len) != LDNS_STATUS_OK || pkt == NULL) {
+	if (!dnswire_check(buf, len)) {
 		q->res.malformed++;
 		return false;
 	}
-	if (q->state == DQ_UDP && ldns_pkt_tc(pkt)) {
-		ldns_pkt_free(pkt);
+	if (q->state == DQ_UDP && dnswire_tc(buf)) {
 		dq_tcp_start(q);
 		return true;
 	}
-	q->reply = pkt;
+	q->reply = xmalloc(len);
+	memcpy(q->reply, buf, len);
+	q->replylen = len;
 	dq_finish(q, DNSQ_ANSWER, 0);
 	return true;
 }
@@ -725,7 +685,7 @@ chan_readable(dnsq_engine *e, chan *c)
 			continue;
 		}
 		/* Not the reply its ID says: another question, or not DNS. */
-		if (!wire_parses(e->rbuf, (size_t)n)) {
+		if (!dnswire_check(e->rbuf, (size_t)n)) {
 			if (q != NULL && q->state == DQ_UDP)
 				q->res.malformed++;
 			else
@@ -811,7 +771,7 @@ dq_tcp_event(dq *q, uint32_t events)
 			    wire_answers(m, mlen, q)) {
 				if (dq_take(q, m, mlen))
 					return;
-			} else if (wire_parses(m, mlen))
+			} else if (dnswire_check(m, mlen))
 				q->res.mismatched++;
 			else
 				q->res.malformed++;
@@ -922,8 +882,7 @@ dq_free(dq *q)
 {
 	if (q->fd >= 0)
 		close(q->fd);
-	if (q->reply)
-		ldns_pkt_free(q->reply);
+	free(q->reply);
 	free(q->tcpbuf);
 	free(q->qe);
 	free(q);

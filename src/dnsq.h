@@ -1,6 +1,7 @@
-/* dnsq.h - asynchronous DNS queries: ldns builds and parses the packets, our
- * own poll loop does the I/O (UDP, TCP on truncation, EDNS0), with retries,
- * timeouts, a cap on queries in flight and strict reply matching. */
+/* dnsq.h - asynchronous DNS queries: ldns encodes the names asked, replies
+ * are checked and read in wire form (dnswire.h), our own epoll loop does
+ * the I/O (UDP, TCP on truncation, EDNS0), with retries, timeouts, a cap on
+ * queries in flight and strict reply matching. */
 #ifndef EXDNS_DNSQ_H
 #define EXDNS_DNSQ_H
 
@@ -42,7 +43,10 @@ typedef struct dnsq_result {
 	bool rd;
 	dnsq_outcome outcome;
 	int rcode;               /* LDNS_RCODE_*; -1 when no answer */
-	const ldns_pkt *reply;   /* NULL unless outcome == DNSQ_ANSWER */
+	const uint8_t *reply;    /* the reply in wire form, well-formed
+	                            (dnswire_check): NULL unless outcome ==
+	                            DNSQ_ANSWER */
+	size_t replylen;
 	unsigned tries;          /* packets sent over UDP */
 	unsigned ms;             /* from first send to outcome */
 	unsigned mismatched;     /* replies dropped: wrong id/question/source */
@@ -80,9 +84,10 @@ size_t dnsq_pending(const dnsq_engine *e);
 size_t dnsq_inflight(const dnsq_engine *e);
 uint64_t dnsq_completed(const dnsq_engine *e);
 
-/* Matching rule exposed for tests: does reply answer a query with this id,
- * name, type (class IN)? */
-bool dnsq_reply_matches(const ldns_pkt *reply, uint16_t id, const char *qname,
-                        uint16_t qtype);
+/* The matching rule the engine uses, for tests: does the message reply
+ * (len bytes, wire form) answer a query with this id, name (text, escapes
+ * allowed), type and class IN? */
+bool dnsq_reply_matches(const uint8_t *reply, size_t len, uint16_t id,
+                        const char *qname, uint16_t qtype);
 
 #endif

@@ -21,6 +21,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "dnswire.h"
 #include "probe.h"
 #include "util.h"
 
@@ -129,58 +130,17 @@ probe_opts_init(probe_opts *o)
 	    strcmp(getenv("EXDNS_LOOPBACK_ONLY"), "0") != 0;
 }
 
-/* ---- names from packets ---------------------------------------------- */
+/* ---- addresses from replies ------------------------------------------ */
 
-#define NAME_TEXT_MAX (LDNS_MAX_DOMAINLEN * 4 + 8)
-
-/* A name from a parsed packet as text in buf (NAME_TEXT_MAX bytes):
- * lowercase, no trailing dot ("." for the root), bytes other than letters,
- * digits, '-' and '_' as \DDD the way ldns writes them, so the text is
- * printable ASCII. "?" when it is not a well-formed name. */
+/* The RDATA of an A or AAAA record (rdlen checked by dnswire_check) as
+ * text in buf (INET6_ADDRSTRLEN), or NULL. */
 static const char *
-probe_rdf_name(const ldns_rdf *rdf, char *buf)
+wire_addr(const uint8_t *m, const dnswire_rr *rr, char *buf)
 {
-	const uint8_t *d = ldns_rdf_data(rdf);
-	size_t len = ldns_rdf_size(rdf), i = 0, j, pos = 0;
-
-	if (ldns_rdf_get_type(rdf) != LDNS_RDF_TYPE_DNAME)
-		return "?";
-	while (i < len && d[i] != 0) {
-		size_t l = d[i];
-		if (l > 63 || i + 1 + l > len)
-			return "?";
-		if (pos > 0)
-			buf[pos++] = '.';
-		for (j = 0; j < l; j++) {
-			uint8_t c = d[i + 1 + j];
-			if (pos + 5 >= NAME_TEXT_MAX)
-				return "?";
-			if (c >= 'A' && c <= 'Z')
-				buf[pos++] = (char)(c - 'A' + 'a');
-			else if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-			    c == '-' || c == '_')
-				buf[pos++] = (char)c;
-			else
-				pos += (size_t)snprintf(buf + pos, NAME_TEXT_MAX - pos,
-				    "\\%03u", c);
-		}
-		i += l + 1;
-	}
-	if (pos == 0)
-		buf[pos++] = '.';
-	buf[pos] = '\0';
-	return buf;
-}
-
-/* An A or AAAA record's address as text in buf (INET6_ADDRSTRLEN), or
- * NULL. */
-static const char *
-probe_rdf_addr(const ldns_rdf *rdf, char *buf)
-{
-	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_A && ldns_rdf_size(rdf) == 4)
-		return inet_ntop(AF_INET, ldns_rdf_data(rdf), buf, INET6_ADDRSTRLEN);
-	if (ldns_rdf_get_type(rdf) == LDNS_RDF_TYPE_AAAA && ldns_rdf_size(rdf) == 16)
-		return inet_ntop(AF_INET6, ldns_rdf_data(rdf), buf, INET6_ADDRSTRLEN);
+	if (rr->type == LDNS_RR_TYPE_A && rr->rdlen == 4)
+		return inet_ntop(AF_INET, m + rr->rdata, buf, INET6_ADDRSTRLEN);
+	if (rr->type == LDNS_RR_TYPE_AAAA && rr->rdlen == 16)
+		return inet_ntop(AF_INET6, m + rr->rdata, buf, INET6_ADDRSTRLEN);
 	return NULL;
 }
 
@@ -295,87 +255,85 @@ scratch_add(probe_run *r, size_t *len, const char *text)
 	*len += n;
 }
 
+/* What a reply says, read from its wire form (checked by dnsq): the
+ * answers of the type asked, the zone of an SOA, and for referral questions
+ * (NS, not recursive) the NS records of the authority section and the glue.
+ * Names are only decoded for the records used. */
 static void
-probe_extract(probe_run *r, probe_query *q, const ldns_pkt *pkt)
+probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 {
-	ldns_rr_list *sec;
-	size_t i, n, len = 0;
+	dnswire_iter it;
+	dnswire_rr rr;
+	size_t len = 0;
 	probe_referral *ref = NULL;
-	char name[NAME_TEXT_MAX], ab[INET6_ADDRSTRLEN], buf[NAME_TEXT_MAX + 64];
-	const char *soa = NULL;
+	char name[DNSWIRE_TEXT_MAX], name2[DNSWIRE_TEXT_MAX];
+	char ab[INET6_ADDRSTRLEN], buf[DNSWIRE_TEXT_MAX + 64];
+	const char *soa = NULL, *txt, *t;
+	bool referral = q->qtype == LDNS_RR_TYPE_NS && !q->rd;
 
-	q->aa = ldns_pkt_aa(pkt);
-	sec = ldns_pkt_answer(pkt);
-	n = sec ? ldns_rr_list_rr_count(sec) : 0;
-	for (i = 0; i < n && q->nanswers < UINT16_MAX; i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sec, i);
-		const char *txt = NULL;
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && soa == NULL)
-			soa = probe_intern(r, probe_rdf_name(ldns_rr_owner(rr), name));
-		if (ldns_rr_get_type(rr) != q->qtype)
+	q->aa = dnswire_aa(m);
+	dnswire_begin(&it, m, mlen);
+	while (dnswire_next(&it, &rr)) {
+		txt = NULL;
+		if (rr.section == DNSWIRE_QUESTION)
 			continue;
-		switch (q->qtype) {
-		case LDNS_RR_TYPE_MX:
-			if (ldns_rr_rd_count(rr) == 2) {
-				snprintf(buf, sizeof buf, "%u %s",
-				    (unsigned)ldns_rdf2native_int16(ldns_rr_rdf(rr, 0)),
-				    probe_rdf_name(ldns_rr_rdf(rr, 1), name));
-				txt = buf;
+		if (rr.section != DNSWIRE_ADDITIONAL &&
+		    rr.type == LDNS_RR_TYPE_SOA && soa == NULL &&
+		    (t = dnswire_name_text(m, mlen, rr.owner, name)) != NULL)
+			soa = probe_intern(r, t);
+		if (rr.section == DNSWIRE_ANSWER) {
+			if (rr.type != q->qtype || q->nanswers == UINT16_MAX)
+				continue;
+			switch (q->qtype) {
+			case LDNS_RR_TYPE_MX:
+				if ((t = dnswire_name_text(m, mlen, rr.rdata + 2,
+				    name)) != NULL) {
+					snprintf(buf, sizeof buf, "%u %s",
+					    (unsigned)dnswire_u16(m + rr.rdata), t);
+					txt = buf;
+				}
+				break;
+			case LDNS_RR_TYPE_NS:
+				txt = dnswire_name_text(m, mlen, rr.rdata, name);
+				break;
+			case LDNS_RR_TYPE_SOA:
+				txt = dnswire_name_text(m, mlen, rr.owner, name);
+				break;
+			default:   /* A, AAAA */
+				txt = wire_addr(m, &rr, ab);
+				break;
 			}
-			break;
-		case LDNS_RR_TYPE_NS:
-			if (ldns_rr_rd_count(rr) == 1)
-				txt = probe_rdf_name(ldns_rr_rdf(rr, 0), name);
-			break;
-		case LDNS_RR_TYPE_SOA:
-			txt = probe_rdf_name(ldns_rr_owner(rr), name);
-			break;
-		default:   /* A, AAAA */
-			if (ldns_rr_rd_count(rr) == 1)
-				txt = probe_rdf_addr(ldns_rr_rdf(rr, 0), ab);
-			break;
-		}
-		if (txt) {
-			scratch_add(r, &len, txt);
-			q->nanswers++;
-		}
-	}
-	sec = ldns_pkt_authority(pkt);
-	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sec, i);
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_SOA && soa == NULL)
-			soa = probe_intern(r, probe_rdf_name(ldns_rr_owner(rr), name));
-		/* Referrals and glue matter only for the questions that look
-		 * for them (NS, not recursive); keep nothing for the rest. */
-		if (q->qtype != LDNS_RR_TYPE_NS || q->rd)
-			continue;
-		if (ldns_rr_get_type(rr) == LDNS_RR_TYPE_NS && ldns_rr_rd_count(rr) == 1) {
-			const char *owner = probe_intern(r,
-			    probe_rdf_name(ldns_rr_owner(rr), name));
+			if (txt) {
+				scratch_add(r, &len, txt);
+				q->nanswers++;
+			}
+		} else if (rr.section == DNSWIRE_AUTHORITY) {
+			/* Referrals matter only for the questions that look for
+			 * them; keep nothing for the rest. */
+			const char *owner;
+			if (!referral || rr.type != LDNS_RR_TYPE_NS ||
+			    (t = dnswire_name_text(m, mlen, rr.owner, name)) == NULL ||
+			    dnswire_name_text(m, mlen, rr.rdata, name2) == NULL)
+				continue;
+			owner = probe_intern(r, t);
 			if (ref == NULL) {
 				ref = xcalloc(1, sizeof *ref);
 				ref->zone = owner;
 			}
 			if (owner == ref->zone) {
 				ref->ns = xrealloc(ref->ns, (ref->nns + 1) * sizeof *ref->ns);
-				ref->ns[ref->nns++] = probe_intern(r,
-				    probe_rdf_name(ldns_rr_rdf(rr, 0), name));
+				ref->ns[ref->nns++] = probe_intern(r, name2);
 			}
+		} else if (referral && rr.type == LDNS_RR_TYPE_A) {
+			const char *ip = wire_addr(m, &rr, ab);
+			if ((t = dnswire_name_text(m, mlen, rr.owner, name)) == NULL)
+				continue;
+			snprintf(buf, sizeof buf, "%s %s", t, ip ? ip : "?");
+			if (ref == NULL)
+				ref = xcalloc(1, sizeof *ref);
+			ref->glue = xrealloc(ref->glue, (ref->nglue + 1) * sizeof *ref->glue);
+			ref->glue[ref->nglue++] = arena_strdup(&r->text, buf);
 		}
-	}
-	sec = q->qtype == LDNS_RR_TYPE_NS && !q->rd ? ldns_pkt_additional(pkt) : NULL;
-	for (i = 0; sec && i < ldns_rr_list_rr_count(sec); i++) {
-		ldns_rr *rr = ldns_rr_list_rr(sec, i);
-		const char *ip;
-		if (ldns_rr_get_type(rr) != LDNS_RR_TYPE_A || ldns_rr_rd_count(rr) != 1)
-			continue;
-		ip = probe_rdf_addr(ldns_rr_rdf(rr, 0), ab);
-		snprintf(buf, sizeof buf, "%s %s",
-		    probe_rdf_name(ldns_rr_owner(rr), name), ip ? ip : "?");
-		if (ref == NULL)
-			ref = xcalloc(1, sizeof *ref);
-		ref->glue = xrealloc(ref->glue, (ref->nglue + 1) * sizeof *ref->glue);
-		ref->glue[ref->nglue++] = arena_strdup(&r->text, buf);
 	}
 	q->soa_zone = soa;
 	q->u.answers = NULL;
@@ -458,7 +416,7 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	q->malformed = (uint16_t)(res->malformed > 65535 ? 65535 : res->malformed);
 	q->tcp = res->tcp;
 	if (res->reply)
-		probe_extract(r, q, res->reply);
+		probe_extract(r, q, res->reply, res->replylen);
 	q->outcome = (uint8_t)res->outcome;
 	/* Waiters run from probe_step, not from inside the engine. */
 	while ((w = waiters) != NULL) {
@@ -906,7 +864,7 @@ domain_set_hosts(probe_run *r, probe_domain *d, const probe_query *q)
 		d->mx = xcalloc(n, sizeof *d->mx);
 		for (i = 0; i < n; i++) {
 			unsigned pref = 0;
-			char host[NAME_TEXT_MAX];
+			char host[DNSWIRE_TEXT_MAX];
 			if (sscanf(probe_query_answer(q, i), "%u %1023s", &pref,
 			    host) != 2)
 				continue;

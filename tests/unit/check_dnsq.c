@@ -232,13 +232,20 @@ on_result(const dnsq_result *res, void *arg)
 	g->res.reply = NULL;
 	g->called = true;
 	if (res->reply) {
-		ldns_rr_list *an = ldns_pkt_answer(res->reply);
+		/* The engine hands over the wire form: ldns, the reference,
+		 * must read it too. */
+		ldns_pkt *p = NULL;
+		ldns_rr_list *an;
+		ck_assert_int_eq(ldns_wire2pkt(&p, res->reply, res->replylen),
+		    LDNS_STATUS_OK);
+		an = ldns_pkt_answer(p);
 		g->nanswers = (unsigned)ldns_rr_list_rr_count(an);
 		if (g->nanswers > 0) {
 			char *s = ldns_rdf2str(ldns_rr_rdf(ldns_rr_list_rr(an, 0), 0));
 			snprintf(g->first, sizeof g->first, "%s", s);
 			free(s);
 		}
+		ldns_pkt_free(p);
 	}
 }
 
@@ -440,6 +447,21 @@ START_TEST(test_cap_and_random_ids)
 }
 END_TEST
 
+/* The rule the engine matches replies by (dnswire's suite has the names
+ * with escapes). */
+static bool
+matches(ldns_pkt *p, uint16_t id, const char *qname, uint16_t qtype)
+{
+	uint8_t *wire = NULL;
+	size_t len = 0;
+	bool m;
+
+	ck_assert_int_eq(ldns_pkt2wire(&wire, p, &len), LDNS_STATUS_OK);
+	m = dnsq_reply_matches(wire, len, id, qname, qtype);
+	free(wire);
+	return m;
+}
+
 START_TEST(test_reply_matches)
 {
 	ldns_pkt *q = NULL;
@@ -449,27 +471,13 @@ START_TEST(test_reply_matches)
 	q = ldns_pkt_query_new(name, LDNS_RR_TYPE_AAAA, LDNS_RR_CLASS_IN, 0);
 	ldns_pkt_set_id(q, 4242);
 	ldns_pkt_set_qr(q, true);
-	ck_assert(dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
-	ck_assert(!dnsq_reply_matches(q, 4243, "mail.example.com", LDNS_RR_TYPE_AAAA));
-	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.org", LDNS_RR_TYPE_AAAA));
-	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_A));
+	ck_assert(matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
+	ck_assert(matches(q, 4242, "mail.example.com.", LDNS_RR_TYPE_AAAA));
+	ck_assert(!matches(q, 4243, "mail.example.com", LDNS_RR_TYPE_AAAA));
+	ck_assert(!matches(q, 4242, "mail.example.org", LDNS_RR_TYPE_AAAA));
+	ck_assert(!matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_A));
 	ldns_pkt_set_qr(q, false);    /* a query is not a reply */
-	ck_assert(!dnsq_reply_matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
-	ldns_pkt_free(q);
-
-	/* A label with a quote, a backslash, a BEL, a dot and byte 128: the
-	 * text escapes (\DDD) name the same bytes as the wire. */
-	name = NULL;
-	ldns_str2rdf_dname(&name, "M\\034q\\092b\\007\\046\\128X.example.");
-	q = ldns_pkt_query_new(name, LDNS_RR_TYPE_A, LDNS_RR_CLASS_IN, 0);
-	ldns_pkt_set_id(q, 7);
-	ldns_pkt_set_qr(q, true);
-	ck_assert(dnsq_reply_matches(q, 7, "m\\034q\\092b\\007\\046\\128x.example",
-	    LDNS_RR_TYPE_A));
-	ck_assert(!dnsq_reply_matches(q, 7, "m\\034q\\092b\\007.\\128x.example",
-	    LDNS_RR_TYPE_A));    /* a real dot is another label */
-	ck_assert(!dnsq_reply_matches(q, 7, "m\\034q\\092b\\007\\046\\129x.example",
-	    LDNS_RR_TYPE_A));
+	ck_assert(!matches(q, 4242, "mail.example.com", LDNS_RR_TYPE_AAAA));
 	ldns_pkt_free(q);
 }
 END_TEST

@@ -1,0 +1,280 @@
+/* check_dnswire.c - the wire reader the engine reads every reply with:
+ * messages made by ldns (the reference) are accepted and read the same way
+ * ldns reads them; every cut, bad pointer, long label or name, and a
+ * hundred thousand random mutations are refused or read within bounds. */
+#include <config.h>
+
+#include <check.h>
+#include <ldns/ldns.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dnsq.h"
+#include "dnswire.h"
+
+/* A reply made by ldns: MX for the question name, NS in authority, an A
+ * in additional, compressed as ldns compresses. */
+static uint8_t *
+make_reply(const char *qname, size_t *len)
+{
+	ldns_pkt *p = NULL;
+	ldns_rr *rr = NULL;
+	ldns_rdf *name = NULL;
+	uint8_t *wire = NULL;
+	char text[600];
+
+	ck_assert_int_eq(ldns_str2rdf_dname(&name, qname), LDNS_STATUS_OK);
+	p = ldns_pkt_query_new(name, LDNS_RR_TYPE_MX, LDNS_RR_CLASS_IN, 0);
+	ldns_pkt_set_id(p, 4660);
+	ldns_pkt_set_qr(p, true);
+	ldns_pkt_set_aa(p, true);
+	snprintf(text, sizeof text, "%s 300 IN MX 10 Mail.%s", qname, qname);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+	snprintf(text, sizeof text, "%s 300 IN MX 20 backup.example.net.", qname);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(p, LDNS_SECTION_ANSWER, rr);
+	snprintf(text, sizeof text, "%s 300 IN NS ns1.%s", qname, qname);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, rr);
+	snprintf(text, sizeof text, "%s 300 IN SOA ns1.%s host.%s 1 2 3 4 5",
+	    qname, qname, qname);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(p, LDNS_SECTION_AUTHORITY, rr);
+	snprintf(text, sizeof text, "ns1.%s 300 IN A 192.0.2.53", qname);
+	ck_assert_int_eq(ldns_rr_new_frm_str(&rr, text, 0, NULL, NULL), LDNS_STATUS_OK);
+	ldns_pkt_push_rr(p, LDNS_SECTION_ADDITIONAL, rr);
+	ck_assert_int_eq(ldns_pkt2wire(&wire, p, len), LDNS_STATUS_OK);
+	ldns_pkt_free(p);
+	return wire;
+}
+
+START_TEST(test_reads_like_ldns)
+{
+	size_t len, n = 0;
+	uint8_t *m = make_reply("Example.COM.", &len);
+	ldns_pkt *ref = NULL;
+	dnswire_iter it;
+	dnswire_rr rr;
+	char text[DNSWIRE_TEXT_MAX];
+	uint16_t types[] = { LDNS_RR_TYPE_MX, LDNS_RR_TYPE_MX, LDNS_RR_TYPE_MX,
+	    LDNS_RR_TYPE_NS, LDNS_RR_TYPE_SOA, LDNS_RR_TYPE_A };
+	int sections[] = { 0, 1, 1, 2, 2, 3 };
+
+	ck_assert(dnswire_check(m, len));
+	ck_assert_int_eq(ldns_wire2pkt(&ref, m, len), LDNS_STATUS_OK);
+	ck_assert_uint_eq(dnswire_id(m), 4660);
+	ck_assert(dnswire_qr(m) && dnswire_aa(m) && !dnswire_tc(m));
+	ck_assert_int_eq(dnswire_rcode(m), 0);
+	dnswire_begin(&it, m, len);
+	while (dnswire_next(&it, &rr)) {
+		ck_assert_uint_lt(n, 6);
+		ck_assert_uint_eq(rr.type, types[n]);
+		ck_assert_int_eq(rr.section, sections[n]);
+		n++;
+	}
+	ck_assert_uint_eq(n, 6);
+	/* The second MX's target, compressed or not, as ldns reads it. */
+	dnswire_begin(&it, m, len);
+	dnswire_next(&it, &rr);
+	ck_assert_str_eq(dnswire_name_text(m, len, rr.owner, text), "example.com");
+	dnswire_next(&it, &rr);
+	ck_assert_uint_eq(dnswire_u16(m + rr.rdata), 10);
+	ck_assert_str_eq(dnswire_name_text(m, len, rr.rdata + 2, text),
+	    "mail.example.com");
+	dnswire_next(&it, &rr);
+	ck_assert_str_eq(dnswire_name_text(m, len, rr.rdata + 2, text),
+	    "backup.example.net");
+	ldns_pkt_free(ref);
+	free(m);
+}
+END_TEST
+
+START_TEST(test_escapes)
+{
+	size_t len;
+	uint8_t *m = make_reply("A\\034b\\092c\\007\\046\\128z.example.", &len);
+	char text[DNSWIRE_TEXT_MAX];
+	dnswire_iter it;
+	dnswire_rr rr;
+
+	ck_assert(dnswire_check(m, len));
+	dnswire_begin(&it, m, len);
+	dnswire_next(&it, &rr);
+	/* Lowercase, every byte but a-z 0-9 - _ as \DDD (a dot in a label
+	 * too), as the probe has always written names. */
+	ck_assert_str_eq(dnswire_name_text(m, len, rr.owner, text),
+	    "a\\034b\\092c\\007\\046\\128z.example");
+	ck_assert(dnsq_reply_matches(m, len, 4660,
+	    "a\\034B\\092c\\007\\046\\128Z.example", LDNS_RR_TYPE_MX));
+	ck_assert(!dnsq_reply_matches(m, len, 4660,
+	    "a\\034b\\092c\\007.\\128z.example", LDNS_RR_TYPE_MX));
+	ck_assert(!dnsq_reply_matches(m, len, 4661,
+	    "a\\034b\\092c\\007\\046\\128z.example", LDNS_RR_TYPE_MX));
+	ck_assert(!dnsq_reply_matches(m, len, 4660,
+	    "a\\034b\\092c\\007\\046\\128z.example", LDNS_RR_TYPE_A));
+	m[2] &= (uint8_t)~0x80;     /* a query is not a reply */
+	ck_assert(!dnsq_reply_matches(m, len, 4660,
+	    "a\\034b\\092c\\007\\046\\128z.example", LDNS_RR_TYPE_MX));
+	free(m);
+}
+END_TEST
+
+START_TEST(test_every_cut_refused)
+{
+	size_t len, cut;
+	uint8_t *m = make_reply("example.com.", &len);
+
+	/* Every record is counted in the header: no shorter message holds
+	 * them all. */
+	for (cut = 0; cut < len; cut++)
+		ck_assert_msg(!dnswire_check(m, cut), "accepted %zu of %zu bytes",
+		    cut, len);
+	ck_assert(dnswire_check(m, len));
+	free(m);
+}
+END_TEST
+
+/* header + one question whose name is given raw */
+static size_t
+raw_question(uint8_t *buf, const uint8_t *name, size_t nlen)
+{
+	memset(buf, 0, 12);
+	buf[2] = 0x80;
+	buf[5] = 1;
+	memcpy(buf + 12, name, nlen);
+	buf[12 + nlen] = 0;
+	buf[13 + nlen] = 1;
+	buf[14 + nlen] = 0;
+	buf[15 + nlen] = 1;
+	return 16 + nlen;
+}
+
+START_TEST(test_bad_names)
+{
+	uint8_t buf[700], name[600];
+	char text[DNSWIRE_TEXT_MAX];
+	size_t len, i;
+	static const uint8_t self[] = { 0xc0, 12 };          /* points at itself */
+	static const uint8_t fwd[] = { 0xc0, 40 };           /* points forward */
+	static const uint8_t hdr[] = { 0xc0, 2 };            /* into the header */
+	static const uint8_t long_label[] = { 64 };
+	static const uint8_t type40[] = { 0x40, 1, 'a', 0 };
+	static const uint8_t ok[] = { 1, 'A', 0 };
+
+	len = raw_question(buf, ok, sizeof ok);
+	ck_assert(dnswire_check(buf, len));
+	ck_assert_str_eq(dnswire_name_text(buf, len, 12, text), "a");
+	ck_assert(!dnswire_check(buf, raw_question(buf, self, sizeof self)));
+	ck_assert(!dnswire_check(buf, raw_question(buf, fwd, sizeof fwd)));
+	ck_assert(!dnswire_check(buf, raw_question(buf, hdr, sizeof hdr)));
+	ck_assert(!dnswire_check(buf, raw_question(buf, long_label,
+	    sizeof long_label)));
+	ck_assert(!dnswire_check(buf, raw_question(buf, type40, sizeof type40)));
+	/* 255 bytes is the longest name: 127 labels of 1 and the root. */
+	for (i = 0; i < 127; i++) {
+		name[2 * i] = 1;
+		name[2 * i + 1] = 'x';
+	}
+	name[254] = 0;
+	len = raw_question(buf, name, 255);
+	ck_assert(dnswire_check(buf, len));
+	/* ...one more label byte is too long. */
+	name[254] = 1;
+	name[255] = 'y';
+	name[256] = 0;
+	ck_assert(!dnswire_check(buf, raw_question(buf, name, 257)));
+	/* a pointer loop between two names: each points at the other */
+	{
+		uint8_t loop[64];
+		memset(loop, 0, sizeof loop);
+		loop[2] = 0x80;
+		loop[5] = 2;            /* two questions */
+		loop[12] = 0xc0; loop[13] = 18;   /* -> the second name */
+		loop[14] = 0; loop[15] = 1; loop[16] = 0; loop[17] = 1;
+		loop[18] = 0xc0; loop[19] = 12;   /* -> the first */
+		loop[20] = 0; loop[21] = 1; loop[22] = 0; loop[23] = 1;
+		ck_assert(!dnswire_check(loop, 24));
+	}
+}
+END_TEST
+
+START_TEST(test_rdata_lengths)
+{
+	size_t len;
+	uint8_t *m = make_reply("example.com.", &len);
+	dnswire_iter it;
+	dnswire_rr rr;
+
+	/* The A record in additional: rdlength 4 -> 5 makes it refused. */
+	dnswire_begin(&it, m, len);
+	while (dnswire_next(&it, &rr))
+		if (rr.type == LDNS_RR_TYPE_A)
+			break;
+	ck_assert_uint_eq(rr.rdlen, 4);
+	m[rr.rdata - 1] = 5;
+	ck_assert(!dnswire_check(m, len));
+	free(m);
+}
+END_TEST
+
+/* Random mutations of real replies: never a read out of bounds (ASan and
+ * valgrind watch), and names of accepted messages are printable. */
+START_TEST(test_mutations)
+{
+	size_t len, i, k;
+	uint8_t *orig = make_reply("mail.Example.com.", &len);
+	uint8_t *m = malloc(len);
+	char text[DNSWIRE_TEXT_MAX];
+	unsigned seed = 12345, accepted = 0;
+	dnswire_iter it;
+	dnswire_rr rr;
+
+	for (i = 0; i < 100000; i++) {
+		size_t n = len;
+		memcpy(m, orig, len);
+		for (k = 0; k < 1 + rand_r(&seed) % 4; k++)
+			m[rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
+		if (rand_r(&seed) % 4 == 0)
+			n = (size_t)rand_r(&seed) % (len + 1);
+		if (!dnswire_check(m, n))
+			continue;
+		accepted++;
+		dnswire_begin(&it, m, n);
+		while (dnswire_next(&it, &rr)) {
+			const char *t = dnswire_name_text(m, n, rr.owner, text);
+			const char *c;
+			ck_assert_ptr_nonnull(t);
+			for (c = t; *c; c++)
+				ck_assert(*c >= 0x21 && *c < 0x7f);
+			ck_assert_uint_le(rr.rdata + rr.rdlen, n);
+		}
+	}
+	ck_assert_uint_gt(accepted, 1000);   /* the mutations reach the readers */
+	free(m);
+	free(orig);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("dnswire");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_reads_like_ldns);
+	tcase_add_test(tc, test_escapes);
+	tcase_add_test(tc, test_every_cut_refused);
+	tcase_add_test(tc, test_bad_names);
+	tcase_add_test(tc, test_rdata_lengths);
+	tcase_add_test(tc, test_mutations);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
