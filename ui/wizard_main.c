@@ -411,6 +411,11 @@ wizard_loop(app *a)
 		}
 		if (a->wz.state == WZ_QUIT)
 			break;
+		/* What the keys changed is shown before the probes go on: one
+		 * probe step can take tens of ms when thousands of queries are
+		 * in flight. */
+		if (n > 0 && a->run != NULL)
+			wizard_draw(a);
 	}
 	return 0;
 }
