@@ -238,6 +238,8 @@ app_cancel_run(app *a)
 {
 	if (a->run == NULL)
 		return;
+	results_build_free(a->build);
+	a->build = NULL;
 	probe_cancel(a->run);
 	probe_free(a->run);
 	a->run = NULL;
@@ -267,24 +269,51 @@ app_start_run(app *a, results_kind kind)
 	    kind == RESULTS_DOMAINS ? a->ndomains : (size_t)0);
 }
 
+/* The probes are over: copy the results a slice at a time from the loop
+ * (app_run_step), so keys stay answered meanwhile. */
+void
+app_run_ended(app *a)
+{
+	a->run_ms = (unsigned)(now_ms() - a->run_start);
+	a->build = results_build_new(a->run, a->run_kind, a->run_ms);
+	app_log(a, "run %s finished in %u ms: resolver %s",
+	    results_kind_to_string(a->run_kind), a->run_ms,
+	    rstatus_to_string(probe_resolver(a->run)->status));
+}
+
+/* One slice of work: a probe step, or a slice of the copy of the
+ * results. At most about budget_ms. */
+void
+app_run_step(app *a, int budget_ms)
+{
+	if (a->run == NULL)
+		return;
+	if (a->build == NULL) {
+		if (!probe_step(a->run, budget_ms))
+			app_run_ended(a);
+		return;
+	}
+	if (results_build_step(a->build, (unsigned)budget_ms))
+		app_run_finished(a);
+}
+
 void
 app_run_finished(app *a)
 {
-	uint64_t t0 = now_ms(), t1, t2;
-	unsigned ms = (unsigned)(t0 - a->run_start);
-	results *res = results_from_run(a->run, a->run_kind, ms);
+	uint64_t t0 = now_ms(), t1;
+	results *res = results_build_finish(a->build);
 	int arg = 0;
 
-	t1 = now_ms();
+	a->build = NULL;
 	probe_free(a->run);
 	a->run = NULL;
-	t2 = now_ms();
-	app_log(a, "run %s finished in %u ms: resolver %s",
-	    results_kind_to_string(res->kind), ms,
-	    rstatus_to_string(res->resolver.status));
-	/* The screen stands still meanwhile (tests/bench/run reads this). */
-	app_log(a, "results of %zu domains copied in %u ms, run freed in %u ms",
-	    res->ndomains, (unsigned)(t1 - t0), (unsigned)(t2 - t1));
+	t1 = now_ms();
+	/* The screen stands still meanwhile (tests/bench/run reads this):
+	 * the plan is made here, the rest was copied in slices. */
+	app_log(a, "results of %zu domains copied in %u ms, in slices; "
+	    "the last slice, the plan and freeing the run took %u ms",
+	    res->ndomains, (unsigned)(t0 - a->run_start) - a->run_ms,
+	    (unsigned)(t1 - t0));
 	switch (res->kind) {
 	case RESULTS_CHECK:
 		results_free(a->check);

@@ -39,6 +39,9 @@ typedef struct app {
 	probe_run *run;
 	results_kind run_kind;
 	uint64_t run_start;              /* now_ms() at start */
+	results_build *build;            /* the run ended: its results being
+	                                    copied a slice at a time */
+	unsigned run_ms;                 /* how long the run took */
 
 	/* results */
 	results *check, *res, *ext;
@@ -78,9 +81,13 @@ wz_action app_event(app *a, wz_event ev, int arg);
 /* Does what an action asks (wizard_init and wizard_restore return one). */
 void app_act(app *a, wz_action act);
 
-/* The loop calls this when probe_step said the run is over: keeps the
- * results and tells the wizard. */
-void app_run_finished(app *a);
+/* The loop calls this while a run is in progress: a probe step, or once
+ * the probes are over a slice of copying their results, about budget_ms
+ * either way. When the copy is complete it keeps the results and tells
+ * the wizard (app_run_finished). */
+void app_run_step(app *a, int budget_ms);
+void app_run_ended(app *a);       /* the probes are over: start the copy */
+void app_run_finished(app *a);    /* the copy is complete */
 
 /* Fills the placeholders of a tree text; domain is the results row the
  * text is about (SIZE_MAX: none). Caller frees. */

@@ -355,36 +355,78 @@ external_plan(probe_run *r, results *res)
 	return p;
 }
 
-results *
-results_from_run(probe_run *r, results_kind kind, unsigned ms)
+struct results_build {
+	probe_run *r;
+	results *res;
+	size_t next;                /* the next domain to copy */
+};
+
+results_build *
+results_build_new(probe_run *r, results_kind kind, unsigned ms)
 {
-	results *res = results_new(kind);
+	results_build *b = xcalloc(1, sizeof *b);
 	probe_progress pg;
+
+	b->r = r;
+	b->res = results_new(kind);
+	probe_get_progress(r, &pg);
+	b->res->queries = pg.queries_done;
+	b->res->ms = ms;
+	server_copy(r, probe_resolver(r), &b->res->resolver, "resolver");
+	b->res->branch = probe_branch(r);
+	if (kind == RESULTS_DOMAINS) {
+		b->res->ndomains = probe_ndomains(r);
+		b->res->domains = xcalloc(b->res->ndomains ? b->res->ndomains : 1,
+		    sizeof *b->res->domains);
+	}
+	return b;
+}
+
+bool
+results_build_step(results_build *b, unsigned budget_ms)
+{
+	uint64_t until = now_ms() + budget_ms;
+
+	/* A domain or sixteen between looks at the clock. */
+	while (b->next < b->res->ndomains) {
+		domain_copy(b->r, probe_domain_at(b->r, b->next), &b->res->domains[b->next]);
+		b->next++;
+		if (b->next % 16 == 0 && now_ms() >= until)
+			break;
+	}
+	return b->next >= b->res->ndomains;
+}
+
+void
+results_build_progress(const results_build *b, size_t *done, size_t *total)
+{
+	*done = b->next;
+	*total = b->res->ndomains;
+}
+
+results *
+results_build_finish(results_build *b)
+{
+	results *res = b->res;
+	probe_run *r = b->r;
 	plan_meta meta;
 	char err[600];
 	size_t i;
 
-	probe_get_progress(r, &pg);
-	res->queries = pg.queries_done;
-	res->ms = ms;
-	server_copy(r, probe_resolver(r), &res->resolver, "resolver");
-	res->branch = probe_branch(r);
-	if (kind == RESULTS_DOMAINS) {
-		res->ndomains = probe_ndomains(r);
-		res->domains = xcalloc(res->ndomains, sizeof *res->domains);
-		for (i = 0; i < res->ndomains; i++)
-			domain_copy(r, probe_domain_at(r, i), &res->domains[i]);
-	}
-	if (kind == RESULTS_EXTERNAL) {
+	while (!results_build_step(b, 1000))
+		;
+	free(b);
+	if (res->kind == RESULTS_EXTERNAL) {
 		res->nexternals = probe_nexternals(r);
-		res->externals = xcalloc(res->nexternals, sizeof *res->externals);
+		res->externals = xcalloc(res->nexternals ? res->nexternals : 1,
+		    sizeof *res->externals);
 		for (i = 0; i < res->nexternals; i++)
 			server_copy(r, probe_external_at(r, i), &res->externals[i],
 			    "candidate");
 		res->plan = external_plan(r, res);
 		return res;
 	}
-	if (kind == RESULTS_DOMAINS) {
+	if (res->kind == RESULTS_DOMAINS) {
 		memset(&meta, 0, sizeof meta);
 		meta.now = plan_now();
 		res->plan = plan_from_probe(r, &meta, &res->notes, &res->nnotes,
@@ -398,6 +440,21 @@ results_from_run(probe_run *r, results_kind kind, unsigned ms)
 		}
 	}
 	return res;
+}
+
+void
+results_build_free(results_build *b)
+{
+	if (b == NULL)
+		return;
+	results_free(b->res);
+	free(b);
+}
+
+results *
+results_from_run(probe_run *r, results_kind kind, unsigned ms)
+{
+	return results_build_finish(results_build_new(r, kind, ms));
 }
 
 size_t

@@ -63,6 +63,18 @@ typedef struct results {
  * ticked (even when the resolver looks healthy: the administrator said
  * every domain fails). Free with results_free. */
 results *results_from_run(probe_run *r, results_kind kind, unsigned ms);
+/* The same a slice at a time, so that a terminal stays answered while
+ * thousands of domains' evidence is formatted: results_build_step copies
+ * for about budget_ms and says whether it is done; results_build_finish
+ * (any time: it completes the copy) gives the results and frees the
+ * build; results_build_free abandons it. The run must outlive the build. */
+typedef struct results_build results_build;
+results_build *results_build_new(probe_run *r, results_kind kind, unsigned ms);
+bool results_build_step(results_build *b, unsigned budget_ms);
+void results_build_progress(const results_build *b, size_t *done,
+                            size_t *total);
+results *results_build_finish(results_build *b);
+void results_build_free(results_build *b);
 results *results_new(results_kind kind);   /* empty, for session loading */
 void results_free(results *res);
 

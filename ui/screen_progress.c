@@ -66,9 +66,16 @@ screen_progress_draw(app *a)
 	    pg.inflight, pg.queued, (unsigned long long)(ms / 1000),
 	    (unsigned long long)(ms % 1000 / 100));
 	crt_put(y++, DRAW_LEFT, w, line);
-	cur = results_safe(pg.current, sizeof pg.current);
-	snprintf(line, sizeof line, "Asking: %s", cur[0] ? cur : "...");
-	free(cur);
+	if (a->build != NULL) {
+		size_t done, n;
+		results_build_progress(a->build, &done, &n);
+		snprintf(line, sizeof line, "Every answer is in; preparing the "
+		    "results: %zu of %zu domains...", done, n);
+	} else {
+		cur = results_safe(pg.current, sizeof pg.current);
+		snprintf(line, sizeof line, "Asking: %s", cur[0] ? cur : "...");
+		free(cur);
+	}
 	crt_put(y++, DRAW_LEFT, w, line);
 	y++;
 	snprintf(line, sizeof line, "A server that does not answer costs up to "

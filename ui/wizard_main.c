@@ -395,8 +395,8 @@ wizard_loop(app *a)
 			}
 			return 128 + sig;
 		}
-		if (a->run != NULL && !probe_step(a->run, 50))
-			app_run_finished(a);
+		if (a->run != NULL)
+			app_run_step(a, a->build != NULL ? 20 : 50);
 		if (a->wz.state == WZ_QUIT)
 			break;
 		wizard_draw(a);
