@@ -1,7 +1,7 @@
 /* check_dnswire.c - the wire reader the engine reads every reply with:
  * messages made by ldns (the reference) are accepted and read the same way
  * ldns reads them; every cut, bad pointer, long label or name, and a
- * hundred thousand random mutations are refused or read within bounds. */
+ * fifty thousand random mutations are refused or read within bounds. */
 #include <config.h>
 
 #include <check.h>
@@ -226,11 +226,11 @@ START_TEST(test_mutations)
 	uint8_t *orig = make_reply("mail.Example.com.", &len);
 	uint8_t *m = malloc(len);
 	char text[DNSWIRE_TEXT_MAX];
-	unsigned seed = 12345, accepted = 0;
+	unsigned seed = 12345, accepted = 0, bad = 0;
 	dnswire_iter it;
 	dnswire_rr rr;
 
-	for (i = 0; i < 100000; i++) {
+	for (i = 0; i < 50000; i++) {
 		size_t n = len;
 		memcpy(m, orig, len);
 		for (k = 0; k < 1 + rand_r(&seed) % 4; k++)
@@ -241,15 +241,21 @@ START_TEST(test_mutations)
 			continue;
 		accepted++;
 		dnswire_begin(&it, m, n);
+		/* Plain tests in the loop: each ck_assert records its place
+		 * (a write to the test's parent), too slow a million times. */
 		while (dnswire_next(&it, &rr)) {
 			const char *t = dnswire_name_text(m, n, rr.owner, text);
 			const char *c;
-			ck_assert_ptr_nonnull(t);
+			if (t == NULL) {
+				bad++;
+				continue;
+			}
 			for (c = t; *c; c++)
-				ck_assert(*c >= 0x21 && *c < 0x7f);
-			ck_assert_uint_le(rr.rdata + rr.rdlen, n);
+				bad += !(*c >= 0x21 && *c < 0x7f);
+			bad += rr.rdata + rr.rdlen > n;
 		}
 	}
+	ck_assert_uint_eq(bad, 0);
 	ck_assert_uint_gt(accepted, 1000);   /* the mutations reach the readers */
 	free(m);
 	free(orig);
