@@ -233,8 +233,8 @@ START_TEST(test_mutations)
 	for (i = 0; i < 50000; i++) {
 		size_t n = len;
 		memcpy(m, orig, len);
-		for (k = 0; k < 1 + rand_r(&seed) % 4; k++)
-			m[rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
+		for (k = 0; k < 1 + (size_t)rand_r(&seed) % 4; k++)
+			m[(size_t)rand_r(&seed) % len] = (uint8_t)rand_r(&seed);
 		if (rand_r(&seed) % 4 == 0)
 			n = (size_t)rand_r(&seed) % (len + 1);
 		if (!dnswire_check(m, n))
