@@ -24,7 +24,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "dname.h"
 #include "dnswire.h"
 #include "dnsq.h"
 #include "util.h"

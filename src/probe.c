@@ -130,6 +130,15 @@ probe_opts_init(probe_opts *o)
 	    strcmp(getenv("EXDNS_LOOPBACK_ONLY"), "0") != 0;
 }
 
+/* Append a string of the run's (interned or in its arena) to a list: no
+ * copy, nothing to free but the list. */
+static void
+ptrv_push(const char ***v, size_t *n, const char *s)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = s;
+}
+
 /* ---- addresses from replies ------------------------------------------ */
 
 /* The RDATA of an A or AAAA record (rdlen checked by dnswire_check) as
@@ -321,8 +330,7 @@ probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 				ref->zone = owner;
 			}
 			if (owner == ref->zone) {
-				ref->ns = xrealloc(ref->ns, (ref->nns + 1) * sizeof *ref->ns);
-				ref->ns[ref->nns++] = probe_intern(r, name2);
+				ptrv_push(&ref->ns, &ref->nns, probe_intern(r, name2));
 			}
 		} else if (referral && rr.type == LDNS_RR_TYPE_A) {
 			const char *ip = wire_addr(m, &rr, ab);
@@ -331,8 +339,7 @@ probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 			snprintf(buf, sizeof buf, "%s %s", t, ip ? ip : "?");
 			if (ref == NULL)
 				ref = xcalloc(1, sizeof *ref);
-			ref->glue = xrealloc(ref->glue, (ref->nglue + 1) * sizeof *ref->glue);
-			ref->glue[ref->nglue++] = arena_strdup(&r->text, buf);
+			ptrv_push(&ref->glue, &ref->nglue, arena_strdup(&r->text, buf));
 		}
 	}
 	q->soa_zone = soa;
@@ -555,13 +562,6 @@ zf_add_server(zfind *z, const char *name, const char *ip)
 	z->nsrv++;
 }
 
-static void
-zf_add_ns(zfind *z, const char *name)
-{
-	z->nsnames = xrealloc(z->nsnames, (z->nns + 1) * sizeof *z->nsnames);
-	z->nsnames[z->nns++] = name;
-}
-
 typedef struct zf_addr_ctx {
 	zfind *z;
 	const char *nsname;
@@ -625,7 +625,7 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 		z->referral_taken = true;
 		z->zone = ref->zone;
 		for (i = 0; i < ref->nns; i++)
-			zf_add_ns(z, ref->ns[i]);
+			ptrv_push(&z->nsnames, &z->nns, ref->ns[i]);
 		z->pending--;
 		zf_resolve_ns(r, z, ref->glue, ref->nglue);
 		return;
@@ -636,7 +636,7 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 		z->referral_taken = true;
 		z->zone = q->qname;
 		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
-			zf_add_ns(z, probe_intern(r, a));
+			ptrv_push(&z->nsnames, &z->nns, probe_intern(r, a));
 		z->pending--;
 		zf_resolve_ns(r, z, ref ? ref->glue : NULL, ref ? ref->nglue : 0);
 		return;
@@ -737,7 +737,7 @@ zf_ns_done(probe_run *r, probe_query *q, void *ctx)
 
 	if (q_noerror(q) && q->nanswers > 0) {
 		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
-			zf_add_ns(z, probe_intern(r, a));
+			ptrv_push(&z->nsnames, &z->nns, probe_intern(r, a));
 		zf_resolve_ns(r, z, NULL, 0);
 		return;
 	}
@@ -940,9 +940,7 @@ domain_zone_done(probe_run *r, zfind *z)
 	for (i = 0; i < z->nsrv; i++) {
 		domain_server(d, z->srv_names[i], z->zone ? z->zone :
 		    probe_intern(r, "?"), z->srv_addrs[i]);
-		w->zone_addrs = xrealloc(w->zone_addrs, (w->nzone + 1) *
-		    sizeof *w->zone_addrs);
-		w->zone_addrs[w->nzone++] = z->srv_addrs[i];
+		ptrv_push(&w->zone_addrs, &w->nzone, z->srv_addrs[i]);
 	}
 	domain_ask_auth_mx(r, d);
 }
@@ -1039,14 +1037,6 @@ check_classify(probe_run *r, probe_resolver_check *c)
 }
 
 /* ---- verdicts ----------------------------------------------------------- */
-
-/* Append a string of the run's to a list (no copy). */
-static void
-ptrv_push(const char ***v, size_t *n, const char *s)
-{
-	*v = xrealloc(*v, (*n + 1) * sizeof **v);
-	(*v)[(*n)++] = s;
-}
 
 static void
 domain_add_smart(probe_domain *d, const char *ip)
@@ -1341,14 +1331,12 @@ probe_start(probe_run *r)
  * the resolver's health is known; its work state goes then, so a run keeps
  * only the verdicts and the evidence of the domains it has finished. */
 static void
-domain_finish(probe_run *r, probe_domain *d)
+dwork_free(probe_dwork *w)
 {
-	probe_dwork *w = d->work;
 	size_t j;
 
 	if (w == NULL)
 		return;
-	domain_classify(r, d);
 	for (j = 0; j < w->nhw; j++) {
 		free(w->hw[j]->hs);
 		free(w->hw[j]);
@@ -1356,6 +1344,17 @@ domain_finish(probe_run *r, probe_domain *d)
 	free(w->hw);
 	free(w->zone_addrs);
 	free(w);
+}
+
+static void
+domain_finish(probe_run *r, probe_domain *d)
+{
+	probe_dwork *w = d->work;
+
+	if (w == NULL)
+		return;
+	domain_classify(r, d);
+	dwork_free(w);
 	d->work = NULL;
 	if (d->nevidence > 0)
 		d->evidence = xrealloc(d->evidence, d->nevidence * sizeof *d->evidence);
@@ -1562,15 +1561,7 @@ probe_free(probe_run *r)
 		free(d->servers);
 		free(d->evidence);
 		free(d->smart_hosts);
-		if (d->work) {
-			for (j = 0; j < d->work->nhw; j++) {
-				free(d->work->hw[j]->hs);
-				free(d->work->hw[j]);
-			}
-			free(d->work->hw);
-			free(d->work->zone_addrs);
-			free(d->work);
-		}
+		dwork_free(d->work);
 		free(d->reason);
 		free(d);
 	}

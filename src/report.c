@@ -1,6 +1,7 @@
 /* report.c - a finished probe run as a readable report or one JSON document
  * (jansson for the few top-level objects, a small writer of our own for
- * the domains and their evidence; DNS text is escaped for the terminal). */
+ * the domains and their evidence; DNS text reaches the terminal only
+ * through dname_printable). */
 #include <config.h>
 
 #include <jansson.h>
@@ -12,14 +13,6 @@
 #include "util.h"
 
 #define REPORT_MAX_MX 6   /* MX hosts listed in the text report */
-
-/* For the terminal: DNS data never reaches it raw (names from DNS are
- * printable already, other bytes as \DDD). */
-static const char *
-esc(const char *s, char *buf, size_t len)
-{
-	return dname_printable(s, buf, len);
-}
 
 static void
 report_resolver_line(FILE *out, const char *label,
@@ -47,14 +40,14 @@ report_text(FILE *out, probe_run *r)
 
 	for (i = 0; i < nd; i++) {
 		probe_domain *d = probe_domain_at(r, i);
-		fprintf(out, "%-32s %s\n", esc(d->name, e1, sizeof e1),
+		fprintf(out, "%-32s %s\n", dname_printable(d->name, e1, sizeof e1),
 		    verdict_to_string(d->verdict));
 		fprintf(out, "  %s\n", verdict_meaning(d->verdict));
 		if (d->nmx > 0 && d->verdict != VERDICT_NULL_MX) {
 			fprintf(out, "  MX:");
 			for (j = 0; j < d->nmx && j < REPORT_MAX_MX; j++)
 				fprintf(out, "%s %u %s", j ? "," : "", d->mx[j].pref,
-				    esc(d->mx[j].host, e1, sizeof e1));
+				    dname_printable(d->mx[j].host, e1, sizeof e1));
 			if (d->nmx > REPORT_MAX_MX)
 				fprintf(out, " and %zu more", d->nmx - REPORT_MAX_MX);
 			fprintf(out, "%s\n", d->implicit_mx ? " (implicit: no MX record)" : "");
@@ -66,7 +59,8 @@ report_text(FILE *out, probe_run *r)
 			fputc('\n', out);
 		}
 		if (d->reason[0])
-			fprintf(out, "  Evidence: %s\n", esc(d->reason, desc, sizeof desc));
+			fprintf(out, "  Evidence: %s\n", dname_printable(d->reason,
+			    desc, sizeof desc));
 		if (verdict_is_fault(d->verdict)) {
 			nfault++;
 			fprintf(out, "  To do: %s\n", verdict_advice(d->verdict));

@@ -269,9 +269,11 @@ app_start_run(app *a, results_kind kind)
 	    kind == RESULTS_DOMAINS ? a->ndomains : (size_t)0);
 }
 
+static void app_run_finished(app *a);
+
 /* The probes are over: copy the results a slice at a time from the loop
  * (app_run_step), so keys stay answered meanwhile. */
-void
+static void
 app_run_ended(app *a)
 {
 	a->run_ms = (unsigned)(now_ms() - a->run_start);
@@ -297,7 +299,9 @@ app_run_step(app *a, int budget_ms)
 		app_run_finished(a);
 }
 
-void
+/* The copy is complete: keep the results, free the run, tell the
+ * wizard. */
+static void
 app_run_finished(app *a)
 {
 	uint64_t t0 = now_ms(), t1;

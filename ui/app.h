@@ -84,10 +84,8 @@ void app_act(app *a, wz_action act);
 /* The loop calls this while a run is in progress: a probe step, or once
  * the probes are over a slice of copying their results, about budget_ms
  * either way. When the copy is complete it keeps the results and tells
- * the wizard (app_run_finished). */
+ * the wizard. */
 void app_run_step(app *a, int budget_ms);
-void app_run_ended(app *a);       /* the probes are over: start the copy */
-void app_run_finished(app *a);    /* the copy is complete */
 
 /* Fills the placeholders of a tree text; domain is the results row the
  * text is about (SIZE_MAX: none). Caller frees. */
