@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "unit.h"
 
 static void
 roundtrip(const char *in, const char *want)
@@ -94,8 +95,6 @@ main(void)
 {
 	Suite *s = suite_create("addr");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_parse_forms);
 	tcase_add_test(tc, test_parse_rejects);
@@ -103,9 +102,5 @@ main(void)
 	tcase_add_test(tc, test_loopback_and_equal);
 	tcase_add_test(tc, test_ipv4_text);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

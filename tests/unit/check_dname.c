@@ -7,6 +7,7 @@
 
 #include "dname.h"
 #include "util.h"
+#include "unit.h"
 
 START_TEST(test_valid)
 {
@@ -118,8 +119,6 @@ main(void)
 {
 	Suite *s = suite_create("dname");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_valid);
 	tcase_add_test(tc, test_invalid);
@@ -129,9 +128,5 @@ main(void)
 	tcase_add_test(tc, test_parent_equal);
 	tcase_add_test(tc, test_list_split);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -16,6 +16,7 @@
 
 #include "dnsq.h"
 #include "util.h"
+#include "unit.h"
 
 static int udp_fd = -1, tcp_fd = -1, stop_pipe[2];
 static uint16_t port;
@@ -487,8 +488,6 @@ main(void)
 {
 	Suite *s = suite_create("dnsq");
 	TCase *tc = tcase_create("loopback");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 20);
@@ -507,9 +506,5 @@ main(void)
 	tcase_add_test(tc, test_cap_and_random_ids);
 	tcase_add_test(tc, test_reply_matches);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

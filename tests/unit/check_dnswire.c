@@ -11,6 +11,7 @@
 
 #include "dnsq.h"
 #include "dnswire.h"
+#include "unit.h"
 
 /* A reply made by ldns: MX for the question name, NS in authority, an A
  * in additional, compressed as ldns compresses. */
@@ -267,8 +268,6 @@ main(void)
 {
 	Suite *s = suite_create("dnswire");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_reads_like_ldns);
@@ -278,9 +277,5 @@ main(void)
 	tcase_add_test(tc, test_rdata_lengths);
 	tcase_add_test(tc, test_mutations);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -11,6 +11,7 @@
 #include "emit.h"
 #include "plan.h"
 #include "util.h"
+#include "unit.h"
 
 #define HEAD_VERSION "# exdns " PACKAGE_VERSION
 
@@ -513,8 +514,6 @@ main(void)
 {
 	Suite *s = suite_create("emit");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_apply_connectors);
 	tcase_add_test(tc, test_undo_connectors);
@@ -530,9 +529,5 @@ main(void)
 	tcase_add_test(tc, test_hostile_plan_file);
 	tcase_add_test(tc, test_parse_exchange);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

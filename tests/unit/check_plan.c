@@ -16,6 +16,7 @@
 
 #include "plan.h"
 #include "util.h"
+#include "unit.h"
 
 static char tmpdir[64];
 
@@ -752,8 +753,7 @@ main(void)
 {
 	Suite *s = suite_create("plan");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	int rc;
 	char cmd[128];
 
 	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_plan.XXXXXX");
@@ -784,12 +784,9 @@ main(void)
 	tcase_add_test(tc, test_kill_during_save);
 	tcase_add_test(tc, test_copy_and_equal);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
+	rc = unit_run(s);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
 	if (system(cmd) != 0)
 		fprintf(stderr, "could not remove %s\n", tmpdir);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return rc;
 }

@@ -10,6 +10,7 @@
 
 #include "replay.h"
 #include "util.h"
+#include "unit.h"
 
 static plan *
 three_connectors(void)
@@ -380,8 +381,6 @@ main(void)
 {
 	Suite *s = suite_create("replay");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_states_and_summary);
 	tcase_add_test(tc, test_plan_holds);
@@ -392,9 +391,5 @@ main(void)
 	tcase_add_test(tc, test_resolver_now_failing);
 	tcase_add_test(tc, test_json);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -11,6 +11,7 @@
 
 #include "tree.h"
 #include "util.h"
+#include "unit.h"
 
 /* A small tree that uses every kind of step. */
 static const char base[] =
@@ -471,11 +472,5 @@ tree_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(tree_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(tree_suite());
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "verdict.h"
+#include "unit.h"
 
 START_TEST(test_names_roundtrip)
 {
@@ -52,15 +53,9 @@ main(void)
 {
 	Suite *s = suite_create("verdict");
 	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
 
 	tcase_add_test(tc, test_names_roundtrip);
 	tcase_add_test(tc, test_connector_table);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+	return unit_run(s);
 }

@@ -16,6 +16,7 @@
 #include "tree.h"
 #include "util.h"
 #include "wizard.h"
+#include "unit.h"
 
 static const char tree_text[] =
     "[tree]\nversion = 1\nstart = welcome\n"
@@ -566,11 +567,5 @@ wizard_suite(void)
 int
 main(void)
 {
-	SRunner *sr = srunner_create(wizard_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return unit_run(wizard_suite());
 }
