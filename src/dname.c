@@ -114,6 +114,23 @@ dname_equal(const char *a, const char *b)
 	return la == lb && strncasecmp(a, b, la) == 0;
 }
 
+bool
+dname_under(const char *name, const char *zone)
+{
+	size_t ln = strlen(name), lz = strlen(zone);
+
+	if (ln > 0 && name[ln - 1] == '.')
+		ln--;
+	if (lz > 0 && zone[lz - 1] == '.')
+		lz--;
+	if (lz == 0)
+		return true;   /* the root is above every name */
+	if (ln == lz)
+		return strncasecmp(name, zone, lz) == 0;
+	return ln > lz && name[ln - lz - 1] == '.' &&
+	    strncasecmp(name + ln - lz, zone, lz) == 0;
+}
+
 const char *
 dname_printable(const char *in, char *out, size_t outlen)
 {

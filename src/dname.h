@@ -26,5 +26,9 @@ const char *dname_printable(const char *in, char *out, size_t outlen);
 void dname_parent(const char *name, char *out, size_t outlen);
 /* Case-insensitive equality ignoring one trailing dot on either side. */
 bool dname_equal(const char *a, const char *b);
+/* Is name the zone itself or a name below it (case-insensitive; "." is
+ * above every name)? Names as text with every dot a label separator (as
+ * dnswire_name_text and dname_normalize make them). */
+bool dname_under(const char *name, const char *zone);
 
 #endif

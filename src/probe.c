@@ -26,6 +26,7 @@
 #include "util.h"
 
 #define NOSLOT ((size_t)-1)
+#define PROBE_CNAME_MAX 8      /* CNAMEs followed in one answer */
 #define PROBE_SLAB_BITS 12
 #define PROBE_SLAB (1u << PROBE_SLAB_BITS)   /* queries allocated at once */
 #define QAT(r, i) (&(r)->slabs[(i) >> PROBE_SLAB_BITS][(i) & (PROBE_SLAB - 1)])
@@ -49,16 +50,36 @@ typedef struct probe_waiter {
 	probe_query *q;
 } probe_waiter;
 
-/* A zone finder: the zone and authoritative servers of one name. */
+/* A zone finder: the zone and authoritative servers of one name, an
+ * explicit state machine (see "zone finder" below). */
+typedef enum zf_state {
+	ZF_SOA,                /* SOA of the name through the resolver */
+	ZF_NS,                 /* NS of its zone through the resolver */
+	ZF_ADDRS,              /* addresses of the NS names */
+	ZF_WALK,               /* SOA of each ancestor through the resolver */
+	ZF_PARENT,             /* a nested finder for the parent zone */
+	ZF_REFERRAL,           /* referrals asked of the parent's servers */
+	ZF_DONE
+} zf_state;
+
+#define ZF_MAX_STEPS 24        /* questions one finder asks in turn */
+#define ZF_MAX_DEPTH 6         /* nested finders (parent of parent...) */
+#define ZF_MAX_VISITED 8       /* zones asked for referrals */
+#define ZF_MAX_NS 13           /* NS names used (as resolvers do) */
+
 typedef struct zfind zfind;
 typedef void (*zf_done_fn)(probe_run *r, zfind *z);
 struct zfind {             /* every string in it is interned */
-	probe_domain *d;
+	probe_domain *d;       /* whose evidence its questions are, or NULL */
 	const char *name;      /* the name whose zone we want */
+	const char *canon;     /* where name's CNAME chain ends, or NULL */
 	const char *walk;      /* parent walk: the name being tried */
 	const char *zone;      /* result */
 	const char **nsnames; size_t nns;
 	const char **srv_names, **srv_addrs; size_t nsrv;
+	const char *visited[ZF_MAX_VISITED]; size_t nvisited;
+	zf_state state;
+	unsigned steps, depth;
 	bool referral_taken;
 	unsigned pending;      /* address lookups / referral queries */
 	zf_done_fn done;
@@ -84,6 +105,8 @@ typedef struct probe_dwork {
 	bool null_mx;
 	bool hosts_set;
 	size_t qauth_mx;       /* the authoritative MX answer used, or NOSLOT */
+	size_t qauth_silent;   /* an authoritative MX query not answered */
+	size_t qauth_other;    /* another one asked */
 	host_work **hw; size_t nhw;
 	bool zone_done;        /* the domain's own servers are known */
 	bool domain_zone_failed;
@@ -113,6 +136,11 @@ struct probe_run {
 	probe_resolver_check *ext; size_t next_;
 	bool started, cancelled, finished;
 	bool resolver_known;   /* its canaries answered: r->resolver classified */
+	probe_vantage vant;
+	unsigned vpending;     /* vantage finders and questions under way */
+	bool vantage_known;
+	bool ready;            /* resolver and vantage known: verdicts can be made */
+	bool seen_direct;      /* a server asked directly answered */
 	char current[160];
 };
 
@@ -137,6 +165,13 @@ ptrv_push(const char ***v, size_t *n, const char *s)
 {
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = s;
+}
+
+static void
+u32_push(uint32_t **v, size_t *n, uint32_t x)
+{
+	*v = xrealloc(*v, (*n + 1) * sizeof **v);
+	(*v)[(*n)++] = x;
 }
 
 /* ---- addresses from replies ------------------------------------------ */
@@ -264,6 +299,54 @@ scratch_add(probe_run *r, size_t *len, const char *text)
 	*len += n;
 }
 
+/* Is name (text) one of the chain's (interned) names? */
+static bool
+chain_has(const char *const *chain, size_t n, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (dname_equal(chain[i], name))
+			return true;
+	return false;
+}
+
+/* The CNAME chain of the answer section from the name asked: chain[0] is
+ * q->qname, then each target in turn (at most PROBE_CNAME_MAX; a loop
+ * ends it). Returns the last target, or NULL when the name is no alias. */
+static const char *
+probe_cname_chain(probe_run *r, const probe_query *q, const uint8_t *m,
+                  size_t mlen, const char **chain, size_t *n)
+{
+	dnswire_iter it;
+	dnswire_rr rr;
+	char owner[DNSWIRE_TEXT_MAX], target[DNSWIRE_TEXT_MAX];
+	bool found = true;
+
+	chain[0] = q->qname;
+	*n = 1;
+	if (q->qtype == LDNS_RR_TYPE_CNAME)
+		return NULL;
+	while (found && *n <= PROBE_CNAME_MAX) {
+		found = false;
+		dnswire_begin(&it, m, mlen);
+		while (dnswire_next(&it, &rr)) {
+			if (rr.section != DNSWIRE_ANSWER || rr.type != LDNS_RR_TYPE_CNAME)
+				continue;
+			if (dnswire_name_text(m, mlen, rr.owner, owner) == NULL ||
+			    !dname_equal(owner, chain[*n - 1]) ||
+			    dnswire_name_text(m, mlen, rr.rdata, target) == NULL)
+				continue;
+			if (chain_has(chain, *n, target))
+				break;   /* a loop: the chain ends here */
+			chain[(*n)++] = probe_intern(r, target);
+			found = true;
+			break;
+		}
+	}
+	return *n > 1 ? chain[*n - 1] : NULL;
+}
+
 /* What a reply says, read from its wire form (checked by dnsq): the
  * answers of the type asked, the zone of an SOA, and for referral questions
  * (NS, not recursive) the NS records of the authority section and the glue.
@@ -278,9 +361,12 @@ probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 	char name[DNSWIRE_TEXT_MAX], name2[DNSWIRE_TEXT_MAX];
 	char ab[INET6_ADDRSTRLEN], buf[DNSWIRE_TEXT_MAX + 64];
 	const char *soa = NULL, *txt, *t;
+	const char *chain[PROBE_CNAME_MAX + 1];
+	size_t nchain;
 	bool referral = q->qtype == LDNS_RR_TYPE_NS && !q->rd;
 
 	q->aa = dnswire_aa(m);
+	q->cname = probe_cname_chain(r, q, m, mlen, chain, &nchain);
 	dnswire_begin(&it, m, mlen);
 	while (dnswire_next(&it, &rr)) {
 		txt = NULL;
@@ -292,6 +378,11 @@ probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 			soa = probe_intern(r, t);
 		if (rr.section == DNSWIRE_ANSWER) {
 			if (rr.type != q->qtype || q->nanswers == UINT16_MAX)
+				continue;
+			/* Only records of the name asked, or of the names its
+			 * CNAME chain leads to: a stray record is no answer. */
+			if ((t = dnswire_name_text(m, mlen, rr.owner, name)) == NULL ||
+			    !chain_has(chain, nchain, t))
 				continue;
 			switch (q->qtype) {
 			case LDNS_RR_TYPE_MX:
@@ -422,6 +513,8 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	q->mismatched = (uint16_t)(res->mismatched > 65535 ? 65535 : res->mismatched);
 	q->malformed = (uint16_t)(res->malformed > 65535 ? 65535 : res->malformed);
 	q->tcp = res->tcp;
+	if (!res->rd && res->outcome == DNSQ_ANSWER)
+		r->seen_direct = true;
 	if (res->reply)
 		probe_extract(r, q, res->reply, res->replylen);
 	q->outcome = (uint8_t)res->outcome;
@@ -532,13 +625,43 @@ q_failed(const probe_query *q)
 }
 
 /* ---- zone finder ------------------------------------------------------ */
+/*
+ * One finder per name, an explicit state machine:
+ *   ZF_SOA       SOA of the name through the resolver gives its zone (and,
+ *                when the name is an alias, where its CNAME chain ends:
+ *                the name the zone's servers are asked about)
+ *   ZF_NS        NS of that zone through the resolver
+ *   ZF_ADDRS     the NS names' addresses (glue first, else the resolver)
+ *   ZF_WALK      the resolver failed: SOA of each ancestor in turn until
+ *                one is answered with a zone above the name,
+ *   ZF_PARENT    that zone's servers found by a nested finder (one level
+ *                deeper),
+ *   ZF_REFERRAL  each asked directly for a referral (NS, RD=0); a server
+ *                that serves the zone holding the name says so with an
+ *                authoritative NODATA whose SOA names that zone, which is
+ *                asked next: it must be a zone above the name asked, and
+ *                one not asked before
+ *   ZF_DONE
+ * Each question asked in turn is a step: a finder stops after
+ * ZF_MAX_STEPS, nesting after ZF_MAX_DEPTH levels. So no remote server can
+ * keep it walking (SOA owners that form a cycle, s1 -> s2 -> s1, end it).
+ */
 
 static void zf_ns_done(probe_run *r, probe_query *q, void *ctx);
 static void probe_start_more(probe_run *r);
 
+/* Move to state; false when the finder has taken all its steps. */
+static bool
+zf_step(zfind *z, zf_state state)
+{
+	z->state = state;
+	return ++z->steps <= ZF_MAX_STEPS;
+}
+
 static void
 zf_finish(probe_run *r, zfind *z)
 {
+	z->state = ZF_DONE;
 	z->done(r, z);
 	free(z->nsnames);
 	free(z->srv_names);
@@ -560,6 +683,28 @@ zf_add_server(zfind *z, const char *name, const char *ip)
 	z->srv_names[z->nsrv] = name;
 	z->srv_addrs[z->nsrv] = ip;
 	z->nsrv++;
+}
+
+static void
+zf_add_ns(zfind *z, const char *name)
+{
+	if (z->nns < ZF_MAX_NS)
+		ptrv_push(&z->nsnames, &z->nns, name);
+}
+
+/* Has this finder asked for zone's referral already? If not, mark it. */
+static bool
+zf_visited(zfind *z, const char *zone)
+{
+	size_t i;
+
+	for (i = 0; i < z->nvisited; i++)
+		if (z->visited[i] == zone)
+			return true;
+	if (z->nvisited == ZF_MAX_VISITED)
+		return true;   /* enough zones for one name */
+	z->visited[z->nvisited++] = zone;
+	return false;
 }
 
 typedef struct zf_addr_ctx {
@@ -589,6 +734,7 @@ zf_resolve_ns(probe_run *r, zfind *z, const char *const *glue, size_t nglue)
 {
 	size_t i, j;
 
+	z->state = ZF_ADDRS;
 	z->pending++;   /* hold while submitting */
 	for (i = 0; i < z->nns; i++) {
 		bool glued = false;
@@ -621,11 +767,11 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 	size_t i = 0;
 
 	if (!z->referral_taken && q_answered(q) && ref != NULL &&
-	    ref->zone != NULL && ref->nns > 0) {
+	    ref->zone != NULL && ref->nns > 0 && dname_under(z->name, ref->zone)) {
 		z->referral_taken = true;
 		z->zone = ref->zone;
 		for (i = 0; i < ref->nns; i++)
-			ptrv_push(&z->nsnames, &z->nns, ref->ns[i]);
+			zf_add_ns(z, ref->ns[i]);
 		z->pending--;
 		zf_resolve_ns(r, z, ref->glue, ref->nglue);
 		return;
@@ -636,16 +782,19 @@ zf_referral_done(probe_run *r, probe_query *q, void *ctx)
 		z->referral_taken = true;
 		z->zone = q->qname;
 		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
-			ptrv_push(&z->nsnames, &z->nns, probe_intern(r, a));
+			zf_add_ns(z, probe_intern(r, a));
 		z->pending--;
 		zf_resolve_ns(r, z, ref ? ref->glue : NULL, ref ? ref->nglue : 0);
 		return;
 	}
 	/* It serves the zone that holds the name (an authoritative NODATA or
-	 * NXDOMAIN with the zone's SOA): ask it for that zone's NS. */
+	 * NXDOMAIN with the zone's SOA): ask it for that zone's NS. The zone
+	 * must be above the name asked and new to this finder. */
 	if (!z->referral_taken && q_answered(q) && q->aa && q->soa_zone != NULL &&
 	    !dname_equal(q->soa_zone, q->qname) &&
-	    (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN)) {
+	    dname_under(q->qname, q->soa_zone) &&
+	    (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN) &&
+	    !zf_visited(z, q->soa_zone) && zf_step(z, ZF_REFERRAL)) {
 		probe_ask(r, z->d, probe_query_server(r, q), q->soa_zone,
 		    LDNS_RR_TYPE_NS, false, zf_referral_done, z);
 		return;     /* the pending count passes to that query */
@@ -662,7 +811,9 @@ zf_parent_servers_done(probe_run *r, zfind *parent)
 	exaddr a;
 	size_t i;
 
+	z->state = ZF_REFERRAL;
 	z->pending++;
+	(void)zf_visited(z, z->name);
 	for (i = 0; i < parent->nsrv; i++) {
 		if (addr_from_ip(parent->srv_addrs[i], r->o.auth_port, &a) != 0)
 			continue;
@@ -675,7 +826,7 @@ zf_parent_servers_done(probe_run *r, zfind *parent)
 }
 
 static void zf_start(probe_run *r, probe_domain *d, const char *name,
-                     zf_done_fn done, void *ctx);
+                     unsigned depth, zf_done_fn done, void *ctx);
 
 /* The resolver cannot tell us about name's zone: find the zone above it
  * (walking up until the resolver answers) and ask its servers. */
@@ -685,11 +836,17 @@ zf_walk_done(probe_run *r, probe_query *q, void *ctx)
 	zfind *z = ctx;
 	char up[DNAME_MAX + 2];
 
-	if (!q_failed(q) && q->soa_zone != NULL && !dname_equal(q->soa_zone, z->name)) {
-		zf_start(r, z->d, q->soa_zone, zf_parent_servers_done, z);
+	if (!q_failed(q) && q->soa_zone != NULL &&
+	    !dname_equal(q->soa_zone, z->name) && dname_under(z->name, q->soa_zone)) {
+		if (z->depth + 1 >= ZF_MAX_DEPTH || !zf_step(z, ZF_PARENT)) {
+			zf_finish(r, z);
+			return;
+		}
+		zf_start(r, z->d, q->soa_zone, z->depth + 1, zf_parent_servers_done, z);
 		return;
 	}
-	if (strcmp(z->walk, ".") == 0 || strchr(z->walk, '.') == NULL) {
+	if (strcmp(z->walk, ".") == 0 || strchr(z->walk, '.') == NULL ||
+	    !zf_step(z, ZF_WALK)) {
 		zf_finish(r, z);    /* nothing found */
 		return;
 	}
@@ -705,7 +862,7 @@ zf_walk_start(probe_run *r, zfind *z, const char *from)
 	char up[DNAME_MAX + 2];
 
 	dname_parent(from, up, sizeof up);
-	if (strcmp(up, ".") == 0) {
+	if (strcmp(up, ".") == 0 || !zf_step(z, ZF_WALK)) {
 		zf_finish(r, z);
 		return;
 	}
@@ -719,7 +876,11 @@ zf_soa_done(probe_run *r, probe_query *q, void *ctx)
 {
 	zfind *z = ctx;
 
-	if (!q_failed(q) && q->soa_zone != NULL) {
+	if (q->cname != NULL)
+		z->canon = q->cname;
+	if (!q_failed(q) && q->soa_zone != NULL &&
+	    dname_under(z->canon ? z->canon : z->name, q->soa_zone) &&
+	    zf_step(z, ZF_NS)) {
 		z->zone = q->soa_zone;
 		probe_ask(r, z->d, &r->o.resolver, z->zone, LDNS_RR_TYPE_NS, true,
 		    zf_ns_done, z);
@@ -737,7 +898,7 @@ zf_ns_done(probe_run *r, probe_query *q, void *ctx)
 
 	if (q_noerror(q) && q->nanswers > 0) {
 		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
-			ptrv_push(&z->nsnames, &z->nns, probe_intern(r, a));
+			zf_add_ns(z, probe_intern(r, a));
 		zf_resolve_ns(r, z, NULL, 0);
 		return;
 	}
@@ -747,15 +908,17 @@ zf_ns_done(probe_run *r, probe_query *q, void *ctx)
 }
 
 static void
-zf_start(probe_run *r, probe_domain *d, const char *name, zf_done_fn done,
-         void *ctx)
+zf_start(probe_run *r, probe_domain *d, const char *name, unsigned depth,
+         zf_done_fn done, void *ctx)
 {
 	zfind *z = xcalloc(1, sizeof *z);
 
 	z->d = d;
 	z->name = probe_intern(r, name);
+	z->depth = depth;
 	z->done = done;
 	z->ctx = ctx;
+	(void)zf_step(z, ZF_SOA);
 	probe_ask(r, d, &r->o.resolver, z->name, LDNS_RR_TYPE_SOA, true,
 	    zf_soa_done, z);
 }
@@ -799,8 +962,15 @@ host_zone_done(probe_run *r, zfind *z)
 	exaddr a;
 	size_t i;
 
+	const char *ask;
+
 	if (z->zone && d->mx[c->h].zone == NULL)
 		d->mx[c->h].zone = z->zone;
+	/* An MX host that is an alias: its records live at the end of the
+	 * CNAME chain, and only that name's zone servers can say. */
+	if (z->canon != NULL)
+		d->mx[c->h].cname = z->canon;
+	ask = d->mx[c->h].cname ? d->mx[c->h].cname : d->mx[c->h].host;
 	hw->hs = xcalloc(z->nsrv ? z->nsrv : 1, sizeof *hw->hs);
 	for (i = 0; i < z->nsrv; i++) {
 		host_server *hs = &hw->hs[hw->nhs];
@@ -810,10 +980,9 @@ host_zone_done(probe_run *r, zfind *z)
 		    probe_intern(r, "?"), z->srv_addrs[i]);
 		hs->qa = hs->qaaaa = NOSLOT;
 		hw->nhs++;
-		probe_ask(r, d, &a, d->mx[c->h].host, LDNS_RR_TYPE_A, false,
-		    slot_done, &hs->qa);
-		probe_ask(r, d, &a, d->mx[c->h].host, LDNS_RR_TYPE_AAAA, false,
-		    slot_done, &hs->qaaaa);
+		probe_ask(r, d, &a, ask, LDNS_RR_TYPE_A, false, slot_done, &hs->qa);
+		probe_ask(r, d, &a, ask, LDNS_RR_TYPE_AAAA, false, slot_done,
+		    &hs->qaaaa);
 	}
 	free(c);
 }
@@ -833,7 +1002,7 @@ host_start(probe_run *r, probe_domain *d, size_t h)
 	/* The zone finder holds the domain open through its own queries; the
 	 * domain cannot finish before host_zone_done has run because the last
 	 * zone-finder query's waiter runs the callback before releasing. */
-	zf_start(r, d, d->mx[h].host, host_zone_done, c);
+	zf_start(r, d, d->mx[h].host, 0, host_zone_done, c);
 }
 
 static int
@@ -897,6 +1066,11 @@ domain_auth_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
 	probe_domain *d = ctx;
 
+	/* The proof when no server gives the MX: a silent one first. */
+	if (!q_answered(q) && d->work->qauth_silent == NOSLOT)
+		d->work->qauth_silent = q->index;
+	else if (d->work->qauth_other == NOSLOT)
+		d->work->qauth_other = q->index;
 	if (d->work->hosts_set || d->work->mx_nx || d->work->null_mx)
 		return;
 	if (q_noerror(q) && q->aa) {
@@ -971,62 +1145,77 @@ domain_start(probe_run *r, probe_domain *d)
 {
 	probe_ask(r, d, &r->o.resolver, d->name, LDNS_RR_TYPE_MX, true,
 	    domain_mx_done, d);
-	zf_start(r, d, d->name, domain_zone_done, d);
+	zf_start(r, d, d->name, 0, domain_zone_done, d);
 }
 
 /* ---- resolver health ---------------------------------------------------- */
 
+/* Each canary's MX (does it recurse for us, and answer?) and AAAA (does it
+ * answer AAAA at all? a resolver or a middlebox that fails AAAA for every
+ * name must not be taken for remote domains that do). */
 static void
 check_start(probe_run *r, probe_resolver_check *c)
 {
-	size_t i;
+	static const uint16_t types[] = {LDNS_RR_TYPE_MX, LDNS_RR_TYPE_AAAA};
+	size_t i, t;
 	probe_query *q;
 
-	for (i = 0; i < r->o.ncanaries; i++) {
-		q = probe_ask(r, NULL, &c->addr, r->o.canaries[i], LDNS_RR_TYPE_MX,
-		    true, NULL, NULL);
-		c->evidence = xrealloc(c->evidence, (c->nevidence + 1) * sizeof *c->evidence);
-		c->evidence[c->nevidence++] = q->index;
+	for (t = 0; t < 2; t++)
+		for (i = 0; i < r->o.ncanaries; i++) {
+			q = probe_ask(r, NULL, &c->addr, r->o.canaries[i], types[t],
+			    true, NULL, NULL);
+			u32_push(&c->evidence, &c->nevidence, q->index);
+		}
+}
+
+static rstatus
+check_status_of(const probe_query *q)
+{
+	if (q->outcome == DNSQ_ANSWER) {
+		if (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN)
+			return RSTATUS_OK;
+		if (q->rcode == LDNS_RCODE_SERVFAIL)
+			return RSTATUS_SERVFAIL;
+		if (q->rcode == LDNS_RCODE_REFUSED)
+			return RSTATUS_REFUSED;
+		return RSTATUS_BROKEN;
 	}
+	if (q->outcome == DNSQ_UNREACHABLE)
+		return RSTATUS_UNREACHABLE;
+	if (q->outcome == DNSQ_TIMEOUT && (q->mismatched || q->malformed))
+		return RSTATUS_BROKEN;
+	if (q->outcome == DNSQ_TIMEOUT)
+		return RSTATUS_TIMEOUT;
+	return RSTATUS_UNREACHABLE;   /* local error: cannot reach it */
 }
 
 static void
 check_classify(probe_run *r, probe_resolver_check *c)
 {
-	unsigned count[RSTATUS_COUNT] = {0};
+	unsigned count[RSTATUS_COUNT] = {0}, nmx = 0, naaaa = 0, aaaa_ok = 0;
 	size_t i;
 	int best = RSTATUS_TIMEOUT;
 
-	if (c->nevidence == 0) {
+	for (i = 0; i < c->nevidence; i++) {
+		const probe_query *q = QAT(r, c->evidence[i]);
+		rstatus s = check_status_of(q);
+		if (q->qtype == LDNS_RR_TYPE_AAAA) {
+			naaaa++;
+			aaaa_ok += s == RSTATUS_OK;
+			continue;
+		}
+		nmx++;
+		count[s]++;
+	}
+	if (nmx == 0) {
 		c->status = RSTATUS_UNKNOWN;
 		c->usable = false;
 		return;
 	}
-	for (i = 0; i < c->nevidence; i++) {
-		const probe_query *q = QAT(r, c->evidence[i]);
-		rstatus s;
-		if (q->outcome == DNSQ_ANSWER) {
-			if (q->rcode == LDNS_RCODE_NOERROR || q->rcode == LDNS_RCODE_NXDOMAIN)
-				s = RSTATUS_OK;
-			else if (q->rcode == LDNS_RCODE_SERVFAIL)
-				s = RSTATUS_SERVFAIL;
-			else if (q->rcode == LDNS_RCODE_REFUSED)
-				s = RSTATUS_REFUSED;
-			else
-				s = RSTATUS_BROKEN;
-		} else if (q->outcome == DNSQ_UNREACHABLE)
-			s = RSTATUS_UNREACHABLE;
-		else if (q->outcome == DNSQ_TIMEOUT && (q->mismatched || q->malformed))
-			s = RSTATUS_BROKEN;
-		else if (q->outcome == DNSQ_TIMEOUT)
-			s = RSTATUS_TIMEOUT;
-		else
-			s = RSTATUS_UNREACHABLE;   /* local error: cannot reach it */
-		count[s]++;
-	}
 	/* Healthy when most canaries are answered; else the commonest failure. */
-	if (count[RSTATUS_OK] * 2 > c->nevidence) {
-		c->status = RSTATUS_OK;
+	if (count[RSTATUS_OK] * 2 > nmx) {
+		c->status = naaaa > 0 && aaaa_ok * 2 <= naaaa ?
+		    RSTATUS_AAAA_FAILS : RSTATUS_OK;
 	} else {
 		for (i = RSTATUS_TIMEOUT; i < RSTATUS_COUNT; i++)
 			if (count[i] > count[best])
@@ -1034,6 +1223,74 @@ check_classify(probe_run *r, probe_resolver_check *c)
 		c->status = (rstatus)best;
 	}
 	c->usable = c->status == RSTATUS_OK;
+}
+
+/* ---- vantage -------------------------------------------------------------- */
+
+/* What this host can reach. The zone servers of the first few canaries
+ * (found through the resolver) are asked for their zone's SOA directly;
+ * servers that serve a zone must answer it. Any direct answer in the run
+ * settles it too. Until it is known no verdict is made: a verdict from the
+ * resolver's answers alone says so, and nothing is called unreachable
+ * that this host could not have reached. */
+#define VANTAGE_CANARIES 3
+#define VANTAGE_SERVERS 2      /* asked per canary zone */
+
+static void
+vantage_direct_done(probe_run *r, probe_query *q, void *ctx)
+{
+	(void)ctx;
+	if (q_answered(q))
+		r->vant.answered++;
+	r->vpending--;
+}
+
+static void
+vantage_zone_done(probe_run *r, zfind *z)
+{
+	size_t i;
+	exaddr a;
+	probe_query *q;
+
+	for (i = 0; i < z->nsrv && i < VANTAGE_SERVERS; i++) {
+		if (addr_from_ip(z->srv_addrs[i], r->o.auth_port, &a) != 0)
+			continue;
+		r->vpending++;
+		q = probe_ask(r, NULL, &a, z->zone ? z->zone : z->name,
+		    LDNS_RR_TYPE_SOA, false, vantage_direct_done, NULL);
+		u32_push(&r->vant.evidence, &r->vant.nevidence, q->index);
+		r->vant.asked++;
+	}
+	r->vpending--;
+}
+
+static void
+vantage_start(probe_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->o.ncanaries && i < VANTAGE_CANARIES; i++) {
+		r->vpending++;
+		zf_start(r, NULL, r->o.canaries[i], 0, vantage_zone_done, NULL);
+	}
+}
+
+/* Known once a direct answer was seen, or once the vantage questions are
+ * settled (at the end of the run when there are no canaries). */
+static bool
+probe_vantage_known(probe_run *r)
+{
+	if (r->vantage_known)
+		return true;
+	if (r->seen_direct)
+		r->vant.direct = VANTAGE_DIRECT;
+	else if (r->vpending == 0 && (r->o.ncanaries > 0 || r->finished))
+		r->vant.direct = r->vant.asked > 0 ? VANTAGE_BLOCKED :
+		    VANTAGE_UNKNOWN;
+	else
+		return false;
+	r->vantage_known = true;
+	return true;
 }
 
 /* ---- verdicts ----------------------------------------------------------- */
@@ -1056,7 +1313,7 @@ domain_add_smart(probe_domain *d, const char *ip)
 static void
 domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 {
-	char desc[400], ip[ADDR_TEXT_MAX], line[600];
+	char desc[400], ip[ADDR_TEXT_MAX], line[900];
 	const probe_query *q;
 	const char *who = NULL;
 	size_t i;
@@ -1079,7 +1336,7 @@ domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 			snprintf(line, sizeof line, "resolver %s", desc);
 		else
 			snprintf(line, sizeof line, "%s", desc);
-		if (msg) {
+		if (msg && *msg) {
 			size_t len = strlen(line);
 			snprintf(line + len, sizeof line - len, "; %s", msg);
 		}
@@ -1088,157 +1345,145 @@ domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 	d->reason = xstrdup(line);
 }
 
-static bool
-aaaa_bad_rcode(int rcode)
+/* What a query got, as a fact for the verdict table. */
+static fact
+q_fact(const probe_query *q)
 {
-	return rcode == LDNS_RCODE_SERVFAIL || rcode == LDNS_RCODE_FORMERR ||
-	    rcode == LDNS_RCODE_NOTIMPL || rcode == LDNS_RCODE_REFUSED ||
-	    rcode == LDNS_RCODE_NXDOMAIN;
+	switch (q->outcome) {
+	case DNSQ_ANSWER:
+		switch (q->rcode) {
+		case LDNS_RCODE_NOERROR:
+			return q->nanswers > 0 ? FACT_DATA : FACT_NODATA;
+		case LDNS_RCODE_NXDOMAIN: return FACT_NXDOMAIN;
+		case LDNS_RCODE_SERVFAIL: return FACT_SERVFAIL;
+		case LDNS_RCODE_REFUSED: return FACT_REFUSED;
+		case LDNS_RCODE_FORMERR: return FACT_FORMERR;
+		case LDNS_RCODE_NOTIMPL: return FACT_NOTIMP;
+		default: return FACT_RCODE;
+		}
+	case DNSQ_TIMEOUT:
+		return q->mismatched || q->malformed ? FACT_BADREPLY : FACT_TIMEOUT;
+	case DNSQ_UNREACHABLE:
+	case DNSQ_NETERR:
+		return FACT_UNREACHABLE;
+	default:
+		return FACT_UNASKED;
+	}
 }
 
+static cf_answer
+slot_fact(probe_run *r, size_t qi)
+{
+	cf_answer a = {FACT_UNASKED, CLASSIFY_NOQ};
+
+	if (qi != NOSLOT) {
+		a.f = q_fact(QAT(r, qi));
+		a.q = (uint32_t)qi;
+	}
+	return a;
+}
+
+/* The addresses of MX host h: the resolver's, else what its zone's servers
+ * answered directly. */
+static void
+domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
+{
+	host_work *hw = d->work->hw[h];
+	const probe_query *q;
+	const char *a;
+	size_t i, s;
+
+	if (hw->ra != NOSLOT && q_noerror(q = QAT(r, hw->ra))) {
+		if (q->cname != NULL && d->mx[h].cname == NULL)
+			d->mx[h].cname = q->cname;
+		i = 0;
+		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i)) {
+			domain_add_smart(d, a);
+			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
+		}
+	}
+	if (hw->raaaa != NOSLOT && q_noerror(q = QAT(r, hw->raaaa))) {
+		i = 0;
+		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
+			ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
+	}
+	for (s = 0; s < hw->nhs && d->mx[h].nv4 == 0; s++) {
+		if (hw->hs[s].qa == NOSLOT || !q_noerror(q = QAT(r, hw->hs[s].qa)))
+			continue;
+		i = 0;
+		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i)) {
+			domain_add_smart(d, a);
+			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
+		}
+	}
+}
+
+/* The facts of a domain, drawn from its evidence, then the verdict table
+ * (classify.c) and the reason naming the query it rests on. */
 static void
 domain_classify(probe_run *r, probe_domain *d)
 {
 	probe_dwork *w = d->work;
-	size_t h, s, i, dropped = NOSLOT, bad = NOSLOT, rfail = NOSLOT,
-	    auth_nothing = NOSLOT;
-	bool any_auth_answer = false, any_a_answer = false;
+	cf_domain f;
+	cf_host *hosts = NULL;
+	cf_server *srv = NULL;
+	cf_result res;
+	size_t h, s, nsrv = 0, k = 0;
+	const char *note;
+	char msg[600];
 
-	d->proof = -1;
-	if (w->mx_nx) {
-		d->verdict = VERDICT_NXDOMAIN;
-		domain_reason(r, d, w->qauth_mx != NOSLOT ? w->qauth_mx : w->qmx, NULL);
-		return;
-	}
-	if (w->null_mx) {
-		d->verdict = VERDICT_NULL_MX;
-		domain_reason(r, d, w->qmx, NULL);
-		return;
-	}
-	if (!w->hosts_set) {
-		/* The resolver failed the MX and no authoritative server gave it. */
-		if (r->resolver.status != RSTATUS_OK && r->resolver.status != RSTATUS_UNKNOWN) {
-			d->verdict = VERDICT_RESOLVER_FAILURE;
-		} else
-			d->verdict = VERDICT_UNREACHABLE;
-		for (i = 0; i < d->nevidence; i++) {
-			const probe_query *q = QAT(r, d->evidence[i]);
-			if (!q->rd && !q_answered(q)) {
-				auth_nothing = d->evidence[i];
-				break;
+	memset(&f, 0, sizeof f);
+	f.mx = slot_fact(r, w->qmx);
+	f.auth_mx = slot_fact(r, w->qauth_mx != NOSLOT ? w->qauth_mx :
+	    w->qauth_silent != NOSLOT ? w->qauth_silent : w->qauth_other);
+	if (w->mx_nx && f.mx.f != FACT_NXDOMAIN && f.auth_mx.f != FACT_NXDOMAIN)
+		f.mx.f = FACT_NXDOMAIN;   /* cannot happen; keep the table whole */
+	f.null_mx = w->null_mx;
+	f.hosts_known = w->hosts_set;
+	f.zone_found = w->nzone > 0;
+	f.resolver = r->resolver.status;
+	f.resolver_aaaa_fails = r->resolver.status == RSTATUS_AAAA_FAILS;
+	f.vantage = r->vant.direct;
+	if (w->hosts_set && d->nmx > 0) {
+		for (h = 0; h < d->nmx; h++)
+			nsrv += w->hw[h]->nhs;
+		hosts = xcalloc(d->nmx, sizeof *hosts);
+		srv = xcalloc(nsrv ? nsrv : 1, sizeof *srv);
+		for (h = 0; h < d->nmx; h++) {
+			host_work *hw = w->hw[h];
+			domain_host_addrs(r, d, h);
+			hosts[h].ra = slot_fact(r, hw->ra);
+			hosts[h].raaaa = slot_fact(r, hw->raaaa);
+			hosts[h].srv = srv + k;
+			for (s = 0; s < hw->nhs; s++) {
+				if (hw->hs[s].qa == NOSLOT || hw->hs[s].qaaaa == NOSLOT)
+					continue;
+				srv[k].a = slot_fact(r, hw->hs[s].qa);
+				srv[k].aaaa = slot_fact(r, hw->hs[s].qaaaa);
+				k++;
+				hosts[h].nsrv++;
 			}
+			hosts[h].nv4 = (unsigned)d->mx[h].nv4;
+			hosts[h].cname = d->mx[h].cname != NULL;
 		}
-		if (auth_nothing != NOSLOT && d->verdict == VERDICT_UNREACHABLE)
-			domain_reason(r, d, auth_nothing, NULL);
-		else if (w->domain_zone_failed && d->verdict == VERDICT_UNREACHABLE) {
-			domain_reason(r, d, w->qmx, "no authoritative server could be found");
-		} else
-			domain_reason(r, d, w->qmx, NULL);
-		return;
+		f.hosts = hosts;
+		f.nhosts = d->nmx;
 	}
-
-	if (d->nmx == 0) {
-		d->verdict = VERDICT_MX_NO_ADDRESS;
-		domain_reason(r, d, w->qmx, "no usable MX host");
-		return;
+	classify_domain(&f, &res);
+	d->verdict = res.v;
+	d->basis = res.basis;
+	note = cf_note_text(res.note);
+	if (res.host < d->nmx && d->mx[res.host].cname != NULL) {
+		char a[300], b[300];
+		snprintf(msg, sizeof msg, "%s%sthe MX host %s is an alias of %s",
+		    note, *note ? "; " : "",
+		    dname_printable(d->mx[res.host].host, a, sizeof a),
+		    dname_printable(d->mx[res.host].cname, b, sizeof b));
+		note = msg;
 	}
-	if (w->mx_failed)
-		rfail = w->qmx;
-	for (h = 0; h < d->nmx; h++) {
-		host_work *hw = w->hw[h];
-		const probe_query *ra = hw->ra != NOSLOT ? QAT(r, hw->ra) : NULL;
-		const probe_query *raaaa = hw->raaaa != NOSLOT ? QAT(r, hw->raaaa) : NULL;
-		bool host_has_a = false;
-		const char *a;
-
-		if (ra && q_noerror(ra)) {
-			any_a_answer = true;
-			i = 0;
-			for (a = ans_first(ra); a != NULL; a = ans_next(ra, a, &i)) {
-				domain_add_smart(d, a);
-				ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
-				host_has_a = true;
-			}
-		}
-		if (raaaa && q_noerror(raaaa)) {
-			i = 0;
-			for (a = ans_first(raaaa); a != NULL; a = ans_next(raaaa, a, &i))
-				ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
-		}
-		if (ra && q_failed(ra) && rfail == NOSLOT)
-			rfail = hw->ra;
-		if (raaaa && q_failed(raaaa) && rfail == NOSLOT)
-			rfail = hw->raaaa;
-
-		for (s = 0; s < hw->nhs; s++) {
-			const host_server *hs = &hw->hs[s];
-			const probe_query *qa = hs->qa != NOSLOT ? QAT(r, hs->qa) : NULL;
-			const probe_query *q6 = hs->qaaaa != NOSLOT ? QAT(r, hs->qaaaa) : NULL;
-			if (qa == NULL || q6 == NULL)
-				continue;
-			if (q_answered(qa) || q_answered(q6))
-				any_auth_answer = true;
-			else if (auth_nothing == NOSLOT)
-				auth_nothing = hs->qa;
-			if (!q_noerror(qa))
-				continue;
-			any_a_answer = true;
-			/* Addresses from the authoritative servers when the
-			 * resolver gave none. */
-			if (!host_has_a) {
-				i = 0;
-				for (a = ans_first(qa); a != NULL; a = ans_next(qa, a, &i)) {
-					domain_add_smart(d, a);
-					ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
-					host_has_a = true;
-				}
-			}
-			if (!q_answered(q6)) {
-				if (q6->mismatched || q6->malformed) {
-					if (bad == NOSLOT)
-						bad = hs->qaaaa;
-				} else if (q6->outcome == DNSQ_TIMEOUT && dropped == NOSLOT)
-					dropped = hs->qaaaa;
-			} else if (aaaa_bad_rcode(q6->rcode)) {
-				/* NXDOMAIN counts only for a name that has A records. */
-				if (q6->rcode != LDNS_RCODE_NXDOMAIN || qa->nanswers > 0)
-					if (bad == NOSLOT)
-						bad = hs->qaaaa;
-			}
-		}
-	}
-
-	if (!any_auth_answer && !any_a_answer) {
-		d->verdict = r->resolver.status != RSTATUS_OK &&
-		    r->resolver.status != RSTATUS_UNKNOWN ?
-		    VERDICT_RESOLVER_FAILURE : VERDICT_UNREACHABLE;
-		domain_reason(r, d, auth_nothing != NOSLOT ? auth_nothing :
-		    (rfail != NOSLOT ? rfail : w->qmx), NULL);
-		return;
-	}
-	if (d->nsmart == 0) {
-		d->verdict = VERDICT_MX_NO_ADDRESS;
-		domain_reason(r, d, w->hw[0]->ra != NOSLOT ? w->hw[0]->ra : NOSLOT,
-		    "no MX host has an IPv4 address");
-		return;
-	}
-	if (dropped != NOSLOT) {
-		d->verdict = VERDICT_AAAA_DROPPED;
-		domain_reason(r, d, dropped, NULL);
-		return;
-	}
-	if (bad != NOSLOT) {
-		d->verdict = VERDICT_AAAA_BAD_RESPONSE;
-		domain_reason(r, d, bad, NULL);
-		return;
-	}
-	if (rfail != NOSLOT) {
-		d->verdict = VERDICT_RESOLVER_FAILURE;
-		domain_reason(r, d, rfail, NULL);
-		return;
-	}
-	d->verdict = VERDICT_OK;
-	domain_reason(r, d, w->qmx, NULL);
+	domain_reason(r, d, res.proof == CLASSIFY_NOQ ? NOSLOT : res.proof, note);
+	free(hosts);
+	free(srv);
 }
 
 /* ---- the run ------------------------------------------------------------ */
@@ -1299,6 +1544,7 @@ probe_add_domain(probe_run *r, const char *name)
 	d->work = xcalloc(1, sizeof *d->work);
 	d->work->run = r;
 	d->work->qmx = d->work->qauth_mx = NOSLOT;
+	d->work->qauth_silent = d->work->qauth_other = NOSLOT;
 	probe_start_more(r);
 	return 0;
 }
@@ -1324,6 +1570,7 @@ probe_start(probe_run *r)
 	check_start(r, &r->resolver);
 	for (i = 0; i < r->next_; i++)
 		check_start(r, &r->ext[i]);
+	vantage_start(r);
 	probe_start_more(r);
 }
 
@@ -1360,20 +1607,26 @@ domain_finish(probe_run *r, probe_domain *d)
 		d->evidence = xrealloc(d->evidence, d->nevidence * sizeof *d->evidence);
 }
 
-/* The resolver's health is known once its canaries have outcomes. */
+/* Verdicts can be made once the resolver's health (its canaries have
+ * outcomes) and the vantage are known. */
 static bool
-probe_resolver_known(probe_run *r)
+probe_ready(probe_run *r)
 {
 	size_t i;
 
-	if (r->resolver_known)
+	if (r->ready)
 		return true;
-	for (i = 0; i < r->resolver.nevidence; i++)
-		if (QAT(r, r->resolver.evidence[i])->outcome == DNSQ_PENDING)
-			return false;
-	check_classify(r, &r->resolver);
-	r->resolver_known = true;
-	/* Domains that finished before it can have their verdicts now. */
+	if (!r->resolver_known) {
+		for (i = 0; i < r->resolver.nevidence; i++)
+			if (QAT(r, r->resolver.evidence[i])->outcome == DNSQ_PENDING)
+				return false;
+		check_classify(r, &r->resolver);
+		r->resolver_known = true;
+	}
+	if (!probe_vantage_known(r))
+		return false;
+	r->ready = true;
+	/* Domains that finished before can have their verdicts now. */
 	for (i = 0; i < r->nstarted; i++)
 		if (r->d[i]->work != NULL && r->d[i]->work->done)
 			domain_finish(r, r->d[i]);
@@ -1395,9 +1648,10 @@ probe_drain(probe_run *r)
 		if (d && --d->work->pending == 0 && !d->work->done) {
 			d->work->done = true;
 			r->ndone++;
-			if (probe_resolver_known(r))
+			if (probe_ready(r))
 				domain_finish(r, d);
-		}
+		} else if (!r->ready)
+			(void)probe_ready(r);
 		if (r->deferred == NULL)
 			probe_start_more(r);
 	}
@@ -1415,6 +1669,11 @@ probe_finish(probe_run *r)
 		check_classify(r, &r->resolver);
 		r->resolver_known = true;
 	}
+	if (!probe_vantage_known(r)) {   /* cancelled with questions out */
+		r->vant.direct = VANTAGE_UNKNOWN;
+		r->vantage_known = true;
+	}
+	r->ready = true;
 	for (i = 0; i < r->next_; i++)
 		check_classify(r, &r->ext[i]);
 	for (i = 0; i < r->nd; i++)
@@ -1489,6 +1748,7 @@ const probe_resolver_check *probe_resolver(const probe_run *r) { return &r->reso
 size_t probe_nexternals(const probe_run *r) { return r->next_; }
 const probe_resolver_check *probe_external_at(const probe_run *r, size_t i) { return &r->ext[i]; }
 const probe_opts *probe_get_opts(const probe_run *r) { return &r->o; }
+const probe_vantage *probe_get_vantage(const probe_run *r) { return &r->vant; }
 
 branch
 probe_branch(const probe_run *r)
@@ -1592,6 +1852,7 @@ probe_free(probe_run *r)
 	free(r->scratch);
 	arena_free(&r->text);
 	free(r->resolver.evidence);
+	free(r->vant.evidence);
 	for (i = 0; i < r->next_; i++)
 		free(r->ext[i].evidence);
 	free(r->ext);

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 #include "addr.h"
+#include "classify.h"
 #include "dnsq.h"
 #include "verdict.h"
 
@@ -34,6 +35,8 @@ typedef struct probe_query {
 	const char *qname;           /* interned: lives as long as the run */
 	const char *soa_zone;        /* owner of an SOA in answer/authority,
 	                                or NULL (interned) */
+	const char *cname;           /* where the answer's CNAME chain from
+	                                qname ends, or NULL (interned) */
 	union {
 		const char *answers;     /* outcome known: the answer RRs of qtype
 		                            as text, nanswers strings back to back;
@@ -75,6 +78,9 @@ typedef struct probe_server {
 
 typedef struct probe_mx {
 	const char *host;
+	const char *cname;           /* host is an alias of this name (the
+	                                name asked of its zone's servers), or
+	                                NULL */
 	unsigned pref;
 	const char *zone;            /* zone of host, NULL until known */
 	const char **v4; size_t nv4; /* addresses (resolver, else authoritative) */
@@ -90,6 +96,7 @@ typedef struct probe_domain {
 	probe_server *servers; size_t nservers;
 	uint32_t *evidence; size_t nevidence; /* indices for probe_query_at() */
 	ssize_t proof;               /* the query that proves the verdict, or -1 */
+	cf_basis basis;              /* what evidence the verdict rests on */
 	const char **smart_hosts; size_t nsmart;  /* IPv4, MX preference order */
 	/* private */
 	struct probe_dwork *work;
@@ -97,7 +104,7 @@ typedef struct probe_domain {
 
 typedef struct probe_resolver_check {
 	exaddr addr;
-	rstatus status;
+	rstatus status;              /* from the canaries' MX and AAAA */
 	bool usable;
 	uint32_t *evidence; size_t nevidence;
 } probe_resolver_check;
@@ -133,5 +140,14 @@ size_t probe_nexternals(const probe_run *r);
 const probe_resolver_check *probe_external_at(const probe_run *r, size_t i);
 branch probe_branch(const probe_run *r);
 const probe_opts *probe_get_opts(const probe_run *r);
+
+/* What this host can reach: the canaries' zone servers asked directly
+ * (SOA, RD=0), and any direct answer seen in the run. */
+typedef struct probe_vantage {
+	vantage direct;
+	size_t asked, answered;      /* direct vantage questions */
+	uint32_t *evidence; size_t nevidence;   /* their queries */
+} probe_vantage;
+const probe_vantage *probe_get_vantage(const probe_run *r);
 
 #endif

@@ -24,10 +24,51 @@ report_resolver_line(FILE *out, const char *label,
 	fprintf(out, "%s %s: %s\n", label, a, rstatus_to_string(c->status));
 }
 
+static void
+report_vantage_text(FILE *out, const probe_vantage *v)
+{
+	switch (v->direct) {
+	case VANTAGE_DIRECT:
+		fprintf(out, "Vantage: this host can ask authoritative servers "
+		    "directly\n");
+		break;
+	case VANTAGE_BLOCKED:
+		fprintf(out, "Vantage: blocked: only the resolver answers this host "
+		    "(%zu of %zu direct questions to\n"
+		    "  servers that must answer were answered); verdicts are judged "
+		    "from the\n"
+		    "  resolver's answers, as nslookup would\n", v->answered, v->asked);
+		break;
+	default:
+		fprintf(out, "Vantage: unknown: no authoritative server could be "
+		    "asked directly\n");
+		break;
+	}
+}
+
+/* For a verdict judged from the resolver's answers: how to see the remote
+ * servers' own answers from a host that may ask them. */
+static void
+report_dig_hint(FILE *out, const probe_domain *d)
+{
+	char e1[600], e2[600];
+	const probe_mx *m;
+
+	if (d->basis != BASIS_RESOLVER || d->nmx == 0)
+		return;
+	m = &d->mx[0];
+	fprintf(out, "  Check from a host that may query the internet: dig +short "
+	    "NS %s; then\n  dig +norecurse @SERVER A %s and dig +norecurse "
+	    "@SERVER AAAA %s for each\n",
+	    dname_printable(m->zone ? m->zone : d->name, e1, sizeof e1),
+	    dname_printable(m->cname ? m->cname : m->host, e2, sizeof e2),
+	    dname_printable(m->cname ? m->cname : m->host, e2, sizeof e2));
+}
+
 void
 report_text(FILE *out, probe_run *r)
 {
-	size_t i, j, nd = probe_ndomains(r), nfault = 0, nconn = 0;
+	size_t i, j, nd = probe_ndomains(r), nfault = 0, nconn = 0, ninc = 0;
 	char e1[600], desc[600];
 	branch b = probe_branch(r);
 	const probe_resolver_check *rc = probe_resolver(r);
@@ -36,6 +77,7 @@ report_text(FILE *out, probe_run *r)
 	for (i = 0; i < probe_nexternals(r); i++)
 		report_resolver_line(out, "External candidate",
 		    probe_external_at(r, i));
+	report_vantage_text(out, probe_get_vantage(r));
 	fputc('\n', out);
 
 	for (i = 0; i < nd; i++) {
@@ -45,9 +87,13 @@ report_text(FILE *out, probe_run *r)
 		fprintf(out, "  %s\n", verdict_meaning(d->verdict));
 		if (d->nmx > 0 && d->verdict != VERDICT_NULL_MX) {
 			fprintf(out, "  MX:");
-			for (j = 0; j < d->nmx && j < REPORT_MAX_MX; j++)
+			for (j = 0; j < d->nmx && j < REPORT_MAX_MX; j++) {
 				fprintf(out, "%s %u %s", j ? "," : "", d->mx[j].pref,
 				    dname_printable(d->mx[j].host, e1, sizeof e1));
+				if (d->mx[j].cname)
+					fprintf(out, " (an alias of %s)", dname_printable(
+					    d->mx[j].cname, e1, sizeof e1));
+			}
 			if (d->nmx > REPORT_MAX_MX)
 				fprintf(out, " and %zu more", d->nmx - REPORT_MAX_MX);
 			fprintf(out, "%s\n", d->implicit_mx ? " (implicit: no MX record)" : "");
@@ -64,7 +110,10 @@ report_text(FILE *out, probe_run *r)
 		if (verdict_is_fault(d->verdict)) {
 			nfault++;
 			fprintf(out, "  To do: %s\n", verdict_advice(d->verdict));
+			report_dig_hint(out, d);
 		}
+		if (d->verdict == VERDICT_INCONCLUSIVE)
+			ninc++;
 		if (verdict_needs_connector(d->verdict))
 			nconn++;
 		fputc('\n', out);
@@ -73,8 +122,11 @@ report_text(FILE *out, probe_run *r)
 	fprintf(out, "Branch: %s\n", branch_to_string(b));
 	switch (b) {
 	case BRANCH_ALL_DOMAINS:
+		fprintf(out, rc->status == RSTATUS_AAAA_FAILS ?
+		    "The resolver fails AAAA queries, the canary domains' too: all "
+		    "remote domains fail.\n" :
+		    "The resolver fails the canary domains: all remote domains fail.\n");
 		fprintf(out,
-		    "The resolver fails the canary domains: all remote domains fail.\n"
 		    "Fix that DNS server, or set External DNS Lookups on the transport\n"
 		    "server to working DNS servers and tick \"use the external DNS lookup\n"
 		    "settings\" on the Internet send connector.\n");
@@ -98,9 +150,14 @@ report_text(FILE *out, probe_run *r)
 		    nfault ? " (see the verdicts above)" : "");
 		break;
 	}
-	fprintf(out, "Summary: %zu domain%s, %zu with a fault, %zu need%s a connector; resolver %s\n",
+	if (ninc > 0)
+		fprintf(out, "%zu domain%s inconclusive from this host: the "
+		    "evidence cannot decide (see each reason).\n", ninc,
+		    ninc == 1 ? " is" : "s are");
+	fprintf(out, "Summary: %zu domain%s, %zu with a fault, %zu need%s a connector; resolver %s; vantage %s\n",
 	    nd, nd == 1 ? "" : "s", nfault, nconn, nconn == 1 ? "s" : "",
-	    rstatus_to_string(rc->status));
+	    rstatus_to_string(rc->status),
+	    vantage_to_string(probe_get_vantage(r)->direct));
 }
 
 /* DNS text is ASCII (ldns escapes the rest), but be safe: invalid UTF-8
@@ -305,6 +362,8 @@ report_write_domain(FILE *out, probe_run *r, const probe_domain *d)
 	jw_str(out, verdict_to_string(d->verdict));
 	jw_key(out, "needs_connector", false);
 	jw_raw(out, verdict_needs_connector(d->verdict) ? "true" : "false");
+	jw_key(out, "basis", false);
+	jw_str(out, cf_basis_to_string(d->basis));
 	jw_key(out, "smart_hosts", false);
 	jw_strs(out, d->smart_hosts, d->nsmart);
 	jw_key(out, "implicit_mx", false);
@@ -323,6 +382,11 @@ report_write_domain(FILE *out, probe_run *r, const probe_domain *d)
 		jw_key(out, "zone", false);
 		if (m->zone)
 			jw_str(out, m->zone);
+		else
+			jw_raw(out, "null");
+		jw_key(out, "cname", false);
+		if (m->cname)
+			jw_str(out, m->cname);
 		else
 			jw_raw(out, "null");
 		jw_key(out, "ipv4", false);
@@ -395,6 +459,7 @@ int
 report_json(FILE *out, probe_run *r)
 {
 	const probe_resolver_check *c;
+	const probe_vantage *v;
 	size_t i;
 	int rc = 0;
 
@@ -403,6 +468,16 @@ report_json(FILE *out, probe_run *r)
 	fputs(",\n\"resolver\":", out);
 	c = probe_resolver(r);
 	rc |= report_write_check(out, r, report_check_json(c, false), c);
+	fputs(",\n\"vantage\":{", out);
+	v = probe_get_vantage(r);
+	jw_key(out, "direct", true);
+	jw_str(out, vantage_to_string(v->direct));
+	jw_key(out, "asked", false);
+	jw_uint(out, v->asked);
+	jw_key(out, "answered", false);
+	jw_uint(out, v->answered);
+	report_write_evidence(out, r, v->evidence, v->nevidence, false, -1);
+	putc_unlocked('}', out);
 	fputs(",\n\"domains\":[", out);
 	for (i = 0; i < probe_ndomains(r); i++) {
 		probe_domain *d = probe_domain_at(r, i);

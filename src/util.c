@@ -245,3 +245,20 @@ list_read_file(const char *path, char ***out, size_t *n, char *err,
 		fclose(f);
 	return rc;
 }
+
+const char *
+enum_name(const char *const *names, size_t n, unsigned v, const char *fallback)
+{
+	return v < n && names[v] != NULL ? names[v] : fallback;
+}
+
+int
+enum_index(const char *const *names, size_t n, const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (names[i] != NULL && strcmp(s, names[i]) == 0)
+			return (int)i;
+	return -1;
+}

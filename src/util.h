@@ -46,4 +46,11 @@ int list_read_file(const char *path, char ***out, size_t *n,
 /* The same for a string (wizard text field, --canary a,b). */
 void list_split(const char *text, char ***out, size_t *n);
 
+/* Enum <-> string through a table of names indexed by the enum: the name
+ * of v (fallback when v is out of range or unnamed), and the index of
+ * name s (exact match), or -1. */
+const char *enum_name(const char *const *names, size_t n, unsigned v,
+                      const char *fallback);
+int enum_index(const char *const *names, size_t n, const char *s);
+
 #endif

@@ -4,6 +4,7 @@
 
 #include <string.h>
 
+#include "util.h"
 #include "verdict.h"
 
 static const struct {
@@ -40,9 +41,15 @@ static const struct {
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},
 	[VERDICT_RESOLVER_FAILURE] = {"resolver-failure", false,
-	    "the resolver fails this domain while its authoritative servers answer correctly",
+	    "the DNS server Exchange uses fails this domain; no fault of the "
+	    "remote domain was seen",
 	    "Fix the DNS server Exchange uses (or use external DNS lookups); "
-	    "the remote domain is fine."},
+	    "a connector for this domain would not help."},
+	[VERDICT_INCONCLUSIVE] = {"inconclusive", false,
+	    "the evidence cannot decide: what is missing is named in the reason",
+	    "Run exdns again from a host that may query the internet's DNS "
+	    "servers directly (or run the dig commands shown from one), then "
+	    "decide; do not create a connector on this evidence."},
 };
 
 const char *
@@ -97,20 +104,18 @@ static const char *const branches[BRANCH_COUNT] = {
 const char *
 branch_to_string(branch b)
 {
-	return (unsigned)b < BRANCH_COUNT ? branches[b] : "unknown";
+	return enum_name(branches, BRANCH_COUNT, (unsigned)b, "unknown");
 }
 
 int
 branch_from_string(const char *s, branch *out)
 {
-	unsigned i;
+	int i = enum_index(branches, BRANCH_COUNT, s);
 
-	for (i = 0; i < BRANCH_COUNT; i++)
-		if (strcmp(s, branches[i]) == 0) {
-			*out = (branch)i;
-			return 0;
-		}
-	return -1;
+	if (i < 0)
+		return -1;
+	*out = (branch)i;
+	return 0;
 }
 
 static const char *const rstatuses[RSTATUS_COUNT] = {
@@ -121,10 +126,11 @@ static const char *const rstatuses[RSTATUS_COUNT] = {
 	[RSTATUS_REFUSED] = "refused",
 	[RSTATUS_UNREACHABLE] = "unreachable",
 	[RSTATUS_BROKEN] = "broken",
+	[RSTATUS_AAAA_FAILS] = "aaaa-fails",
 };
 
 const char *
 rstatus_to_string(rstatus s)
 {
-	return (unsigned)s < RSTATUS_COUNT ? rstatuses[s] : "unknown";
+	return enum_name(rstatuses, RSTATUS_COUNT, (unsigned)s, "unknown");
 }

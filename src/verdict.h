@@ -14,6 +14,7 @@ typedef enum verdict {
 	VERDICT_MX_NO_ADDRESS,
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
+	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */
 	VERDICT_COUNT
 } verdict;
 
@@ -41,6 +42,7 @@ typedef enum rstatus {
 	RSTATUS_REFUSED,
 	RSTATUS_UNREACHABLE,
 	RSTATUS_BROKEN,        /* answers, but wrongly (bad rcode, mismatch) */
+	RSTATUS_AAAA_FAILS,    /* answers MX, but fails AAAA for every name */
 	RSTATUS_COUNT
 } rstatus;
 const char *rstatus_to_string(rstatus s);

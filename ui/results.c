@@ -168,10 +168,14 @@ server_copy(probe_run *r, const probe_resolver_check *c, results_server *s,
 		if (c->evidence[i] >= probe_nqueries(r))
 			continue;
 		q = probe_query_at(r, c->evidence[i]);
-		s->asked++;
-		if (q->outcome == DNSQ_ANSWER && (q->rcode == LDNS_RCODE_NOERROR ||
-		    q->rcode == LDNS_RCODE_NXDOMAIN))
-			s->answered++;
+		/* The well-known domains are counted by their MX; their AAAA
+		 * (asked too) is evidence. */
+		if (q->qtype == LDNS_RR_TYPE_MX) {
+			s->asked++;
+			if (q->outcome == DNSQ_ANSWER && (q->rcode == LDNS_RCODE_NOERROR ||
+			    q->rcode == LDNS_RCODE_NXDOMAIN))
+				s->answered++;
+		}
 		query_lines(r, q, NULL, who, "", &s->evidence, &s->nevidence);
 	}
 }

@@ -1,0 +1,322 @@
+/* classify.c - the verdict table: a domain's verdict from its facts alone
+ * (see classify.h). The order of the rules is the table's order; each
+ * returns at once with the answer it rests on. */
+#include <config.h>
+
+#include <string.h>
+
+#include "classify.h"
+#include "util.h"
+
+#define NOHOST ((size_t)-1)
+
+static const char *const facts[FACT_COUNT] = {
+	[FACT_UNASKED] = "unasked",
+	[FACT_DATA] = "data",
+	[FACT_NODATA] = "nodata",
+	[FACT_NXDOMAIN] = "nxdomain",
+	[FACT_SERVFAIL] = "servfail",
+	[FACT_REFUSED] = "refused",
+	[FACT_FORMERR] = "formerr",
+	[FACT_NOTIMP] = "notimp",
+	[FACT_RCODE] = "rcode",
+	[FACT_BADREPLY] = "badreply",
+	[FACT_TIMEOUT] = "timeout",
+	[FACT_UNREACHABLE] = "unreachable",
+};
+
+const char *
+fact_to_string(fact f)
+{
+	return enum_name(facts, FACT_COUNT, (unsigned)f, "unknown");
+}
+
+static const char *const vantages[VANTAGE_COUNT] = {
+	[VANTAGE_UNKNOWN] = "unknown",
+	[VANTAGE_DIRECT] = "reachable",
+	[VANTAGE_BLOCKED] = "blocked",
+};
+
+const char *
+vantage_to_string(vantage v)
+{
+	return enum_name(vantages, VANTAGE_COUNT, (unsigned)v, "unknown");
+}
+
+int
+vantage_from_string(const char *s, vantage *out)
+{
+	int i = enum_index(vantages, VANTAGE_COUNT, s);
+
+	if (i < 0)
+		return -1;
+	*out = (vantage)i;
+	return 0;
+}
+
+static const char *const bases[BASIS_COUNT] = {
+	[BASIS_NONE] = "none",
+	[BASIS_DIRECT] = "direct",
+	[BASIS_RESOLVER] = "resolver",
+};
+
+const char *
+cf_basis_to_string(cf_basis b)
+{
+	return enum_name(bases, BASIS_COUNT, (unsigned)b, "none");
+}
+
+static const char *const notes[NOTE_COUNT] = {
+	[NOTE_NONE] = "",
+	[NOTE_AUTH_CORRECT] = "its authoritative servers were asked directly "
+	    "and answer correctly",
+	[NOTE_VIA_RESOLVER] = "this host cannot ask the remote servers "
+	    "directly: judged from the resolver's answers, as nslookup would",
+	[NOTE_SERVERS_SILENT] = "the remote servers did not answer this host "
+	    "directly: judged from the resolver's answers",
+	[NOTE_RESOLVER_AAAA] = "the resolver fails AAAA queries for every "
+	    "name, the canaries' too: not this domain's fault",
+	[NOTE_NO_SERVERS] = "no authoritative server could be found",
+	[NOTE_NO_MX_HOST] = "no usable MX host",
+	[NOTE_NO_V4] = "no MX host has an IPv4 address",
+	[NOTE_MISSING_MX] = "the resolver could not give the MX and the "
+	    "domain's own servers could not be asked from this host",
+	[NOTE_MISSING_ADDR] = "no MX host's address could be learned: the "
+	    "resolver failed and the remote servers could not be asked from "
+	    "this host",
+	[NOTE_MISSING_HOST] = "an MX host failed through the resolver and "
+	    "its servers did not answer this host",
+};
+
+const char *
+cf_note_text(cf_note n)
+{
+	return enum_name(notes, NOTE_COUNT, (unsigned)n, "");
+}
+
+/* Any reply at all, even an unusable one. */
+static bool
+replied(fact f)
+{
+	return f >= FACT_DATA && f <= FACT_BADREPLY;
+}
+
+static bool
+noerror(fact f)
+{
+	return f == FACT_DATA || f == FACT_NODATA;
+}
+
+static bool
+silent(fact f)
+{
+	return f == FACT_TIMEOUT || f == FACT_UNREACHABLE;
+}
+
+/* An AAAA answer that makes a resolver (or Exchange) fail: an error rcode
+ * or only bad replies; NXDOMAIN only for a name that has A records. */
+static bool
+aaaa_bad(fact aaaa, fact a)
+{
+	switch (aaaa) {
+	case FACT_SERVFAIL:
+	case FACT_REFUSED:
+	case FACT_FORMERR:
+	case FACT_NOTIMP:
+	case FACT_RCODE:
+	case FACT_BADREPLY:
+		return true;
+	case FACT_NXDOMAIN:
+		return a == FACT_DATA;
+	default:
+		return false;
+	}
+}
+
+/* The resolver failed a question it was asked: no answer, or an rcode
+ * that is not an answer (NOERROR and NXDOMAIN are answers). */
+static bool
+resolver_failed(fact f)
+{
+	return f != FACT_UNASKED && !noerror(f) && f != FACT_NXDOMAIN;
+}
+
+static void
+set(cf_result *o, verdict v, const cf_answer *a, cf_note note, cf_basis b,
+    size_t host)
+{
+	o->v = v;
+	o->proof = a != NULL ? a->q : CLASSIFY_NOQ;
+	o->note = note;
+	o->basis = b;
+	o->host = host;
+}
+
+/* The first of a kind, kept with its host. */
+typedef struct pick {
+	const cf_answer *a;
+	size_t host;
+} pick;
+
+static void
+take(pick *p, const cf_answer *a, size_t host)
+{
+	if (p->a == NULL) {
+		p->a = a;
+		p->host = host;
+	}
+}
+
+void
+classify_domain(const cf_domain *f, cf_result *o)
+{
+	bool rfailing = f->resolver != RSTATUS_OK && f->resolver != RSTATUS_UNKNOWN;
+	bool any_a = false, all_seen = true;
+	pick dropped = {NULL, NOHOST}, bad = {NULL, NOHOST};
+	pick rdropped = {NULL, NOHOST}, rbad = {NULL, NOHOST};
+	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
+	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
+	unsigned nv4 = 0;
+	size_t h, s;
+
+	/* The domain itself. */
+	if (f->mx.f == FACT_NXDOMAIN) {
+		set(o, VERDICT_NXDOMAIN, &f->mx, NOTE_NONE, BASIS_RESOLVER, NOHOST);
+		return;
+	}
+	if (f->auth_mx.f == FACT_NXDOMAIN) {
+		set(o, VERDICT_NXDOMAIN, &f->auth_mx, NOTE_NONE, BASIS_DIRECT, NOHOST);
+		return;
+	}
+	if (f->null_mx) {
+		if (noerror(f->mx.f))
+			set(o, VERDICT_NULL_MX, &f->mx, NOTE_NONE, BASIS_RESOLVER, NOHOST);
+		else
+			set(o, VERDICT_NULL_MX, &f->auth_mx, NOTE_NONE, BASIS_DIRECT, NOHOST);
+		return;
+	}
+	if (!f->hosts_known) {
+		if (rfailing)
+			set(o, VERDICT_RESOLVER_FAILURE, &f->mx, NOTE_NONE,
+			    BASIS_RESOLVER, NOHOST);
+		else if (f->vantage == VANTAGE_DIRECT && !f->zone_found)
+			set(o, VERDICT_UNREACHABLE, &f->mx, NOTE_NO_SERVERS,
+			    BASIS_NONE, NOHOST);
+		else if (f->vantage == VANTAGE_DIRECT &&
+		    f->auth_mx.f != FACT_UNASKED)
+			/* Its servers were asked and gave no MX. */
+			set(o, VERDICT_UNREACHABLE, &f->auth_mx, NOTE_NONE,
+			    BASIS_DIRECT, NOHOST);
+		else
+			set(o, VERDICT_INCONCLUSIVE, &f->mx, NOTE_MISSING_MX,
+			    BASIS_RESOLVER, NOHOST);
+		return;
+	}
+	if (f->nhosts == 0) {
+		set(o, VERDICT_MX_NO_ADDRESS, &f->mx, NOTE_NO_MX_HOST,
+		    BASIS_RESOLVER, NOHOST);
+		return;
+	}
+
+	/* Each MX host: what its servers said directly, else what the
+	 * resolver said. */
+	for (h = 0; h < f->nhosts; h++) {
+		const cf_host *x = &f->hosts[h];
+		bool seen = false;
+
+		nv4 += x->nv4;
+		if (noerror(x->ra.f))
+			any_a = true;
+		if (resolver_failed(x->ra.f))
+			take(&first_rfail, &x->ra, h);
+		else if (resolver_failed(x->raaaa.f))
+			take(&first_rfail, &x->raaaa, h);
+		for (s = 0; s < x->nsrv; s++) {
+			const cf_server *v = &x->srv[s];
+			if (replied(v->a.f) || replied(v->aaaa.f))
+				seen = true;
+			else if (silent(v->a.f))
+				take(&silent_direct, &v->a, h);
+			if (!noerror(v->a.f))
+				continue;
+			any_a = true;
+			if (v->aaaa.f == FACT_TIMEOUT)
+				take(&dropped, &v->aaaa, h);
+			else if (aaaa_bad(v->aaaa.f, v->a.f))
+				take(&bad, &v->aaaa, h);
+		}
+		if (!seen) {
+			all_seen = false;
+			if (x->ra.f == FACT_DATA) {
+				if (x->raaaa.f == FACT_TIMEOUT)
+					take(&rdropped, &x->raaaa, h);
+				else if (aaaa_bad(x->raaaa.f, x->ra.f))
+					take(&rbad, &x->raaaa, h);
+			} else if (resolver_failed(x->ra.f))
+				take(&missing, &x->ra, h);
+		} else if (resolver_failed(x->ra.f))
+			take(&rfail, &x->ra, h);
+		else if (resolver_failed(x->raaaa.f) ||
+		    (x->raaaa.f == FACT_NXDOMAIN && x->ra.f == FACT_DATA))
+			take(&rfail, &x->raaaa, h);
+	}
+
+	if (!any_a) {
+		/* Nobody gave an address question an answer. */
+		if (rfailing)
+			set(o, VERDICT_RESOLVER_FAILURE, first_rfail.a ? first_rfail.a :
+			    &f->mx, NOTE_NONE, BASIS_RESOLVER, first_rfail.host);
+		else if (f->vantage == VANTAGE_DIRECT && silent_direct.a != NULL)
+			set(o, VERDICT_UNREACHABLE, silent_direct.a, NOTE_NONE,
+			    BASIS_DIRECT, silent_direct.host);
+		else
+			set(o, VERDICT_INCONCLUSIVE, first_rfail.a ? first_rfail.a :
+			    &f->hosts[0].ra, NOTE_MISSING_ADDR, BASIS_RESOLVER,
+			    first_rfail.a ? first_rfail.host : 0);
+		return;
+	}
+	if (nv4 == 0) {
+		set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, NOTE_NO_V4,
+		    BASIS_RESOLVER, 0);
+		return;
+	}
+	if (dropped.a != NULL) {
+		set(o, VERDICT_AAAA_DROPPED, dropped.a, NOTE_NONE, BASIS_DIRECT,
+		    dropped.host);
+		return;
+	}
+	if (bad.a != NULL) {
+		set(o, VERDICT_AAAA_BAD_RESPONSE, bad.a, NOTE_NONE, BASIS_DIRECT,
+		    bad.host);
+		return;
+	}
+	if (rdropped.a != NULL || rbad.a != NULL) {
+		const pick *p = rdropped.a != NULL ? &rdropped : &rbad;
+		if (f->resolver_aaaa_fails)
+			set(o, VERDICT_RESOLVER_FAILURE, p->a, NOTE_RESOLVER_AAAA,
+			    BASIS_RESOLVER, p->host);
+		else if (rfailing)
+			set(o, VERDICT_RESOLVER_FAILURE, p->a, NOTE_NONE,
+			    BASIS_RESOLVER, p->host);
+		else
+			set(o, rdropped.a != NULL ? VERDICT_AAAA_DROPPED :
+			    VERDICT_AAAA_BAD_RESPONSE, p->a,
+			    f->vantage == VANTAGE_DIRECT ? NOTE_SERVERS_SILENT :
+			    NOTE_VIA_RESOLVER, BASIS_RESOLVER, p->host);
+		return;
+	}
+	if (rfail.a != NULL) {
+		set(o, VERDICT_RESOLVER_FAILURE, rfail.a, NOTE_AUTH_CORRECT,
+		    BASIS_DIRECT, rfail.host);
+		return;
+	}
+	if (missing.a != NULL) {
+		set(o, rfailing ? VERDICT_RESOLVER_FAILURE : VERDICT_INCONCLUSIVE,
+		    missing.a, rfailing ? NOTE_NONE : NOTE_MISSING_HOST,
+		    BASIS_RESOLVER, missing.host);
+		return;
+	}
+	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?
+	    NOTE_NONE : NOTE_VIA_RESOLVER, all_seen ? BASIS_DIRECT :
+	    BASIS_RESOLVER, NOHOST);
+}

@@ -1,0 +1,439 @@
+/* check_classify.c - the verdict table, row by row: every verdict, the
+ * rows judged from the resolver's answers alone, the blocked-vantage rows;
+ * then properties that must hold for any facts at all (random ones). */
+#include <config.h>
+
+#include <check.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "classify.h"
+#include "unit.h"
+
+#define NOQ CLASSIFY_NOQ
+#define F(kind, q) {FACT_##kind, q}
+#define NONE {FACT_UNASKED, NOQ}
+
+enum { MXQ = 1, AUTHQ = 2, RA = 10, RAAAA = 11, SA = 20, SAAAA = 21,
+       SA2 = 22, SAAAA2 = 23, RA1 = 30, RAAAA1 = 31, SA1 = 40, SAAAA1 = 41 };
+
+typedef struct hostrow {
+	cf_answer ra, raaaa;
+	size_t nsrv;
+	cf_server srv[2];
+	unsigned nv4;
+	bool cname;
+} hostrow;
+
+typedef struct row {
+	const char *name;
+	cf_answer mx, auth_mx;
+	bool null_mx, hosts_known, zone_found;
+	rstatus resolver;
+	vantage van;
+	size_t nhosts;
+	hostrow h[2];
+	/* expected */
+	verdict v;
+	uint32_t proof;
+	cf_basis basis;
+	cf_note note;
+} row;
+
+/* One healthy host seen directly. */
+#define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
+	{{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}
+/* A host whose servers said nothing to us; the resolver said ra/raaaa. */
+#define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, false}
+/* A host whose one server answered A with data and AAAA with aaaa. */
+#define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
+	{{F(DATA, SA), aaaa}}, 1, false}
+
+static const row rows[] = {
+	/* The domain itself. */
+	{"nxdomain through the resolver", F(NXDOMAIN, MXQ), NONE, false, false,
+	    false, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
+	    VERDICT_NXDOMAIN, MXQ, BASIS_RESOLVER, NOTE_NONE},
+	{"nxdomain from its own servers", F(SERVFAIL, MXQ), F(NXDOMAIN, AUTHQ),
+	    false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
+	    VERDICT_NXDOMAIN, AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	{"null MX", F(DATA, MXQ), NONE, true, true, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_NULL_MX, MXQ, BASIS_RESOLVER,
+	    NOTE_NONE},
+	{"null MX from its own servers", F(TIMEOUT, MXQ), F(DATA, AUTHQ), true,
+	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_NULL_MX,
+	    AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	{"MX unknown, resolver failing", F(TIMEOUT, MXQ), NONE, false, false,
+	    false, RSTATUS_SERVFAIL, VANTAGE_UNKNOWN, 0, {{.nsrv = 0}},
+	    VERDICT_RESOLVER_FAILURE, MXQ, BASIS_RESOLVER, NOTE_NONE},
+	{"MX unknown, no server found, direct vantage", F(SERVFAIL, MXQ), NONE,
+	    false, false, false, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
+	    VERDICT_UNREACHABLE, MXQ, BASIS_NONE, NOTE_NO_SERVERS},
+	{"MX unknown, its servers silent, direct vantage", F(TIMEOUT, MXQ),
+	    F(TIMEOUT, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0,
+	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	{"MX unknown, its servers REFUSED, direct vantage", F(SERVFAIL, MXQ),
+	    F(REFUSED, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0,
+	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	{"MX unknown, blocked vantage: inconclusive", F(TIMEOUT, MXQ),
+	    F(TIMEOUT, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_BLOCKED, 0,
+	    {{.nsrv = 0}}, VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX},
+	{"MX unknown, no server found, blocked: inconclusive", F(SERVFAIL, MXQ),
+	    NONE, false, false, false, RSTATUS_OK, VANTAGE_BLOCKED, 0, {{.nsrv = 0}},
+	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX},
+	{"MX unknown, vantage unknown: inconclusive", F(TIMEOUT, MXQ), NONE,
+	    false, false, true, RSTATUS_OK, VANTAGE_UNKNOWN, 0, {{.nsrv = 0}},
+	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX},
+	{"no usable MX host", F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_MX_NO_ADDRESS, MXQ, BASIS_RESOLVER,
+	    NOTE_NO_MX_HOST},
+
+	/* Seen directly. */
+	{"healthy, seen directly", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_OK},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA dropped by a server", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(TIMEOUT, SAAAA))},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA SERVFAIL from a server", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(SERVFAIL, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA REFUSED from a server", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(REFUSED, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA FORMERR from a server", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(FORMERR, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA NOTIMP from a server", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(NOTIMP, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA with another rcode", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(RCODE, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA only bad replies", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(BADREPLY, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA NXDOMAIN for a name with A records", F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {HOST_DIRECT(F(NXDOMAIN, SAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA NXDOMAIN for a name without A records: no AAAA fault",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
+	    {{F(DATA, SA), F(NODATA, SAAAA)}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2)}},
+	    1, false}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
+	    {{F(DATA, SA), F(DATA, SAAAA)}, {F(DATA, SA2), F(TIMEOUT, SAAAA2)}},
+	    1, false}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE},
+	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
+	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA)},
+	    {F(DATA, SA2), F(NODATA, SAAAA2)}}, 1, false}},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 1, true}},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
+	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}},
+	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
+	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
+	{"a drop seen directly while the resolver fails everything",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
+	    VANTAGE_DIRECT, 1, {HOST_DIRECT(F(TIMEOUT, SAAAA))},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
+	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4},
+	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false}},
+	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE},
+	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false}},
+	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE},
+
+	/* Judged from the resolver's answers: the KB's nslookup method. */
+	{"blocked: A answered, AAAA times out", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
+	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: AAAA SERVFAIL", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(SERVFAIL, RAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: AAAA NXDOMAIN for a name with A records", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(NXDOMAIN, RAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: AAAA REFUSED", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(REFUSED, RAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: AAAA FORMERR", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(FORMERR, RAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: AAAA NOTIMP", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(NOTIMP, RAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: AAAA mismatched replies", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(BADREPLY, RAAAA))},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: healthy through the resolver", F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(NODATA, RAAAA))},
+	    VERDICT_OK, MXQ, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"blocked: the resolver fails AAAA for every name", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_AAAA_FAILS, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_RESOLVER_AAAA},
+	{"blocked: a failing resolver's AAAA timeout is not the domain's",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_TIMEOUT,
+	    VANTAGE_BLOCKED, 1, {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_NONE},
+	{"blocked: nothing answers A: inconclusive", F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {HOST_VIA(F(TIMEOUT, RA), F(TIMEOUT, RAAAA))},
+	    VERDICT_INCONCLUSIVE, RA, BASIS_RESOLVER, NOTE_MISSING_ADDR},
+	{"direct vantage, one host's servers silent: judged via the resolver",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
+	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_SERVERS_SILENT},
+	{"a second host fails and cannot be asked: inconclusive", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
+	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
+	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false}},
+	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST},
+	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
+	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1)}}, 1, false}},
+	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE},
+};
+
+#define NROWS (sizeof rows / sizeof rows[0])
+
+static void
+row_facts(const row *w, cf_domain *f, cf_host *hosts)
+{
+	size_t h;
+
+	memset(f, 0, sizeof *f);
+	f->mx = w->mx;
+	f->auth_mx = w->auth_mx;
+	f->null_mx = w->null_mx;
+	f->hosts_known = w->hosts_known;
+	f->zone_found = w->zone_found;
+	f->resolver = w->resolver;
+	f->resolver_aaaa_fails = w->resolver == RSTATUS_AAAA_FAILS;
+	f->vantage = w->van;
+	for (h = 0; h < w->nhosts; h++) {
+		hosts[h].ra = w->h[h].ra;
+		hosts[h].raaaa = w->h[h].raaaa;
+		hosts[h].srv = w->h[h].srv;
+		hosts[h].nsrv = w->h[h].nsrv;
+		hosts[h].nv4 = w->h[h].nv4;
+		hosts[h].cname = w->h[h].cname;
+	}
+	f->hosts = hosts;
+	f->nhosts = w->nhosts;
+}
+
+START_TEST(test_table_row)
+{
+	const row *w = &rows[_i];
+	cf_domain f;
+	cf_host hosts[2];
+	cf_result res;
+
+	row_facts(w, &f, hosts);
+	memset(&res, 0xa5, sizeof res);
+	classify_domain(&f, &res);
+	ck_assert_msg(res.v == w->v, "%s: verdict %s, expected %s", w->name,
+	    verdict_to_string(res.v), verdict_to_string(w->v));
+	ck_assert_msg(res.proof == w->proof, "%s: proof %u, expected %u",
+	    w->name, res.proof, w->proof);
+	ck_assert_msg(res.basis == w->basis, "%s: basis %s, expected %s", w->name,
+	    cf_basis_to_string(res.basis), cf_basis_to_string(w->basis));
+	ck_assert_msg(res.note == w->note, "%s: note %d (%s), expected %d",
+	    w->name, res.note, cf_note_text(res.note), w->note);
+}
+END_TEST
+
+/* Every verdict has a row, and the blocked vantage has rows for both AAAA
+ * verdicts: the table above is the whole table. */
+START_TEST(test_every_verdict_has_a_row)
+{
+	bool seen[VERDICT_COUNT] = {false}, blocked_drop = false,
+	    blocked_bad = false;
+	size_t i;
+
+	for (i = 0; i < NROWS; i++) {
+		seen[rows[i].v] = true;
+		if (rows[i].van == VANTAGE_BLOCKED && rows[i].v == VERDICT_AAAA_DROPPED)
+			blocked_drop = true;
+		if (rows[i].van == VANTAGE_BLOCKED &&
+		    rows[i].v == VERDICT_AAAA_BAD_RESPONSE)
+			blocked_bad = true;
+	}
+	for (i = 0; i < VERDICT_COUNT; i++)
+		ck_assert_msg(seen[i], "no row for %s", verdict_to_string((verdict)i));
+	ck_assert(blocked_drop && blocked_bad);
+}
+END_TEST
+
+/* Random facts, the invariants a user relies on. */
+static fact
+rnd_fact(unsigned *seed)
+{
+	return (fact)(rand_r(seed) % FACT_COUNT);
+}
+
+static bool
+q_in(uint32_t q, const cf_domain *f)
+{
+	size_t h, s;
+
+	if (q == f->mx.q || q == f->auth_mx.q)
+		return true;
+	for (h = 0; h < f->nhosts; h++) {
+		const cf_host *x = &f->hosts[h];
+		if (q == x->ra.q || q == x->raaaa.q)
+			return true;
+		for (s = 0; s < x->nsrv; s++)
+			if (q == x->srv[s].a.q || q == x->srv[s].aaaa.q)
+				return true;
+	}
+	return false;
+}
+
+START_TEST(test_invariants_random)
+{
+	unsigned seed = 12345, it;
+
+	for (it = 0; it < 200000; it++) {
+		cf_domain f;
+		cf_host hosts[3];
+		cf_server srv[3][3];
+		cf_result res;
+		size_t h, s;
+		bool replied = false, any_v4 = false;
+		uint32_t q = 1;
+
+		memset(&f, 0, sizeof f);
+		f.mx.f = rnd_fact(&seed);
+		f.mx.q = q++;
+		f.auth_mx.f = rnd_fact(&seed);
+		f.auth_mx.q = q++;
+		f.null_mx = rand_r(&seed) % 8 == 0;
+		f.hosts_known = rand_r(&seed) % 4 != 0;
+		f.zone_found = rand_r(&seed) % 2;
+		f.resolver = (rstatus)(rand_r(&seed) % RSTATUS_COUNT);
+		f.resolver_aaaa_fails = f.resolver == RSTATUS_AAAA_FAILS;
+		f.vantage = (vantage)(rand_r(&seed) % VANTAGE_COUNT);
+		f.nhosts = f.hosts_known ? (size_t)(rand_r(&seed) % 4) : 0;
+		for (h = 0; h < f.nhosts; h++) {
+			hosts[h].ra.f = rnd_fact(&seed);
+			hosts[h].ra.q = q++;
+			hosts[h].raaaa.f = rnd_fact(&seed);
+			hosts[h].raaaa.q = q++;
+			hosts[h].nsrv = (size_t)(rand_r(&seed) % 4);
+			for (s = 0; s < hosts[h].nsrv; s++) {
+				srv[h][s].a.f = rnd_fact(&seed);
+				srv[h][s].a.q = q++;
+				srv[h][s].aaaa.f = rnd_fact(&seed);
+				srv[h][s].aaaa.q = q++;
+				if ((srv[h][s].a.f >= FACT_DATA && srv[h][s].a.f <= FACT_BADREPLY) ||
+				    (srv[h][s].aaaa.f >= FACT_DATA && srv[h][s].aaaa.f <= FACT_BADREPLY))
+					replied = true;
+			}
+			hosts[h].srv = srv[h];
+			hosts[h].nv4 = (unsigned)(rand_r(&seed) % 3);
+			any_v4 |= hosts[h].nv4 > 0;
+			hosts[h].cname = rand_r(&seed) % 2;
+		}
+		f.hosts = hosts;
+		classify_domain(&f, &res);
+		ck_assert_int_lt(res.v, VERDICT_COUNT);
+		/* The proof is one of the questions in the facts. */
+		ck_assert(res.proof == CLASSIFY_NOQ || q_in(res.proof, &f));
+		/* Never "answer correctly" without an answer seen. */
+		if (res.note == NOTE_AUTH_CORRECT)
+			ck_assert(replied);
+		/* A connector needs an IPv4 smart host. */
+		if (verdict_needs_connector(res.v))
+			ck_assert(any_v4);
+		/* Unreachable only from a host that could have reached them. */
+		if (res.v == VERDICT_UNREACHABLE)
+			ck_assert_int_eq(f.vantage, VANTAGE_DIRECT);
+		/* A connector on the resolver's word is never asked for while
+		 * the resolver fails for everyone. */
+		if (verdict_needs_connector(res.v) && res.basis == BASIS_RESOLVER)
+			ck_assert(f.resolver == RSTATUS_OK || f.resolver == RSTATUS_UNKNOWN);
+		/* No MX host's server replied: a verdict resting on what
+		 * servers said directly rests on the domain's own servers'
+		 * MX answer, or on their silence (unreachable). */
+		if (!replied && res.basis == BASIS_DIRECT)
+			ck_assert(res.proof == f.auth_mx.q ||
+			    res.v == VERDICT_UNREACHABLE);
+	}
+}
+END_TEST
+
+START_TEST(test_names)
+{
+	vantage v;
+	unsigned i;
+
+	for (i = 0; i < VANTAGE_COUNT; i++) {
+		ck_assert_int_eq(vantage_from_string(vantage_to_string((vantage)i), &v), 0);
+		ck_assert_int_eq(v, (vantage)i);
+	}
+	ck_assert_str_eq(vantage_to_string(VANTAGE_BLOCKED), "blocked");
+	ck_assert_str_eq(vantage_to_string(VANTAGE_DIRECT), "reachable");
+	ck_assert_int_eq(vantage_from_string("Blocked", &v), -1);
+	ck_assert_str_eq(fact_to_string(FACT_TIMEOUT), "timeout");
+	ck_assert_str_eq(cf_basis_to_string(BASIS_RESOLVER), "resolver");
+	ck_assert_str_eq(cf_note_text(NOTE_NONE), "");
+	for (i = 1; i < NOTE_COUNT; i++)
+		ck_assert_uint_gt(strlen(cf_note_text((cf_note)i)), 10);
+	/* The blocked-vantage note never claims what was not seen. */
+	ck_assert_ptr_null(strstr(cf_note_text(NOTE_VIA_RESOLVER), "correctly"));
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("classify");
+	TCase *tc = tcase_create("table");
+
+	tcase_add_loop_test(tc, test_table_row, 0, (int)NROWS);
+	tcase_add_test(tc, test_every_verdict_has_a_row);
+	tcase_add_test(tc, test_invariants_random);
+	tcase_add_test(tc, test_names);
+	suite_add_tcase(s, tc);
+	return unit_run(s);
+}
