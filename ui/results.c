@@ -378,6 +378,7 @@ results_build_new(probe_run *r, results_kind kind, unsigned ms)
 	b->res->ms = ms;
 	server_copy(r, probe_resolver(r), &b->res->resolver, "resolver");
 	b->res->branch = probe_branch(r);
+	b->res->vantage = probe_get_vantage(r)->direct;
 	if (kind == RESULTS_DOMAINS) {
 		b->res->ndomains = probe_ndomains(r);
 		b->res->domains = xcalloc(b->res->ndomains ? b->res->ndomains : 1,

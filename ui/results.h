@@ -51,6 +51,8 @@ typedef struct results {
 	results_domain *domains; size_t ndomains;
 	results_server *externals; size_t nexternals;
 	branch branch;                      /* the run's branch */
+	vantage vantage;                    /* could this host ask remote
+	                                       servers directly? */
 	plan *plan;                         /* NULL when none could be built */
 	char *plan_err;                     /* why not (NULL when plan) */
 	char **notes; size_t nnotes;        /* remarks from plan_from_probe */

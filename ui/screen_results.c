@@ -53,6 +53,11 @@ screen_results_draw(app *a)
 		    r->ms % 1000 / 100);
 	}
 	y += draw_wrap(y, DRAW_LEFT, w, 2, 0, line, CRT_NORMAL, 2);
+	if (r->vantage == VANTAGE_BLOCKED)
+		y += draw_wrap(y, DRAW_LEFT, w, 2, 0, "! This host cannot ask remote "
+		    "DNS servers directly: verdicts are judged from your resolver's "
+		    "answers, as nslookup would. Press Enter on a domain for the "
+		    "evidence.", CRT_WARN, 2);
 	if (r->resolver.status != RSTATUS_OK &&
 	    r->resolver.status != RSTATUS_UNKNOWN) {
 		snprintf(line, sizeof line, "! Your resolver fails (%s): every "

@@ -193,6 +193,7 @@ put_results(FILE *f, const char *dir, const results *res, char *err,
 		return 0;
 	fprintf(f, "results %s\n", results_kind_to_string(res->kind));
 	fprintf(f, "r.branch %s\n", branch_to_string(res->branch));
+	fprintf(f, "r.vantage %s\n", vantage_to_string(res->vantage));
 	fprintf(f, "r.queries %llu\n", (unsigned long long)res->queries);
 	fprintf(f, "r.ms %u\n", res->ms);
 	put_kv(f, "r.plan_err", res->plan_err);
@@ -434,6 +435,9 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 		if (strcmp(key, "r.branch") == 0)
 			return branch_from_string(rest, &r->branch) == 0 ? 0 :
 			    serr(l, "unknown branch '%.20s'", rest);
+		if (strcmp(key, "r.vantage") == 0)
+			return vantage_from_string(rest, &r->vantage) == 0 ? 0 :
+			    serr(l, "unknown vantage '%.20s'", rest);
 		if (strcmp(key, "r.queries") == 0) {
 			if (get_uint(l, rest, ULONG_MAX, &v) != 0)
 				return -1;
