@@ -213,3 +213,30 @@ addr_is_ipv4_text(const char *text)
 	}
 	return dots == 3 && inet_pton(AF_INET, text, &in) == 1;
 }
+
+bool
+addr_is_smart_host_v4(const char *text)
+{
+	static const struct { uint32_t net; unsigned bits; } bad[] = {
+		{0x00000000u, 8},    /* 0/8: "this network" */
+		{0x0a000000u, 8},    /* 10/8 */
+		{0x64400000u, 10},   /* 100.64/10: carrier-grade NAT */
+		{0x7f000000u, 8},    /* 127/8: loopback */
+		{0xa9fe0000u, 16},   /* 169.254/16: link-local */
+		{0xac100000u, 12},   /* 172.16/12 */
+		{0xc0a80000u, 16},   /* 192.168/16 */
+		{0xe0000000u, 4},    /* 224/4: multicast */
+		{0xf0000000u, 4},    /* 240/4 and 255.255.255.255 */
+	};
+	struct in_addr in;
+	uint32_t a;
+	size_t i;
+
+	if (!addr_is_ipv4_text(text) || inet_pton(AF_INET, text, &in) != 1)
+		return false;
+	a = ntohl(in.s_addr);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		if ((a >> (32 - bad[i].bits)) == (bad[i].net >> (32 - bad[i].bits)))
+			return false;
+	return true;
+}

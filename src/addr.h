@@ -39,7 +39,14 @@ bool addr_equal(const exaddr *a, const exaddr *b);    /* address and port */
 size_t addr_hash(const exaddr *a);
 bool addr_is_loopback(const exaddr *a);
 int addr_family(const exaddr *a);
-/* True when text is a valid IPv4 dotted quad (what a smart host may be). */
+/* True when text is a valid IPv4 dotted quad. */
 bool addr_is_ipv4_text(const char *text);
+/* True when text is an IPv4 address a DNS answer may make a smart host:
+ * a valid dotted quad outside the ranges that point back into a site or
+ * nowhere (0/8, 10/8, 100.64/10, 127/8, 169.254/16, 172.16/12,
+ * 192.168/16, 224/4, 240/4 with 255.255.255.255). The documentation and
+ * benchmarking ranges (192.0.2/24, 198.51.100/24, 203.0.113/24, 198.18/15)
+ * stay usable: test worlds stand in for the internet with them. */
+bool addr_is_smart_host_v4(const char *text);
 
 #endif

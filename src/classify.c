@@ -79,6 +79,8 @@ static const char *const notes[NOTE_COUNT] = {
 	[NOTE_NO_SERVERS] = "no authoritative server could be found",
 	[NOTE_NO_MX_HOST] = "no usable MX host",
 	[NOTE_NO_V4] = "no MX host has an IPv4 address",
+	[NOTE_BAD_V4] = "the MX hosts' IPv4 addresses are loopback, private, "
+	    "link-local, multicast or reserved: never a smart host",
 	[NOTE_MISSING_MX] = "the resolver could not give the MX and the "
 	    "domain's own servers could not be asked from this host",
 	[NOTE_MISSING_ADDR] = "no MX host's address could be learned: the "
@@ -176,7 +178,7 @@ classify_domain(const cf_domain *f, cf_result *o)
 	pick rdropped = {NULL, NOHOST}, rbad = {NULL, NOHOST};
 	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
-	unsigned nv4 = 0;
+	unsigned nv4 = 0, nbad4 = 0;
 	size_t h, s;
 
 	/* The domain itself. */
@@ -225,6 +227,7 @@ classify_domain(const cf_domain *f, cf_result *o)
 		bool seen = false;
 
 		nv4 += x->nv4;
+		nbad4 += x->nbad4;
 		if (noerror(x->ra.f))
 			any_a = true;
 		if (resolver_failed(x->ra.f))
@@ -276,8 +279,8 @@ classify_domain(const cf_domain *f, cf_result *o)
 		return;
 	}
 	if (nv4 == 0) {
-		set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, NOTE_NO_V4,
-		    BASIS_RESOLVER, 0);
+		set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, nbad4 > 0 ?
+		    NOTE_BAD_V4 : NOTE_NO_V4, BASIS_RESOLVER, 0);
 		return;
 	}
 	if (dropped.a != NULL) {

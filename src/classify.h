@@ -61,7 +61,10 @@ typedef struct cf_host {
 	cf_answer ra, raaaa;       /* through the resolver */
 	const cf_server *srv;      /* the servers of its zone */
 	size_t nsrv;
-	unsigned nv4;              /* IPv4 addresses learned for it */
+	unsigned nv4;              /* IPv4 addresses learned for it that may
+	                              be smart hosts */
+	unsigned nbad4;            /* ones that may not (loopback, private,
+	                              multicast...: addr_is_smart_host_v4) */
 	bool cname;                /* the MX target is an alias */
 } cf_host;
 
@@ -92,6 +95,8 @@ typedef enum cf_note {
 	NOTE_NO_SERVERS,       /* no authoritative server could be found */
 	NOTE_NO_MX_HOST,       /* no usable MX host */
 	NOTE_NO_V4,            /* no MX host has an IPv4 address */
+	NOTE_BAD_V4,           /* their IPv4 addresses point back into a site
+	                          or nowhere: never a smart host */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */
 	NOTE_MISSING_ADDR,     /* inconclusive: no MX host's address learned */
 	NOTE_MISSING_HOST,     /* inconclusive: a host failed through the

@@ -347,7 +347,7 @@ plan_check_list(char *const *v, size_t n, const char *key, bool required,
 	return 0;
 }
 
-static bool valid_ipv4(const char *s) { return addr_is_ipv4_text(s); }
+static bool valid_smart_host(const char *s) { return addr_is_smart_host_v4(s); }
 static bool valid_host(const char *s) { return dname_valid_host(s); }
 
 int
@@ -401,7 +401,9 @@ plan_validate(const plan *p, char *err, size_t errlen)
 				return plan_err(err, errlen, path, c->line,
 				    "[connector %s] appears twice", c->domain);
 		if (plan_check_list(c->smart_hosts, c->nsmart, "smart_hosts",
-		    true, valid_ipv4, "an IPv4 address", path,
+		    true, valid_smart_host, "an IPv4 address that may be a smart "
+		    "host (not loopback, private, link-local, multicast or "
+		    "reserved)", path,
 		    c->line_smart_hosts ? c->line_smart_hosts : c->line,
 		    err, errlen) != 0)
 			return -1;
@@ -1858,7 +1860,7 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 		c = plan_add_connector(p, norm);
 		c->verdict = d->verdict;
 		for (j = 0; j < d->nsmart && c->nsmart < PLAN_MAX_LIST; j++)
-			if (addr_is_ipv4_text(d->smart_hosts[j]) &&
+			if (addr_is_smart_host_v4(d->smart_hosts[j]) &&
 			    !strv_has_case(c->smart_hosts, c->nsmart,
 			    d->smart_hosts[j]))
 				strv_push(&c->smart_hosts, &c->nsmart,

@@ -1300,8 +1300,8 @@ domain_add_smart(probe_domain *d, const char *ip)
 {
 	size_t i;
 
-	if (!addr_is_ipv4_text(ip))
-		return;
+	if (!addr_is_smart_host_v4(ip))
+		return;   /* no DNS answer sends mail back into a site */
 	for (i = 0; i < d->nsmart; i++)
 		if (strcmp(d->smart_hosts[i], ip) == 0)
 			return;
@@ -1463,7 +1463,11 @@ domain_classify(probe_run *r, probe_domain *d)
 				k++;
 				hosts[h].nsrv++;
 			}
-			hosts[h].nv4 = (unsigned)d->mx[h].nv4;
+			for (s = 0; s < d->mx[h].nv4; s++)
+				if (addr_is_smart_host_v4(d->mx[h].v4[s]))
+					hosts[h].nv4++;
+				else
+					hosts[h].nbad4++;
 			hosts[h].cname = d->mx[h].cname != NULL;
 		}
 		f.hosts = hosts;

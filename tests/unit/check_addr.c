@@ -90,6 +90,30 @@ START_TEST(test_ipv4_text)
 }
 END_TEST
 
+START_TEST(test_smart_host_ranges)
+{
+	static const char *const bad[] = {
+		"0.0.0.0", "0.255.1.2", "10.0.0.5", "10.255.255.255",
+		"100.64.0.1", "100.127.255.255", "127.0.0.1", "127.255.0.9",
+		"169.254.10.10", "172.16.0.1", "172.31.255.255", "192.168.1.1",
+		"224.0.0.1", "239.255.255.250", "240.0.0.1", "255.255.255.255",
+		"192.0.2.300", "2001:db8::1", "",
+	};
+	static const char *const good[] = {
+		"192.0.2.21", "198.51.100.7", "203.0.113.9", "198.18.0.1",
+		"198.19.255.254", "8.8.8.8", "100.63.255.255", "100.128.0.0",
+		"172.15.255.255", "172.32.0.0", "192.169.0.1", "169.253.1.1",
+		"11.0.0.1", "126.255.255.255", "128.0.0.1", "223.255.255.255",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_msg(!addr_is_smart_host_v4(bad[i]), "%s taken", bad[i]);
+	for (i = 0; i < sizeof good / sizeof good[0]; i++)
+		ck_assert_msg(addr_is_smart_host_v4(good[i]), "%s refused", good[i]);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -101,6 +125,7 @@ main(void)
 	tcase_add_test(tc, test_error_escapes_input);
 	tcase_add_test(tc, test_loopback_and_equal);
 	tcase_add_test(tc, test_ipv4_text);
+	tcase_add_test(tc, test_smart_host_ranges);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

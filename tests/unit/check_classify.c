@@ -23,6 +23,7 @@ typedef struct hostrow {
 	cf_server srv[2];
 	unsigned nv4;
 	bool cname;
+	unsigned nbad4;
 } hostrow;
 
 typedef struct row {
@@ -42,13 +43,13 @@ typedef struct row {
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
-	{{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}
+	{{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}
 /* A host whose servers said nothing to us; the resolver said ra/raaaa. */
 #define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
-	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, false}
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, false, 0}
 /* A host whose one server answered A with data and AAAA with aaaa. */
 #define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
-	{{F(DATA, SA), aaaa}}, 1, false}
+	{{F(DATA, SA), aaaa}}, 1, false, 0}
 
 static const row rows[] = {
 	/* The domain itself. */
@@ -122,35 +123,35 @@ static const row rows[] = {
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
 	    {{F(DATA, SA), F(NODATA, SAAAA)}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2)}},
-	    1, false}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	    1, false, 0}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
 	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
 	    {{F(DATA, SA), F(DATA, SAAAA)}, {F(DATA, SA2), F(TIMEOUT, SAAAA2)}},
-	    1, false}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE},
+	    1, false, 0}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE},
 	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
 	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA)},
-	    {F(DATA, SA2), F(NODATA, SAAAA2)}}, 1, false}},
+	    {F(DATA, SA2), F(NODATA, SAAAA2)}}, 1, false, 0}},
 	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
 	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 1, true}},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 1, true, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
 	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}},
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}},
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false}},
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"a drop seen directly while the resolver fails everything",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
@@ -158,17 +159,22 @@ static const row rows[] = {
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
 	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false}},
+	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false, 0}},
 	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4},
+	{"the only IPv4 address is loopback: no smart host", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 0, false, 1}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_BAD_V4},
 	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0}},
 	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE},
 	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE},
 
 	/* Judged from the resolver's answers: the KB's nslookup method. */
@@ -224,12 +230,12 @@ static const row rows[] = {
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
 	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false}},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false, 0}},
 	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST},
 	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1)}}, 1, false}},
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1)}}, 1, false, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE},
 };
 
@@ -255,6 +261,7 @@ row_facts(const row *w, cf_domain *f, cf_host *hosts)
 		hosts[h].srv = w->h[h].srv;
 		hosts[h].nsrv = w->h[h].nsrv;
 		hosts[h].nv4 = w->h[h].nv4;
+		hosts[h].nbad4 = w->h[h].nbad4;
 		hosts[h].cname = w->h[h].cname;
 	}
 	f->hosts = hosts;

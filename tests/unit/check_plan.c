@@ -423,6 +423,18 @@ START_TEST(test_refuse_values)
 	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
 	    "smart_hosts = 2001:db8::25\nverdict = aaaa-dropped\n", "",
 	    8, "is not an IPv4 address");
+	/* Addresses that point back into a site or nowhere: never a smart
+	 * host, whatever a DNS answer or a hand-edited plan says. */
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 192.0.2.21, 127.0.0.1\nverdict = aaaa-dropped\n", "",
+	    8, "smart_hosts: '127.0.0.1' is not an IPv4 address that may be a "
+	    "smart host");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 10.0.0.5\nverdict = aaaa-dropped\n", "",
+	    8, "'10.0.0.5' is not an IPv4 address that may be a smart host");
+	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
+	    "smart_hosts = 255.255.255.255\nverdict = aaaa-dropped\n", "",
+	    8, "'255.255.255.255' is not an IPv4 address that may be");
 	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
 	    "smart_hosts = 192.0.2.21,,192.0.2.22\nverdict = aaaa-dropped\n", "",
 	    8, "empty item");
