@@ -1013,6 +1013,29 @@ mx_cmp(const void *a, const void *b)
 	return x->pref < y->pref ? -1 : x->pref > y->pref;
 }
 
+/* At most MAX_MX_HOSTS distinct MX hosts, the most preferred (sorted
+ * already): one remote MX answer must not make thousands of queries. The
+ * rest are counted (d->mx_not_probed) and the report says so. */
+static void
+domain_cap_hosts(probe_domain *d)
+{
+	size_t i, j, kept = 0;
+
+	for (i = 0; i < d->nmx; i++) {
+		for (j = 0; j < kept; j++)
+			if (d->mx[j].host == d->mx[i].host)
+				break;
+		if (j < kept)
+			continue;    /* listed twice: names are interned */
+		if (kept == MAX_MX_HOSTS) {
+			d->mx_not_probed++;
+			continue;
+		}
+		d->mx[kept++] = d->mx[i];
+	}
+	d->nmx = kept;
+}
+
 /* Set the MX hosts from an MX answer ("pref host" strings), or the
  * implicit MX when there is none; start work on each. */
 static void
@@ -1050,6 +1073,7 @@ domain_set_hosts(probe_run *r, probe_domain *d, const probe_query *q)
 			d->nmx++;
 		}
 		qsort(d->mx, d->nmx, sizeof *d->mx, mx_cmp);
+		domain_cap_hosts(d);
 	}
 	w->hw = xcalloc(d->nmx ? d->nmx : 1, sizeof *w->hw);
 	w->nhw = d->nmx;
@@ -1397,21 +1421,24 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 		if (q->cname != NULL && d->mx[h].cname == NULL)
 			d->mx[h].cname = q->cname;
 		i = 0;
-		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i)) {
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i)) {
 			domain_add_smart(d, a);
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
 	}
 	if (hw->raaaa != NOSLOT && q_noerror(q = QAT(r, hw->raaaa))) {
 		i = 0;
-		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i))
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i))
 			ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
 	}
 	for (s = 0; s < hw->nhs && d->mx[h].nv4 == 0; s++) {
 		if (hw->hs[s].qa == NOSLOT || !q_noerror(q = QAT(r, hw->hs[s].qa)))
 			continue;
 		i = 0;
-		for (a = ans_first(q); a != NULL; a = ans_next(q, a, &i)) {
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i)) {
 			domain_add_smart(d, a);
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}

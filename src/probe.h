@@ -92,7 +92,8 @@ typedef struct probe_domain {
 	verdict verdict;
 	char *reason;                /* one line naming server and query (never NULL) */
 	bool implicit_mx;
-	probe_mx *mx; size_t nmx;    /* preference order */
+	probe_mx *mx; size_t nmx;    /* preference order, at most MAX_MX_HOSTS */
+	size_t mx_not_probed;        /* MX hosts beyond that, not probed */
 	probe_server *servers; size_t nservers;
 	uint32_t *evidence; size_t nevidence; /* indices for probe_query_at() */
 	ssize_t proof;               /* the query that proves the verdict, or -1 */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "dname.h"
 #include "report.h"
 #include "util.h"
@@ -96,6 +97,9 @@ report_text(FILE *out, probe_run *r)
 			}
 			if (d->nmx > REPORT_MAX_MX)
 				fprintf(out, " and %zu more", d->nmx - REPORT_MAX_MX);
+			if (d->mx_not_probed > 0)
+				fprintf(out, "; %zu more not probed (at most %d MX hosts "
+				    "a domain)", d->mx_not_probed, MAX_MX_HOSTS);
 			fprintf(out, "%s\n", d->implicit_mx ? " (implicit: no MX record)" : "");
 		}
 		if (d->nsmart > 0 && verdict_needs_connector(d->verdict)) {
@@ -368,6 +372,8 @@ report_write_domain(FILE *out, probe_run *r, const probe_domain *d)
 	jw_strs(out, d->smart_hosts, d->nsmart);
 	jw_key(out, "implicit_mx", false);
 	jw_raw(out, d->implicit_mx ? "true" : "false");
+	jw_key(out, "mx_not_probed", false);
+	jw_uint(out, d->mx_not_probed);
 	jw_key(out, "mx", false);
 	putc_unlocked('[', out);
 	for (j = 0; j < d->nmx; j++) {
