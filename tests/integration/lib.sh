@@ -19,15 +19,7 @@ TMP=$(mktemp -d "${TMPDIR:-/tmp}/exdns-test.XXXXXX")
 PIDS=""
 
 cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
-	for h in $CLEANUP_HOOKS; do
-		"$h"
-	done
+	servers_cleanup
 	rm -rf "$TMP"
 }
 trap cleanup EXIT

@@ -11,8 +11,28 @@
 # namespace ("ip netns exec NAME"), set by netns_setup; empty outside one.
 # Every starter below runs its daemon through it.
 
+#
+# Sourced without lib.sh (the benchmark): call servers_cleanup on exit
+# (trap servers_cleanup EXIT); it stops every daemon started here and
+# deletes the namespace.
+
 IN_NS=${IN_NS:-}
+PIDS=${PIDS:-}
 CLEANUP_HOOKS=${CLEANUP_HOOKS:-}
+
+servers_cleanup() {
+	for sc_p in $PIDS; do
+		kill "$sc_p" 2>/dev/null
+	done
+	for sc_p in $PIDS; do
+		wait "$sc_p" 2>/dev/null
+	done
+	PIDS=""
+	for sc_h in $CLEANUP_HOOKS; do
+		"$sc_h"
+	done
+	CLEANUP_HOOKS=""
+}
 
 # need_tools CMD...: a missing tool is a failure, not a skip. Prints
 # "Bail out!" naming the first missing one and exits 1.
