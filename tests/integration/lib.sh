@@ -9,18 +9,17 @@
 : "${top_srcdir:?run through make check (top_srcdir is not set)}"
 export EXDNS_LOOPBACK_ONLY=1
 
+# The starters of real DNS daemons and of network namespaces.
+# shellcheck source=tests/integration/servers.sh
+. "$top_srcdir/tests/integration/servers.sh"
+
 TAP_N=0
 TAP_FAILED=0
 TMP=$(mktemp -d "${TMPDIR:-/tmp}/exdns-test.XXXXXX")
 PIDS=""
 
 cleanup() {
-	for p in $PIDS; do
-		kill "$p" 2>/dev/null
-	done
-	for p in $PIDS; do
-		wait "$p" 2>/dev/null
-	done
+	servers_cleanup
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -223,11 +222,12 @@ sys.exit(1)
 PYEOF
 }
 
-# dns_query SERVER PORT NAME TYPE [SECONDS]: one UDP query (RD=1); prints
+# dns_query SERVER PORT NAME TYPE [SECONDS]: one UDP query (RD=1), from
+# inside the test's network namespace if there is one ($IN_NS); prints
 # "RCODE ANSWERS" (e.g. "NOERROR 1"), "timeout" or "unreachable". Exit 0
 # when a reply came.
 dns_query() {
-	python3 - "$@" <<'PYEOF'
+	$IN_NS python3 - "$@" <<'PYEOF'
 import random, socket, struct, sys
 srv, port, name, qtype = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
 wait = float(sys.argv[5]) if len(sys.argv) > 5 else 2.0
