@@ -340,7 +340,7 @@ START_TEST(test_invariants_random)
 {
 	unsigned seed = 12345, it;
 
-	for (it = 0; it < 200000; it++) {
+	for (it = 0; it < 30000; it++) {
 		cf_domain f;
 		cf_host hosts[3];
 		cf_server srv[3][3];
@@ -378,6 +378,7 @@ START_TEST(test_invariants_random)
 			}
 			hosts[h].srv = srv[h];
 			hosts[h].nv4 = (unsigned)(rand_r(&seed) % 3);
+			hosts[h].nbad4 = (unsigned)(rand_r(&seed) % 2);
 			any_v4 |= hosts[h].nv4 > 0;
 			hosts[h].cname = rand_r(&seed) % 2;
 		}
