@@ -32,5 +32,6 @@ void cmd_wizard_usage(FILE *out);
 #define EXIT_FAULTS   1
 #define EXIT_USAGE    2
 #define EXIT_NOPROBE  3
+#define EXIT_OUTPUT   4    /* standard output could not be written */
 
 #endif

@@ -1,6 +1,7 @@
 /* main.c - the exdns command line: global options and sub-command dispatch. */
 #include <config.h>
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,7 +40,8 @@ main_usage(FILE *out)
 	fprintf(out,
 	    "  %-8s %s\n\n"
 	    "Run 'exdns help COMMAND' for a command's options.\n\n"
-	    "Exit status: 0 no DNS fault, 1 faults found, 2 bad usage or input.\n\n"
+	    "Exit status: 0 no DNS fault, 1 faults found, 2 bad usage or input,\n"
+	    "4 the output could not be written.\n\n"
 	    "Report bugs to the exdns issue tracker.\n",
 	    "help", "show the help of a command");
 }
@@ -66,8 +68,21 @@ main_unknown(const char *name)
 	return EXIT_USAGE;
 }
 
-int
-main(int argc, char **argv)
+/* A report, a JSON document or a script that did not all reach standard
+ * output (a full disk, a closed pipe) is no success: say so, and exit with
+ * a status of its own, whatever the command found. */
+static int
+main_output_done(int rc)
+{
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return rc;
+	fprintf(stderr, "exdns: standard output: write error (%s): the output "
+	    "is incomplete\n", strerror(errno ? errno : EIO));
+	return EXIT_OUTPUT;
+}
+
+static int
+main_dispatch(int argc, char **argv)
 {
 	const command *c;
 
@@ -100,4 +115,10 @@ main(int argc, char **argv)
 	if ((c = main_find(argv[1])) == NULL)
 		return main_unknown(argv[1]);
 	return c->run(argc - 1, argv + 1);
+}
+
+int
+main(int argc, char **argv)
+{
+	return main_output_done(main_dispatch(argc, argv));
 }
