@@ -19,9 +19,10 @@
  * 0.7, grown by a quarter a second) or capped by the caller. A try counts
  * as lost for congestion only when the server answers that type at all,
  * and early: unanswered after max(a floor, srtt + 4 rttvar) while later
- * tries were answered or while the window is full. The query itself still waits for its real
- * timeout and retry; one whose tries all timed out while the server showed
- * overload is asked once more at low load before it counts. */
+ * tries were answered or while the window is full. The query itself
+ * still waits for its real timeout and retry; one whose tries all timed
+ * out while the server showed overload is asked once more at low load
+ * before it counts. */
 #include <config.h>
 
 #include <errno.h>
@@ -97,8 +98,9 @@ typedef struct dq {
 	bool flying;                 /* counted in flight */
 	bool slisted;                /* on its server's tries out */
 	bool try_lost;               /* its latest try deemed lost early */
-	float sent_qps;              /* the server's send rate, and its tries */
-	unsigned sent_live;          /* out, when the latest try was sent */
+	float sent_qps;              /* when the latest try was sent: the
+	                                server's send rate (q/s) */
+	unsigned sent_live;          /* and its tries out */
 	dq_state state;
 	chan *ch;                    /* UDP channel, while on it */
 	int fd;                      /* TCP socket */
