@@ -1057,8 +1057,9 @@ dq_launch(dnsq_engine *e, dq *q, uint64_t now)
 
 	q->flying = true;
 	e->inflight++;
-	if (++s->inflight > s->st.peak_inflight)
-		s->st.peak_inflight = s->inflight;
+	s->inflight++;
+	if (srv_live(s) > s->st.peak_inflight)
+		s->st.peak_inflight = srv_live(s);
 	if (q->start == 0)
 		q->start = now;
 	q->deadline = now + e->o.timeout_ms;
@@ -1482,6 +1483,7 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 	for (;;) {
 		double pace = srv_pace(s);
 		uint64_t expire;
+		unsigned limit;
 		bool room;
 
 		srv_refill(s, now);
@@ -1500,11 +1502,14 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 			*full = true;
 			return UINT64_MAX;
 		}
-		if (s->inflight >= srv_ceiling(e, s))
-			return UINT64_MAX;
-		expire = srv_live(s) >= (unsigned)s->cwnd ?
-		    srv_expire(e, s, now) : UINT64_MAX;
-		room = srv_live(s) < (unsigned)s->cwnd;
+		/* Window and ceiling bound the tries out: one deemed lost
+		 * (the server dropped it) is no load on the server, and a
+		 * server that never answers AAAA must not hold its slots for
+		 * whole timeouts. */
+		limit = srv_ceiling(e, s) < (unsigned)s->cwnd ? srv_ceiling(e, s) :
+		    (unsigned)s->cwnd;
+		expire = srv_live(s) >= limit ? srv_expire(e, s, now) : UINT64_MAX;
+		room = srv_live(s) < limit;
 		if (s->queue.head != NULL) {
 			if (!room)
 				return expire;

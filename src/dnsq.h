@@ -93,8 +93,10 @@ void dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
 /* What one server went through, for the report. */
 typedef struct dnsq_server_stats {
 	uint64_t queries, sent;      /* queries finished, packets sent */
-	unsigned peak_inflight, peak_qps;   /* most in flight at once; most sent
-	                                       in any 1 s window */
+	unsigned peak_inflight, peak_qps;   /* most in flight at once (tries
+	                                       out and not deemed lost: those
+	                                       leave window and ceiling); most
+	                                       sent in any 1 s window */
 	unsigned ceiling, window;    /* configured ceiling; window at the end */
 	uint64_t lost_then_answered; /* tries that got no answer in time, their
 	                                query answered later */
