@@ -15,6 +15,10 @@
                                           after max(this, srtt + 4 rttvar) if
                                           later tries were answered or the
                                           window is full */
+#define DEFAULT_UNANSWERED_FLOOR_MS 20 /* the same for a question type the
+                                          server never answered while it
+                                          answers others (no sign of
+                                          congestion: it only frees a slot) */
 #define DEFAULT_RATE_DECREASE   0.7    /* send rate kept on a loss episode */
 #define DEFAULT_RATE_MIN        10     /* q/s: never paced slower */
 #define DEFAULT_RATE_AI_MIN     20     /* q/s gained per second without loss, */

@@ -708,11 +708,16 @@ srv_loss(srv *s, dq *q, uint64_t now)
 		s->tokens = 1;
 }
 
-/* How long after its send a try with later ones answered is deemed lost. */
+/* How long after its send a try is deemed lost (with later ones answered
+ * or the window full). A question of a type the server never answered,
+ * while it answers others, is no sign of congestion: its floor is lower
+ * (it only frees a slot). A server that never answered anything keeps
+ * the higher one: it is sent no more than a window each floor. */
 static uint64_t
-srv_loss_delay(const dnsq_engine *e, const srv *s)
+srv_loss_delay(const dnsq_engine *e, const srv *s, uint16_t qtype)
 {
-	double floor = DEFAULT_LOSS_FLOOR_MS, d;
+	double floor = s->types == 0 || (s->types & srv_type_bit(qtype)) ?
+	    DEFAULT_LOSS_FLOOR_MS : DEFAULT_UNANSWERED_FLOOR_MS, d;
 
 	if (floor > e->o.timeout_ms / 2.0)
 		floor = e->o.timeout_ms / 2.0;
@@ -729,7 +734,6 @@ static void
 srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 {
 	dq *h;
-	uint64_t delay;
 
 	srv_roll(s, now);
 	s->ans_slots[s->slot % RATE_SLOTS]++;
@@ -763,8 +767,8 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 		}
 	}
 	/* Tries sent before this one, unanswered for long: lost. */
-	delay = srv_loss_delay(e, s);
-	while ((h = s->shead) != NULL && h->seq < q->seq && now >= h->sent + delay) {
+	while ((h = s->shead) != NULL && h->seq < q->seq &&
+	    now >= h->sent + srv_loss_delay(e, s, h->res.qtype)) {
 		srv_unlist(s, h);
 		h->try_lost = true;
 		s->lost++;
@@ -782,19 +786,17 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 static uint64_t
 srv_expire(const dnsq_engine *e, srv *s, uint64_t now)
 {
-	uint64_t delay;
 	dq *h;
 
-	if (s->shead == NULL)
-		return UINT64_MAX;
-	delay = srv_loss_delay(e, s);
-	while ((h = s->shead) != NULL && now >= h->sent + delay) {
+	while ((h = s->shead) != NULL &&
+	    now >= h->sent + srv_loss_delay(e, s, h->res.qtype)) {
 		srv_unlist(s, h);
 		h->try_lost = true;
 		s->lost++;
 		srv_loss(s, h, now);
 	}
-	return h != NULL ? h->sent + delay : UINT64_MAX;
+	return h != NULL ? h->sent + srv_loss_delay(e, s, h->res.qtype) :
+	    UINT64_MAX;
 }
 
 /* q finished: out of its server's counts. */
