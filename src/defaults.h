@@ -5,6 +5,26 @@
 #define DEFAULT_TIMEOUT_MS      2000   /* per try */
 #define DEFAULT_TRIES           2
 #define DEFAULT_MAX_INFLIGHT    4096   /* queries in flight at once */
+/* Politeness (dnsq): each server's queries in flight and send rate. */
+#define DEFAULT_AUTH_INFLIGHT   16     /* ceiling for an authoritative server */
+#define DEFAULT_RESOLVER_INFLIGHT 256  /* ceiling for the resolver, externals */
+#define DEFAULT_RATE            0      /* q/s cap per server; 0: adaptive */
+#define DEFAULT_INITIAL_WINDOW  8      /* a server's first window */
+#define DEFAULT_MIN_WINDOW      2      /* never cut below */
+#define DEFAULT_LOSS_FLOOR_MS   200    /* a try is deemed lost (congestion only)
+                                          after max(this, srtt + 4 rttvar) if
+                                          later tries were answered or the
+                                          window is full */
+#define DEFAULT_UNANSWERED_FLOOR_MS 20 /* the same for a question type the
+                                          server never answered while it
+                                          answers others (no sign of
+                                          congestion: it only frees a slot) */
+#define DEFAULT_RATE_DECREASE   0.7    /* send rate kept on a loss episode */
+#define DEFAULT_RATE_MIN        10     /* q/s: never paced slower */
+#define DEFAULT_RATE_AI_MIN     20     /* q/s gained per second without loss, */
+#define DEFAULT_RATE_AI_FRAC    0.25   /* or this fraction of the rate if more */
+#define DEFAULT_PACE_BURST_MS   20     /* tokens kept: this many ms of sending */
+#define DEFAULT_REASK_RATE      50     /* q/s of low-load re-asks, at most */
 #define DEFAULT_EDNS_BUFSIZE    1232
 #define DEFAULT_DNS_PORT        53
 #define DEFAULT_RESOLV_CONF     "/etc/resolv.conf"

@@ -8,7 +8,21 @@
  * Retries and timeouts come from one list kept in deadline order (every try
  * has the same timeout). Every reply is matched: channel (so source address
  * and port), random ID, question name (case-insensitive), type and class;
- * anything else is dropped and counted against the query it was meant for. */
+ * anything else is dropped and counted against the query it was meant for.
+ *
+ * Politeness: every server (address and port, kept for the whole run
+ * across its channels) has its own queue, so queries to a slow server
+ * never hold up the others, and a congestion state in the spirit of TCP:
+ * a window of queries in flight (slow start, then additive increase,
+ * halved at most once per loss episode) under a ceiling, and a send rate
+ * paced by a token bucket (none until the first loss, then AIMD: cut to
+ * 0.7, grown by a quarter a second) or capped by the caller. A try counts
+ * as lost for congestion only when the server answers that type at all,
+ * and early: unanswered after max(a floor, srtt + 4 rttvar) while later
+ * tries were answered or while the window is full. The query itself
+ * still waits for its real timeout and retry; one whose tries all timed
+ * out while the server showed overload is asked once more at low load
+ * before it counts. */
 #include <config.h>
 
 #include <errno.h>
@@ -24,6 +38,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "defaults.h"
 #include "dnswire.h"
 #include "dnsq.h"
 #include "util.h"
@@ -34,6 +49,10 @@
 #define EPOLL_BATCH    256
 #define DONE_MAX       256       /* parsed replies waiting for callbacks */
 #define STRAY_SCAN     64        /* queries looked at to blame a stray reply */
+#define SLOT_MS        100       /* sends and answers counted per slot */
+#define RATE_SLOTS     10        /* slots kept: the last second */
+#define RECENT_SLOTS   5         /* slots a loss episode's rates are read from */
+#define LOSS_EPISODES  3         /* episodes loss_qps is drawn from */
 
 typedef enum dq_state {
 	DQ_UDP,           /* sent over UDP, waiting for a reply or a retry */
@@ -46,6 +65,8 @@ typedef enum dq_state {
 enum { EV_CHAN = 1, EV_TCP = 2 };   /* what an epoll event points at */
 
 typedef struct chan chan;
+typedef struct srv srv;
+struct dq_list;
 
 /* A query waiting for a slot: only what it takes to start it later, in one
  * allocation, so thousands can wait for little memory. The query that
@@ -63,9 +84,23 @@ typedef struct qent {
 
 typedef struct dq {
 	int kind;                    /* EV_TCP: first, for epoll events */
-	struct dq *next, *prev;      /* in the queue, the deadline list or done */
+	struct dq *next, *prev;      /* in the list "on" points at: the deadline
+	                                list, done, or its server's resend or
+	                                re-ask list */
+	struct dq_list *on;
 	struct dq *cnext, *cprev;    /* in its channel's list */
+	struct dq *snext, *sprev;    /* in its server's tries out, sent order */
 	dnsq_engine *e;
+	srv *s;                      /* its server */
+	uint64_t seq;                /* its latest try's number at the server */
+	uint64_t sent;               /* when that try was sent */
+	unsigned timeouts;           /* tries that reached their timeout */
+	bool flying;                 /* counted in flight */
+	bool slisted;                /* on its server's tries out */
+	bool try_lost;               /* its latest try deemed lost early */
+	float sent_qps;              /* when the latest try was sent: the
+	                                server's send rate (q/s) */
+	unsigned sent_live;          /* and its tries out */
 	dq_state state;
 	chan *ch;                    /* UDP channel, while on it */
 	int fd;                      /* TCP socket */
@@ -104,9 +139,45 @@ typedef struct dq_list {
 	size_t n;
 } dq_list;
 
+/* A server and its congestion state. */
+struct srv {
+	srv *hnext;                  /* in its hash bucket */
+	srv *rnext, *rprev;          /* in the ring of servers with work */
+	bool in_ring;
+	exaddr addr;
+	qent_list queue;             /* new queries waiting for room */
+	dq_list resend;              /* in flight: timed-out tries waiting for
+	                                a token to be sent again */
+	dq_list reask;               /* final timeouts waiting for low load (not
+	                                in flight) */
+	dq *shead, *stail;           /* tries out, not deemed lost, sent order */
+	unsigned inflight;           /* its queries in flight */
+	unsigned lost;               /* of those, latest try deemed lost early */
+	unsigned reasks_out;         /* of those, re-asks */
+	unsigned ceiling, rate_cap;  /* rate_cap 0: none */
+	double cwnd, ssthresh, undo_cwnd;
+	double rate;                 /* adaptive send rate, q/s; 0: none yet */
+	double tokens;
+	uint64_t tok_ms, reask_ms;   /* last refill; next re-ask not before */
+	uint64_t seq, recover_seq;   /* tries sent; the last of a loss episode */
+	double srtt, rttvar;         /* ms */
+	bool has_rtt;
+	uint32_t types;              /* a bit per question type answered */
+	uint64_t slot, first_ms;     /* newest slot (now / SLOT_MS); first send */
+	unsigned sent_slots[RATE_SLOTS], ans_slots[RATE_SLOTS];
+	unsigned episodes, loss_inflight;
+	uint64_t persistent;         /* queries finished as timeouts */
+	dnsq_server_stats st;
+};
+
 struct dnsq_engine {
 	dnsq_opts o;
-	qent_list queue;    /* waiting for a slot */
+	srv **stab;         /* servers by address */
+	size_t scap, nsrv;
+	srv *ring;          /* servers with queries waiting: a circle */
+	size_t nqueued;     /* new queries waiting, every server */
+	size_t inflight;    /* queries in flight (sent, not finished) */
+	size_t nreask;      /* final timeouts waiting to be asked again */
 	dq_list active;     /* in flight, in deadline order */
 	dq_list done;       /* finished, callbacks not run yet */
 	uint64_t completed;
@@ -164,6 +235,7 @@ dnsq_rcode_name(int rcode)
 static void
 list_append(dq_list *l, dq *q)
 {
+	q->on = l;
 	q->next = NULL;
 	q->prev = l->tail;
 	if (l->tail)
@@ -186,6 +258,7 @@ list_remove(dq_list *l, dq *q)
 	else
 		l->tail = q->prev;
 	q->next = q->prev = NULL;
+	q->on = NULL;
 	l->n--;
 }
 
@@ -351,6 +424,430 @@ chan_detach(dnsq_engine *e, dq *q)
 		chan_close(e, c);
 }
 
+/* ---- servers: queues and congestion state ----------------------------------- */
+
+static srv *
+srv_find(const dnsq_engine *e, const exaddr *a)
+{
+	srv *s;
+
+	for (s = e->stab[addr_hash(a) & (e->scap - 1)]; s; s = s->hnext)
+		if (addr_equal(&s->addr, a))
+			return s;
+	return NULL;
+}
+
+static srv *
+srv_get(dnsq_engine *e, const exaddr *a)
+{
+	srv *s = srv_find(e, a);
+	size_t b;
+
+	if (s != NULL)
+		return s;
+	if (e->nsrv >= e->scap) {   /* keep chains short: double and rehash */
+		size_t ncap = e->scap * 2, i;
+		srv **nt = xcalloc(ncap, sizeof *nt), *next;
+		for (i = 0; i < e->scap; i++)
+			for (s = e->stab[i]; s; s = next) {
+				next = s->hnext;
+				b = addr_hash(&s->addr) & (ncap - 1);
+				s->hnext = nt[b];
+				nt[b] = s;
+			}
+		free(e->stab);
+		e->stab = nt;
+		e->scap = ncap;
+	}
+	s = xcalloc(1, sizeof *s);
+	s->addr = *a;
+	s->ceiling = e->o.server_ceiling;
+	s->rate_cap = e->o.rate;
+	s->cwnd = DEFAULT_INITIAL_WINDOW;
+	s->ssthresh = 1e9;
+	b = addr_hash(a) & (e->scap - 1);
+	s->hnext = e->stab[b];
+	e->stab[b] = s;
+	e->nsrv++;
+	return s;
+}
+
+static void
+srv_ring_add(dnsq_engine *e, srv *s)
+{
+	if (s->in_ring)
+		return;
+	s->in_ring = true;
+	if (e->ring == NULL) {
+		s->rnext = s->rprev = s;
+		e->ring = s;
+		return;
+	}
+	s->rnext = e->ring;
+	s->rprev = e->ring->rprev;
+	s->rprev->rnext = s;
+	e->ring->rprev = s;
+}
+
+static void
+srv_ring_remove(dnsq_engine *e, srv *s)
+{
+	if (!s->in_ring)
+		return;
+	s->in_ring = false;
+	if (s->rnext == s)
+		e->ring = NULL;
+	else {
+		s->rprev->rnext = s->rnext;
+		s->rnext->rprev = s->rprev;
+		if (e->ring == s)
+			e->ring = s->rnext;
+	}
+	s->rnext = s->rprev = NULL;
+}
+
+static bool
+srv_has_work(const srv *s)
+{
+	return s->queue.head || s->resend.head || s->reask.head;
+}
+
+static void
+srv_unlist(srv *s, dq *q)
+{
+	if (!q->slisted)
+		return;
+	if (q->sprev)
+		q->sprev->snext = q->snext;
+	else
+		s->shead = q->snext;
+	if (q->snext)
+		q->snext->sprev = q->sprev;
+	else
+		s->stail = q->sprev;
+	q->snext = q->sprev = NULL;
+	q->slisted = false;
+}
+
+/* The latest try is out of the network: no longer "deemed lost". */
+static void
+srv_try_over(srv *s, dq *q)
+{
+	srv_unlist(s, q);
+	if (q->try_lost) {
+		q->try_lost = false;
+		s->lost--;
+	}
+}
+
+static uint32_t
+srv_type_bit(uint16_t qtype)
+{
+	return 1u << (qtype < 31 ? qtype : 31);
+}
+
+static unsigned
+srv_ceiling(const dnsq_engine *e, const srv *s)
+{
+	return s->ceiling < e->o.max_inflight ? s->ceiling : e->o.max_inflight;
+}
+
+/* Queries whose try is (as far as we know) in the network. */
+static unsigned
+srv_live(const srv *s)
+{
+	return s->inflight - s->lost - (unsigned)s->resend.n;
+}
+
+/* Losses count as congestion while at least one in five of the queries
+ * that lost tries came back: a server that only ever drops some questions
+ * is not slowed down for them. */
+static bool
+srv_credible(const srv *s)
+{
+	return s->st.lost_then_answered * 4 >= s->persistent;
+}
+
+/* Slots older than a second are emptied as time moves on. */
+static void
+srv_roll(srv *s, uint64_t now)
+{
+	uint64_t slot = now / SLOT_MS, k;
+
+	if (slot == s->slot)
+		return;
+	for (k = s->slot + 1; k <= slot && k <= s->slot + RATE_SLOTS; k++) {
+		s->sent_slots[k % RATE_SLOTS] = 0;
+		s->ans_slots[k % RATE_SLOTS] = 0;
+	}
+	s->slot = slot;
+}
+
+/* Per second, over the last RECENT_SLOTS slots (or since the first send). */
+static double
+srv_recent(const srv *s, const unsigned *slots, uint64_t now)
+{
+	double span = (double)((RECENT_SLOTS - 1) * SLOT_MS + now % SLOT_MS + 1);
+	unsigned i, n = 0;
+
+	for (i = 0; i < RECENT_SLOTS; i++)
+		n += slots[(s->slot + RATE_SLOTS - i) % RATE_SLOTS];
+	if ((double)(now - s->first_ms + 1) < span)
+		span = (double)(now - s->first_ms + 1);
+	if (span < 20)
+		span = 20;
+	return n * 1000.0 / span;
+}
+
+/* The rate sends are paced at: the adaptive one, under the cap; 0: none. */
+static double
+srv_pace(const srv *s)
+{
+	double r = s->rate;
+
+	if (s->rate_cap > 0 && (r == 0 || s->rate_cap < r))
+		r = s->rate_cap;
+	return r;
+}
+
+static void
+srv_refill(srv *s, uint64_t now)
+{
+	double r = srv_pace(s), cap;
+
+	if (r > 0 && now > s->tok_ms) {
+		cap = r * DEFAULT_PACE_BURST_MS / 1000.0;
+		if (cap < 1)
+			cap = 1;
+		s->tokens += (double)(now - s->tok_ms) * r / 1000.0;
+		if (s->tokens > cap)
+			s->tokens = cap;
+	} else if (r == 0)
+		s->tokens = 1;
+	s->tok_ms = now;
+}
+
+/* A try of q's went out. */
+static void
+srv_sent(srv *s, dq *q, uint64_t now)
+{
+	unsigned i, sum = 0;
+
+	srv_roll(s, now);
+	if (s->st.sent == 0)
+		s->first_ms = now;
+	s->st.sent++;
+	s->sent_slots[s->slot % RATE_SLOTS]++;
+	for (i = 0; i < RATE_SLOTS; i++)
+		sum += s->sent_slots[i];
+	if (sum > s->st.peak_qps)
+		s->st.peak_qps = sum;
+	if (srv_pace(s) > 0)
+		s->tokens -= 1;
+	srv_try_over(s, q);
+	q->seq = ++s->seq;
+	q->sent = now;
+	q->sprev = s->stail;
+	q->snext = NULL;
+	if (s->stail)
+		s->stail->snext = q;
+	else
+		s->shead = q;
+	s->stail = q;
+	q->slisted = true;
+	q->sent_qps = (float)srv_recent(s, s->sent_slots, now);
+	q->sent_live = srv_live(s);
+}
+
+/* q's latest try is deemed lost early: a loss episode, unless
+ * it is one already under way or no sign of congestion. */
+static void
+srv_loss(srv *s, dq *q, uint64_t now)
+{
+	double sent, got, base, nr;
+
+	if (!(s->types & srv_type_bit(q->res.qtype)) || !srv_credible(s) ||
+	    q->seq <= s->recover_seq)
+		return;
+	srv_roll(s, now);
+	sent = srv_recent(s, s->sent_slots, now);
+	got = srv_recent(s, s->ans_slots, now);
+	/* Once paced, the pace is cut (what is sent at a quiet time says
+	 * nothing of what the server takes). */
+	base = s->rate > 0 ? s->rate : sent;
+	nr = DEFAULT_RATE_DECREASE * base;
+	/* The first time, what came back says what the server takes: a
+	 * burst may have gone far above it, a full window of dropped tries
+	 * may have stalled the sending below it. */
+	if (s->episodes == 0) {
+		nr = DEFAULT_RATE_DECREASE * (sent < 2 * got ? sent : 2 * got);
+		if (nr < got)
+			nr = got;
+	}
+	if (nr < DEFAULT_RATE_MIN)
+		nr = DEFAULT_RATE_MIN;
+	if (s->episodes == 0)
+		s->undo_cwnd = s->cwnd;
+	if (s->episodes < LOSS_EPISODES) {
+		/* The send rate at the latest of the first episodes: the first
+		 * may come after a burst far above the limit, or after a stall
+		 * far below it. */
+		unsigned lq = (unsigned)(sent + 0.5), li = srv_live(s) + 1;
+		s->st.loss_qps = lq > 0 ? lq : 1;
+		if (s->loss_inflight == 0 || li < s->loss_inflight)
+			s->loss_inflight = li;
+	}
+	s->episodes++;
+	s->recover_seq = s->seq;
+	s->cwnd /= 2;
+	if (s->cwnd < DEFAULT_MIN_WINDOW)
+		s->cwnd = DEFAULT_MIN_WINDOW;
+	s->ssthresh = s->cwnd;
+	s->rate = nr;
+	if (s->tokens > 1)
+		s->tokens = 1;
+}
+
+/* How long after its send a try is deemed lost (with later ones answered
+ * or the window full). A question of a type the server never answered,
+ * while it answers others, is no sign of congestion: its floor is lower
+ * (it only frees a slot). A server that never answered anything keeps
+ * the higher one: it is sent no more than a window each floor. */
+static uint64_t
+srv_loss_delay(const dnsq_engine *e, const srv *s, uint16_t qtype)
+{
+	double floor = s->types == 0 || (s->types & srv_type_bit(qtype)) ?
+	    DEFAULT_LOSS_FLOOR_MS : DEFAULT_UNANSWERED_FLOOR_MS, d;
+
+	if (floor > e->o.timeout_ms / 2.0)
+		floor = e->o.timeout_ms / 2.0;
+	d = s->has_rtt ? s->srtt + 4 * s->rttvar : 0;
+	if (d < floor)
+		d = floor;
+	if (d > e->o.timeout_ms)
+		d = e->o.timeout_ms;
+	return (uint64_t)d;
+}
+
+/* q was answered (its try already off the tries out). */
+static void
+srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
+{
+	dq *h;
+
+	srv_roll(s, now);
+	s->ans_slots[s->slot % RATE_SLOTS]++;
+	s->types |= srv_type_bit(q->res.qtype);
+	s->st.lost_then_answered += q->timeouts;
+	if (q->res.reasked)
+		s->st.reasked_answered++;
+	if (q->res.tries == 1 && q->timeouts == 0 && !q->res.tcp) {
+		/* RFC 6298, in ms; only from tries never sent twice (Karn). */
+		double m = (double)(now - q->sent), dv;
+		if (!s->has_rtt) {
+			s->srtt = m;
+			s->rttvar = m / 2;
+			s->has_rtt = true;
+		} else {
+			dv = s->srtt > m ? s->srtt - m : m - s->srtt;
+			s->rttvar = 0.75 * s->rttvar + 0.25 * dv;
+			s->srtt = 0.875 * s->srtt + 0.125 * m;
+		}
+	}
+	if (q->seq > s->recover_seq) {
+		double ceil = srv_ceiling(e, s);
+		s->cwnd += s->cwnd < s->ssthresh ? 1 : 1 / s->cwnd;
+		if (s->cwnd > ceil)
+			s->cwnd = ceil;
+		if (s->rate > 0) {
+			double ai = s->rate * DEFAULT_RATE_AI_FRAC;
+			if (ai < DEFAULT_RATE_AI_MIN)
+				ai = DEFAULT_RATE_AI_MIN;
+			s->rate += ai / s->rate;
+		}
+	}
+	/* Tries sent before this one, unanswered for long: lost. */
+	while ((h = s->shead) != NULL && h->seq < q->seq &&
+	    now >= h->sent + srv_loss_delay(e, s, h->res.qtype)) {
+		srv_unlist(s, h);
+		h->try_lost = true;
+		s->lost++;
+		srv_loss(s, h, now);
+	}
+}
+
+/* s waits for room in its window: its tries out for longer than the loss
+ * delay are deemed lost and leave the window, a loss for congestion if the
+ * server answers their type. A rate limiter's bucket is empty whenever
+ * an answer clocks out the next query, so a full window of dropped tries
+ * would otherwise wait for their timeout; and a server that never answered
+ * (silence from the start is no sign of our load) is not asked one window
+ * per timeout. Returns when the next may be deemed lost, or UINT64_MAX. */
+static uint64_t
+srv_expire(const dnsq_engine *e, srv *s, uint64_t now)
+{
+	dq *h;
+
+	while ((h = s->shead) != NULL &&
+	    now >= h->sent + srv_loss_delay(e, s, h->res.qtype)) {
+		srv_unlist(s, h);
+		h->try_lost = true;
+		s->lost++;
+		srv_loss(s, h, now);
+	}
+	return h != NULL ? h->sent + srv_loss_delay(e, s, h->res.qtype) :
+	    UINT64_MAX;
+}
+
+/* q finished: out of its server's counts. */
+static void
+srv_finished(dnsq_engine *e, dq *q, dnsq_outcome outcome)
+{
+	srv *s = q->s;
+	uint64_t now = now_ms();
+
+	srv_try_over(s, q);
+	if (q->flying) {
+		q->flying = false;
+		s->inflight--;
+		e->inflight--;
+		if (q->res.reasked)
+			s->reasks_out--;
+	}
+	if (outcome == DNSQ_CANCELLED)
+		return;
+	s->st.queries++;
+	if (outcome == DNSQ_ANSWER)
+		srv_answered(e, s, q, now);
+	else if (outcome == DNSQ_TIMEOUT && q->timeouts > 0) {
+		s->persistent++;
+		if (!srv_credible(s) && s->episodes > 0) {
+			/* Those losses were the server's choice, not our load:
+			 * undo the cuts. */
+			s->rate = 0;
+			if (s->cwnd < s->undo_cwnd)
+				s->cwnd = s->undo_cwnd;
+			s->ssthresh = 1e9;
+		}
+	}
+}
+
+/* Tries all timed out: ask once more at low load? Only when the server
+ * showed overload: tries of its lost and then answered, or this query's
+ * last try sent at or above the load (rate or in flight) at which it was
+ * seen to drop. A server that drops some questions whatever the load
+ * shows neither once its retries went out at low load. */
+static bool
+srv_should_reask(const srv *s, const dq *q)
+{
+	if (q->res.reasked)
+		return false;
+	if (s->st.lost_then_answered > 0)
+		return true;
+	return s->episodes > 0 && srv_credible(s) &&
+	    (q->sent_qps >= (float)s->st.loss_qps || q->sent_live >= s->loss_inflight);
+}
+
 /* ---- the engine ------------------------------------------------------------ */
 
 dnsq_engine *
@@ -367,6 +864,8 @@ dnsq_new(const dnsq_opts *opts)
 		e->o.timeout_ms = 1;
 	if (e->o.max_inflight < 1)
 		e->o.max_inflight = 1;
+	if (e->o.server_ceiling < 1)
+		e->o.server_ceiling = e->o.max_inflight;
 	/* Every query in flight may need a descriptor of its own (a channel to
 	 * a server nobody else asks, or TCP): raise the soft limit as far as
 	 * needed, and cap what is in flight by what we got. */
@@ -384,6 +883,8 @@ dnsq_new(const dnsq_opts *opts)
 	e->ep = epoll_create1(EPOLL_CLOEXEC);
 	e->ccap = 1024;
 	e->ctab = xcalloc(e->ccap, sizeof *e->ctab);
+	e->scap = 1024;
+	e->stab = xcalloc(e->scap, sizeof *e->stab);
 	for (e->icap = 64; e->icap < 2 * (size_t)e->o.max_inflight; e->icap *= 2)
 		;
 	e->itab = xcalloc(e->icap, sizeof *e->itab);
@@ -443,8 +944,9 @@ dq_finish(dq *q, dnsq_outcome outcome, int err)
 {
 	dnsq_engine *e = q->e;
 
-	list_remove(&e->active, q);
+	list_remove(q->on, q);
 	chan_detach(e, q);
+	srv_finished(e, q, outcome);
 	if (q->fd >= 0) {
 		close(q->fd);
 		q->fd = -1;
@@ -466,7 +968,7 @@ dq_rearm(dq *q)
 {
 	dnsq_engine *e = q->e;
 
-	list_remove(&e->active, q);
+	list_remove(q->on, q);
 	q->deadline = now_ms() + e->o.timeout_ms;
 	list_append(&e->active, q);
 }
@@ -504,16 +1006,19 @@ dq_udp_send(dq *q)
 		return;
 	}
 	q->res.tries++;
+	srv_sent(q->s, q, now_ms());
 }
 
-/* The query for a queue entry (taking it over), on no list yet. */
+/* The query for a queue entry of server s (taking it over), on no list
+ * yet. */
 static dq *
-dq_new(dnsq_engine *e, qent *qe)
+dq_new(dnsq_engine *e, srv *s, qent *qe)
 {
 	dq *q = xcalloc(1, sizeof *q);
 
 	q->kind = EV_TCP;
 	q->e = e;
+	q->s = s;
 	q->fd = -1;
 	q->qe = qe;
 	q->wire = qe->data;
@@ -545,15 +1050,21 @@ queue_pop(qent_list *l)
 	return qe;
 }
 
-/* Move the first waiting query to the wire. */
+/* Put q (new, or a re-ask) on the wire: in flight from now on. */
 static void
-dq_start(dnsq_engine *e)
+dq_launch(dnsq_engine *e, dq *q, uint64_t now)
 {
-	dq *q = dq_new(e, queue_pop(&e->queue));
+	srv *s = q->s;
 	chan *c;
 
-	q->start = now_ms();
-	q->deadline = q->start + e->o.timeout_ms;
+	q->flying = true;
+	e->inflight++;
+	s->inflight++;
+	if (srv_live(s) > s->st.peak_inflight)
+		s->st.peak_inflight = srv_live(s);
+	if (q->start == 0)
+		q->start = now;
+	q->deadline = now + e->o.timeout_ms;
 	q->state = DQ_UDP;
 	list_append(&e->active, q);
 	if (e->o.loopback_only && !addr_is_loopback(&q->res.server)) {
@@ -577,6 +1088,8 @@ dq_tcp_start(dq *q)
 	int fd;
 
 	chan_detach(e, q);
+	srv_try_over(q->s, q);
+	q->s->st.sent++;
 	q->res.truncated = true;
 	q->res.tcp = true;
 	fd = socket(q->res.server.ss.sa.sa_family,
@@ -781,17 +1294,39 @@ dq_tcp_event(dq *q, uint32_t events)
 	}
 }
 
+/* q's try timed out: its server sends it again when its pace lets it,
+ * asks it again at low load, or it finishes. */
 static void
 dq_timeout(dq *q)
 {
 	dnsq_engine *e = q->e;
+	srv *s = q->s;
 
-	if (q->state == DQ_UDP && q->res.tries < e->o.tries) {
-		dq_rearm(q);
-		dq_udp_send(q);
+	if (q->state != DQ_UDP) {
+		dq_finish(q, DNSQ_TIMEOUT, 0);
 		return;
 	}
-	dq_finish(q, DNSQ_TIMEOUT, 0);
+	/* Congestion is read from early losses only: by its timeout a try
+	 * tells nothing of the load it met (a server that fell silent, or had
+	 * nothing else to answer, least of all). */
+	srv_try_over(s, q);
+	q->timeouts++;
+	if (!q->res.reasked && q->res.tries < e->o.tries) {
+		/* Still on its channel: a late reply is taken meanwhile. */
+		list_remove(q->on, q);
+		list_append(&s->resend, q);
+		srv_ring_add(e, s);
+	} else if (srv_should_reask(s, q)) {
+		list_remove(q->on, q);
+		chan_detach(e, q);
+		q->flying = false;
+		s->inflight--;
+		e->inflight--;
+		list_append(&s->reask, q);
+		e->nreask++;
+		srv_ring_add(e, s);
+	} else
+		dq_finish(q, DNSQ_TIMEOUT, 0);
 }
 
 /* The wire form of a query: ldns encodes the name (escapes included), we
@@ -847,6 +1382,7 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 {
 	uint8_t buf[512];
 	qent *qe;
+	srv *sv;
 	char *name;
 	size_t len = strlen(qname), wlen;
 
@@ -854,6 +1390,7 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 	    (wlen = dnsq_encode(qname, qtype, rd, e->o.edns_bufsize, buf,
 	    sizeof buf)) == 0)
 		return -1;
+	sv = srv_get(e, server);
 	qe = xmalloc(sizeof *qe + wlen + len + 1);
 	qe->next = NULL;
 	qe->cb = cb;
@@ -867,12 +1404,40 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 	memcpy(name, qname, len + 1);
 	if (len > 1 && name[len - 1] == '.')
 		name[len - 1] = '\0';
-	if (e->queue.tail)
-		e->queue.tail->next = qe;
+	if (sv->queue.tail)
+		sv->queue.tail->next = qe;
 	else
-		e->queue.head = qe;
-	e->queue.tail = qe;
-	e->queue.n++;
+		sv->queue.head = qe;
+	sv->queue.tail = qe;
+	sv->queue.n++;
+	e->nqueued++;
+	srv_ring_add(e, sv);
+	return 0;
+}
+
+void
+dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
+                   unsigned rate)
+{
+	srv *s = srv_get(e, server);
+
+	if (ceiling > 0)
+		s->ceiling = ceiling;
+	if (rate > 0)
+		s->rate_cap = rate;
+}
+
+int
+dnsq_server_stats_get(const dnsq_engine *e, const exaddr *server,
+                      dnsq_server_stats *out)
+{
+	const srv *s = srv_find(e, server);
+
+	if (s == NULL)
+		return -1;
+	*out = s->st;
+	out->ceiling = srv_ceiling(e, s);
+	out->window = (unsigned)s->cwnd;
 	return 0;
 }
 
@@ -887,23 +1452,134 @@ dq_free(dq *q)
 	free(q);
 }
 
-/* Run callbacks of finished queries, then fill free slots from the queue.
- * Callbacks may submit more; loop until both are settled. */
-static void
-dnsq_settle(dnsq_engine *e)
+/* A re-ask waits until its server has little else in flight. */
+static bool
+srv_quiet(const srv *s)
+{
+	unsigned others = s->inflight - s->reasks_out;
+
+	return s->queue.head == NULL && s->resend.head == NULL &&
+	    others <= (s->cwnd / 4 > 1 ? (unsigned)(s->cwnd / 4) : 1);
+}
+
+/* Re-asks go at most at half the pace, at most DEFAULT_REASK_RATE. */
+static uint64_t
+srv_reask_gap(const srv *s)
+{
+	double r = srv_pace(s) / 2;
+
+	if (r <= 0 || r > DEFAULT_REASK_RATE)
+		r = DEFAULT_REASK_RATE;
+	return (uint64_t)(1000 / r);
+}
+
+/* Sends what s may send now: tries to send again first, then new queries
+ * (window, ceiling, global cap), then re-asks (at low load, slowly).
+ * Returns when its pace lets it send more (UINT64_MAX: when a query
+ * finishes); *full when the global cap stopped it. */
+static uint64_t
+srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 {
 	dq *q;
 
 	for (;;) {
-		while (e->queue.head && e->active.n < e->o.max_inflight)
-			dq_start(e);
-		if ((q = e->done.head) == NULL)
-			break;
-		list_remove(&e->done, q);
-		e->completed++;
-		if (q->cb)
-			q->cb(&q->res, q->arg);
-		dq_free(q);
+		double pace = srv_pace(s);
+		uint64_t expire;
+		unsigned limit;
+		bool room;
+
+		srv_refill(s, now);
+		if (!srv_has_work(s))
+			return UINT64_MAX;
+		if (pace > 0 && s->tokens < 1)
+			return now + 1 + (uint64_t)((1 - s->tokens) * 1000 / pace);
+		if ((q = s->resend.head) != NULL) {
+			list_remove(&s->resend, q);
+			q->deadline = now + e->o.timeout_ms;
+			list_append(&e->active, q);
+			dq_udp_send(q);
+			continue;
+		}
+		if (e->inflight >= e->o.max_inflight) {
+			*full = true;
+			return UINT64_MAX;
+		}
+		/* Window and ceiling bound the tries out: one deemed lost
+		 * (the server dropped it) is no load on the server, and a
+		 * server that never answers AAAA must not hold its slots for
+		 * whole timeouts. */
+		limit = srv_ceiling(e, s) < (unsigned)s->cwnd ? srv_ceiling(e, s) :
+		    (unsigned)s->cwnd;
+		expire = srv_live(s) >= limit ? srv_expire(e, s, now) : UINT64_MAX;
+		room = srv_live(s) < limit;
+		if (s->queue.head != NULL) {
+			if (!room)
+				return expire;
+			e->nqueued--;
+			dq_launch(e, dq_new(e, s, queue_pop(&s->queue)), now);
+			continue;
+		}
+		if (!room)
+			return expire;
+		if (!srv_quiet(s))
+			return UINT64_MAX;
+		if (now < s->reask_ms)
+			return s->reask_ms;
+		s->reask_ms = now + srv_reask_gap(s);
+		q = s->reask.head;
+		list_remove(&s->reask, q);
+		e->nreask--;
+		q->res.reasked = true;
+		s->st.reasked++;
+		s->reasks_out++;
+		dq_launch(e, q, now);
+	}
+}
+
+/* One turn round the servers with work; the next turn starts where the
+ * global cap stopped this one. Returns when a pace next lets one send. */
+static uint64_t
+dnsq_pump(dnsq_engine *e)
+{
+	uint64_t now = now_ms(), wake = UINT64_MAX, w;
+	srv *s = e->ring, *next, *stop = e->ring ? e->ring->rprev : NULL;
+	bool full = false, last = false;
+
+	while (s != NULL && !last && !full) {
+		last = s == stop;
+		next = s->rnext;
+		w = srv_pump(e, s, now, &full);
+		if (w < wake)
+			wake = w;
+		if (full)
+			e->ring = s;
+		else if (!srv_has_work(s))
+			srv_ring_remove(e, s);
+		s = next;
+	}
+	return wake;
+}
+
+/* Run callbacks of finished queries and send what may be sent. Callbacks
+ * may submit more; loop until both are settled. Returns when a pace next
+ * lets a server send (UINT64_MAX: none waits for its pace). */
+static uint64_t
+dnsq_settle(dnsq_engine *e)
+{
+	uint64_t wake;
+	dq *q;
+
+	for (;;) {
+		wake = dnsq_pump(e);
+		if (e->done.head == NULL)
+			return wake;
+		while ((q = e->done.head) != NULL) {
+			list_remove(&e->done, q);
+			e->completed++;
+			if (q->cb)
+				q->cb(&q->res, q->arg);
+			dq_free(q);
+		}
 	}
 }
 
@@ -912,14 +1588,15 @@ dnsq_step(dnsq_engine *e, int timeout_ms)
 {
 	struct epoll_event evs[EPOLL_BATCH];
 	dq *q;
-	uint64_t now;
+	uint64_t now, until;
 	int wait, n, i;
 
-	dnsq_settle(e);
-	if (e->active.n > 0) {
+	until = dnsq_settle(e);
+	if (e->active.n > 0 || until != UINT64_MAX) {
 		now = now_ms();
-		wait = e->active.head->deadline > now ?
-		    (int)(e->active.head->deadline - now) : 0;
+		if (e->active.head && e->active.head->deadline < until)
+			until = e->active.head->deadline;
+		wait = until > now ? (until - now > 60000 ? 60000 : (int)(until - now)) : 0;
 		if (timeout_ms >= 0 && timeout_ms < wait)
 			wait = timeout_ms;
 		n = epoll_wait(e->ep, evs, EPOLL_BATCH, wait);
@@ -939,13 +1616,13 @@ dnsq_step(dnsq_engine *e, int timeout_ms)
 		now = now_ms();
 		while ((q = e->active.head) != NULL && q->deadline <= now)
 			dq_timeout(q);
-	} else if (e->queue.n == 0 && e->done.n == 0 && timeout_ms > 0) {
+	} else if (dnsq_pending(e) == 0 && timeout_ms > 0) {
 		/* Nothing to do: behave like a sleep so callers can pace. */
 		struct timespec ts = {timeout_ms / 1000, (timeout_ms % 1000) * 1000000L};
 		nanosleep(&ts, NULL);
 	}
-	dnsq_settle(e);
-	return e->queue.n + e->active.n + e->done.n;
+	(void)dnsq_settle(e);
+	return dnsq_pending(e);
 }
 
 void
@@ -958,13 +1635,13 @@ dnsq_run(dnsq_engine *e)
 size_t
 dnsq_pending(const dnsq_engine *e)
 {
-	return e->queue.n + e->active.n + e->done.n;
+	return e->nqueued + e->inflight + e->nreask + e->done.n;
 }
 
 size_t
 dnsq_inflight(const dnsq_engine *e)
 {
-	return e->active.n;
+	return e->inflight;
 }
 
 uint64_t
@@ -977,19 +1654,32 @@ void
 dnsq_free(dnsq_engine *e)
 {
 	dq *q;
+	srv *s, *next;
+	size_t i;
 
 	if (e == NULL)
 		return;
 	e->closing = true;
 	while ((q = e->active.head) != NULL)
 		dq_finish(q, DNSQ_CANCELLED, 0);
-	while (e->queue.head != NULL) {
-		/* Never started: cancelled without touching the network. */
-		q = dq_new(e, queue_pop(&e->queue));
-		q->state = DQ_UDP;
-		list_append(&e->active, q);
-		dq_finish(q, DNSQ_CANCELLED, 0);
-	}
+	for (i = 0; i < e->scap; i++)
+		for (s = e->stab[i]; s; s = s->hnext) {
+			while ((q = s->resend.head) != NULL)
+				dq_finish(q, DNSQ_CANCELLED, 0);
+			while ((q = s->reask.head) != NULL) {
+				e->nreask--;
+				dq_finish(q, DNSQ_CANCELLED, 0);
+			}
+			while (s->queue.head != NULL) {
+				/* Never started: cancelled without touching the
+				 * network. */
+				q = dq_new(e, s, queue_pop(&s->queue));
+				e->nqueued--;
+				q->state = DQ_UDP;
+				list_append(&e->active, q);
+				dq_finish(q, DNSQ_CANCELLED, 0);
+			}
+		}
 	while ((q = e->done.head) != NULL) {
 		list_remove(&e->done, q);
 		if (q->cb)
@@ -997,6 +1687,12 @@ dnsq_free(dnsq_engine *e)
 		dq_free(q);
 	}
 	close(e->ep);
+	for (i = 0; i < e->scap; i++)
+		for (s = e->stab[i]; s; s = next) {
+			next = s->hnext;
+			free(s);
+		}
+	free(e->stab);
 	free(e->ctab);
 	free(e->itab);
 	free(e->rbuf);

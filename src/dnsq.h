@@ -1,7 +1,10 @@
 /* dnsq.h - asynchronous DNS queries: ldns encodes the names asked, replies
  * are checked and read in wire form (dnswire.h), our own epoll loop does
  * the I/O (UDP, TCP on truncation, EDNS0), with retries, timeouts, a cap on
- * queries in flight and strict reply matching. */
+ * queries in flight, strict reply matching and politeness: each server has
+ * its own queue, a window of queries in flight that adapts (slow start,
+ * additive increase, halved on a loss episode), a ceiling, and a send rate
+ * that adapts too (AIMD: cut to 0.7 on loss) or is capped. */
 #ifndef EXDNS_DNSQ_H
 #define EXDNS_DNSQ_H
 
@@ -32,6 +35,10 @@ typedef struct dnsq_opts {
 	unsigned max_inflight;   /* cap on queries (sockets) in flight */
 	uint16_t edns_bufsize;   /* 0: no EDNS0 */
 	bool loopback_only;      /* refuse non-loopback servers (tests, lab) */
+	unsigned server_ceiling; /* default per-server max in flight
+	                            (authoritative servers); 0: max_inflight */
+	unsigned rate;           /* max queries/s to any one server; 0: found
+	                            adaptively */
 } dnsq_opts;
 
 /* The outcome of one query, handed to its callback. The reply packet is
@@ -54,6 +61,9 @@ typedef struct dnsq_result {
 	bool truncated;          /* UDP reply had TC; TCP was used */
 	bool tcp;
 	int sys_errno;           /* for UNREACHABLE / NETERR */
+	bool reasked;            /* its last try was a low-load re-ask: its
+	                            tries timed out while the server showed
+	                            signs of overload */
 	void *user;              /* the engine's, from dnsq_set_user */
 } dnsq_result;
 
@@ -68,10 +78,38 @@ void dnsq_set_user(dnsq_engine *e, void *user);
 /* Cancels whatever is pending (callbacks run with DNSQ_CANCELLED). */
 void dnsq_free(dnsq_engine *e);
 
-/* Queue a query. It starts at once if under the cap, else when a slot frees.
+/* Queue a query. It starts when its server's window, ceiling and rate and
+ * the global cap let it (queries to other servers never wait behind it).
  * qname is copied. Returns 0, or -1 if qname cannot be encoded. */
 int dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
                 uint16_t qtype, bool rd, dnsq_cb cb, void *arg);
+
+/* Limits for one server (e.g. the site's resolver), before or after its
+ * first query: ceiling 0 keeps opts.server_ceiling, rate 0 keeps opts.rate
+ * (0 there: adaptive). */
+void dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
+                        unsigned rate);
+
+/* What one server went through, for the report. */
+typedef struct dnsq_server_stats {
+	uint64_t queries, sent;      /* queries finished, packets sent */
+	unsigned peak_inflight, peak_qps;   /* most in flight at once (tries
+	                                       out and not deemed lost: those
+	                                       leave window and ceiling); most
+	                                       sent in any 1 s window */
+	unsigned ceiling, window;    /* configured ceiling; window at the end */
+	uint64_t lost_then_answered; /* tries that got no answer in time, their
+	                                query answered later */
+	uint64_t reasked, reasked_answered; /* final timeouts asked again at low
+	                                       load; of those, answered */
+	unsigned loss_qps;           /* send rate (q/s) around the first loss
+	                                episodes: "starts dropping above N q/s";
+	                                0 none */
+} dnsq_server_stats;
+
+/* Fills out: 0, or -1 for a server never asked nor limited. */
+int dnsq_server_stats_get(const dnsq_engine *e, const exaddr *server,
+                          dnsq_server_stats *out);
 
 /* One round of the loop: waits at most timeout_ms (0: poll; -1: until
  * something happens) for replies and timers, runs callbacks. Returns the

@@ -124,6 +124,21 @@ opts_probe_handle(opts_probe *o, int opt, const char *arg)
 			return -1;
 		o->probe.dnsq.max_inflight = (unsigned)v;
 		return 1;
+	case OPT_RATE:
+		if (opts_number("rate", arg, 0, 1000000, &v) != 0)
+			return -1;
+		o->probe.dnsq.rate = (unsigned)v;
+		return 1;
+	case OPT_RESOLVER_INFLIGHT:
+		if (opts_number("resolver-inflight", arg, 1, 10000, &v) != 0)
+			return -1;
+		o->probe.resolver_ceiling = (unsigned)v;
+		return 1;
+	case OPT_AUTH_INFLIGHT:
+		if (opts_number("auth-inflight", arg, 1, 10000, &v) != 0)
+			return -1;
+		o->probe.dnsq.server_ceiling = (unsigned)v;
+		return 1;
 	case OPT_CANARY:
 		list_split(arg, &list, &n);
 		rc = opts_add_canaries(o, list, n, "--canary");

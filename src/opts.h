@@ -1,6 +1,7 @@
 /* opts.h - the probe options shared by probe, plan, replay and wizard:
  * --resolver, --auth-port, --timeout, --tries, --canary, --external,
- * --max-inflight, --file, --resolv-conf. */
+ * --max-inflight, --rate, --resolver-inflight, --auth-inflight, --file,
+ * --resolv-conf. */
 #ifndef EXDNS_OPTS_H
 #define EXDNS_OPTS_H
 
@@ -11,6 +12,7 @@
 enum {
 	OPT_RESOLVER = 1000, OPT_AUTH_PORT, OPT_TIMEOUT, OPT_TRIES, OPT_CANARY,
 	OPT_EXTERNAL, OPT_MAX_INFLIGHT, OPT_FILE, OPT_RESOLV_CONF, OPT_JSON,
+	OPT_RATE, OPT_RESOLVER_INFLIGHT, OPT_AUTH_INFLIGHT,
 	OPT_COMMON_LAST
 };
 
@@ -23,6 +25,9 @@ enum {
 	{"canary", required_argument, NULL, OPT_CANARY}, \
 	{"external", required_argument, NULL, OPT_EXTERNAL}, \
 	{"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT}, \
+	{"rate", required_argument, NULL, OPT_RATE}, \
+	{"resolver-inflight", required_argument, NULL, OPT_RESOLVER_INFLIGHT}, \
+	{"auth-inflight", required_argument, NULL, OPT_AUTH_INFLIGHT}, \
 	{"file", required_argument, NULL, OPT_FILE}, \
 	{"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}
 

@@ -153,6 +153,9 @@ probe_opts_init(probe_opts *o)
 	o->dnsq.timeout_ms = DEFAULT_TIMEOUT_MS;
 	o->dnsq.tries = DEFAULT_TRIES;
 	o->dnsq.max_inflight = DEFAULT_MAX_INFLIGHT;
+	o->dnsq.server_ceiling = DEFAULT_AUTH_INFLIGHT;
+	o->dnsq.rate = DEFAULT_RATE;
+	o->resolver_ceiling = DEFAULT_RESOLVER_INFLIGHT;
 	o->dnsq.edns_bufsize = DEFAULT_EDNS_BUFSIZE;
 	o->dnsq.loopback_only = getenv("EXDNS_LOOPBACK_ONLY") != NULL &&
 	    strcmp(getenv("EXDNS_LOOPBACK_ONLY"), "0") != 0;
@@ -1532,10 +1535,15 @@ probe_new(const probe_opts *o)
 	 * dozen in flight: half the query cap keeps the engine busy. */
 	r->active_cap = o->dnsq.max_inflight / 2 > 64 ? o->dnsq.max_inflight / 2 : 64;
 	r->resolver.addr = o->resolver;
+	/* The resolver and the candidates take more than an authoritative
+	 * server: they answer for everyone. */
+	dnsq_server_limits(r->dnsq, &o->resolver, o->resolver_ceiling, 0);
 	r->ext = xcalloc(o->nexternals ? o->nexternals : 1, sizeof *r->ext);
 	r->next_ = o->nexternals;
-	for (i = 0; i < o->nexternals; i++)
+	for (i = 0; i < o->nexternals; i++) {
 		r->ext[i].addr = o->externals[i];
+		dnsq_server_limits(r->dnsq, &o->externals[i], o->resolver_ceiling, 0);
+	}
 	return r;
 }
 
@@ -1780,6 +1788,12 @@ size_t probe_nexternals(const probe_run *r) { return r->next_; }
 const probe_resolver_check *probe_external_at(const probe_run *r, size_t i) { return &r->ext[i]; }
 const probe_opts *probe_get_opts(const probe_run *r) { return &r->o; }
 const probe_vantage *probe_get_vantage(const probe_run *r) { return &r->vant; }
+
+int
+probe_server_load(const probe_run *r, const exaddr *a, dnsq_server_stats *out)
+{
+	return dnsq_server_stats_get(r->dnsq, a, out);
+}
 
 branch
 probe_branch(const probe_run *r)

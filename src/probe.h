@@ -18,7 +18,10 @@
 typedef struct probe_opts {
 	exaddr resolver;
 	uint16_t auth_port;          /* port for direct authoritative queries */
-	dnsq_opts dnsq;
+	dnsq_opts dnsq;              /* server_ceiling: each authoritative
+	                                server's */
+	unsigned resolver_ceiling;   /* the resolver's and each external
+	                                candidate's most in flight */
 	char **canaries;             /* borrowed */
 	size_t ncanaries;
 	exaddr *externals;           /* borrowed */
@@ -141,6 +144,10 @@ size_t probe_nexternals(const probe_run *r);
 const probe_resolver_check *probe_external_at(const probe_run *r, size_t i);
 branch probe_branch(const probe_run *r);
 const probe_opts *probe_get_opts(const probe_run *r);
+/* How hard the run pushed server a (the resolver, a candidate...): 0, or
+ * -1 if it was never asked. */
+int probe_server_load(const probe_run *r, const exaddr *a,
+                      dnsq_server_stats *out);
 
 /* What this host can reach: the canaries' zone servers asked directly
  * (SOA, RD=0), and any direct answer seen in the run. */

@@ -66,6 +66,59 @@ report_dig_hint(FILE *out, const probe_domain *d)
 	    dname_printable(m->cname ? m->cname : m->host, e2, sizeof e2));
 }
 
+/* How hard the run pushed the resolver, under its status: "Resolver
+ * load: peak 96 in flight, 2410 q/s; no sign of overload". Overload is
+ * only said on evidence: tries lost and then answered. */
+static void
+report_load_line(FILE *out, const probe_run *r, const exaddr *a)
+{
+	dnsq_server_stats st;
+
+	if (probe_server_load(r, a, &st) != 0)
+		return;
+	fprintf(out, "Resolver load: peak %u in flight, %u q/s; ", st.peak_inflight,
+	    st.peak_qps);
+	if (st.lost_then_answered == 0 && st.reasked_answered == 0) {
+		fputs("no sign of overload\n", out);
+		return;
+	}
+	fprintf(out, "overload: %llu quer%s lost then answered on retry",
+	    (unsigned long long)st.lost_then_answered,
+	    st.lost_then_answered == 1 ? "y" : "ies");
+	if (st.reasked > 0)
+		fprintf(out, ", %llu asked again at low load (%llu answered)",
+		    (unsigned long long)st.reasked,
+		    (unsigned long long)st.reasked_answered);
+	if (st.loss_qps > 0)
+		fprintf(out, "; it starts dropping queries above ~%u q/s", st.loss_qps);
+	fputc('\n', out);
+}
+
+/* The same as a "load" object in the resolver's JSON (obj returned). */
+static json_t *
+report_load_json(const probe_run *r, const exaddr *a, json_t *obj)
+{
+	dnsq_server_stats st;
+	json_t *l;
+
+	if (probe_server_load(r, a, &st) != 0)
+		return obj;
+	l = json_object();
+	json_object_set_new(l, "peak_inflight", json_integer(st.peak_inflight));
+	json_object_set_new(l, "peak_qps", json_integer(st.peak_qps));
+	json_object_set_new(l, "queries", json_integer((json_int_t)st.queries));
+	json_object_set_new(l, "sent", json_integer((json_int_t)st.sent));
+	json_object_set_new(l, "lost_then_answered",
+	    json_integer((json_int_t)st.lost_then_answered));
+	json_object_set_new(l, "reasked", json_integer((json_int_t)st.reasked));
+	json_object_set_new(l, "reasked_answered",
+	    json_integer((json_int_t)st.reasked_answered));
+	json_object_set_new(l, "loss_qps", json_integer(st.loss_qps));
+	json_object_set_new(l, "ceiling", json_integer(st.ceiling));
+	json_object_set_new(obj, "load", l);
+	return obj;
+}
+
 void
 report_text(FILE *out, probe_run *r)
 {
@@ -75,6 +128,7 @@ report_text(FILE *out, probe_run *r)
 	const probe_resolver_check *rc = probe_resolver(r);
 
 	report_resolver_line(out, "Resolver", rc);
+	report_load_line(out, r, &rc->addr);
 	for (i = 0; i < probe_nexternals(r); i++)
 		report_resolver_line(out, "External candidate",
 		    probe_external_at(r, i));
@@ -473,7 +527,8 @@ report_json(FILE *out, probe_run *r)
 	rc |= report_dump(out, jstr(branch_to_string(probe_branch(r))));
 	fputs(",\n\"resolver\":", out);
 	c = probe_resolver(r);
-	rc |= report_write_check(out, r, report_check_json(c, false), c);
+	rc |= report_write_check(out, r, report_load_json(r, &c->addr,
+	    report_check_json(c, false)), c);
 	fputs(",\n\"vantage\":{", out);
 	v = probe_get_vantage(r);
 	jw_key(out, "direct", true);

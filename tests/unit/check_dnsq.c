@@ -1,6 +1,7 @@
 /* check_dnsq.c - the query engine against a real responder on loopback
  * (a thread with its own UDP and TCP sockets) that answers, misanswers or
- * stays silent according to the name asked. */
+ * stays silent according to the name asked, or drops what comes too fast
+ * (rl*: above a rate) or too many at once (kd*: above K in flight). */
 #include <config.h>
 
 #include <arpa/inet.h>
@@ -25,6 +26,27 @@ static unsigned retry_seen;           /* retry.test: tries seen */
 static uint16_t seen_ids[64];
 static unsigned nseen;
 static unsigned edns_size_seen;
+
+/* rl*.test: a token bucket, as unbound's ip-ratelimit (answered while a
+ * token is left, else silently dropped). */
+#define RL_RATE   300
+#define RL_BURST  20
+static double rl_tokens;
+static uint64_t rl_ms;
+static unsigned rl_dropped;
+/* kd*.test: each answer is sent KD_HOLD_MS after its query; a query that
+ * finds KD_MAX held already is dropped. */
+#define KD_MAX     6
+#define KD_HOLD_MS 2
+#define KD_SLOTS   64
+static struct held {
+	uint64_t due;
+	struct sockaddr_storage to;
+	socklen_t tolen;
+	uint8_t *wire;
+	size_t len;
+} kd_held[KD_SLOTS];
+static unsigned kd_n;
 
 static ldns_pkt *
 reply_for(const ldns_pkt *q, const char *owner, ldns_rr_type type)
@@ -70,6 +92,19 @@ send_pkt(int fd, const struct sockaddr *to, socklen_t tolen, ldns_pkt *p,
 	} else
 		sendto(fd, wire, len, 0, to, tolen);
 	free(wire);
+	ldns_pkt_free(p);
+}
+
+/* Hold a UDP answer for KD_HOLD_MS (the responder's loop sends it). */
+static void
+hold_pkt(const struct sockaddr *to, socklen_t tolen, ldns_pkt *p)
+{
+	struct held *h = &kd_held[kd_n++];
+
+	ldns_pkt2wire(&h->wire, p, &h->len);
+	h->due = now_ms() + KD_HOLD_MS;
+	memcpy(&h->to, to, tolen);
+	h->tolen = tolen;
 	ldns_pkt_free(p);
 }
 
@@ -125,6 +160,32 @@ respond(int fd, const struct sockaddr *from, socklen_t fromlen,
 			add_a(r, name, "192.0.2.2");
 			send_pkt(fd, from, fromlen, r, tcp);
 		}
+	} else if (strncmp(name, "rl", 2) == 0) {
+		uint64_t now = now_ms();
+		rl_tokens += (double)(now - rl_ms) * RL_RATE / 1000.0;
+		if (rl_tokens > RL_BURST)
+			rl_tokens = RL_BURST;
+		rl_ms = now;
+		if (rl_tokens >= 1) {
+			rl_tokens -= 1;
+			r = reply_for(q, name, LDNS_RR_TYPE_A);
+			add_a(r, name, "192.0.2.3");
+			send_pkt(fd, from, fromlen, r, tcp);
+		} else
+			rl_dropped++;
+	} else if (strncmp(name, "kd", 2) == 0) {
+		if (kd_n < KD_MAX) {
+			r = reply_for(q, name, LDNS_RR_TYPE_A);
+			add_a(r, name, "192.0.2.4");
+			hold_pkt(from, fromlen, r);
+		}
+	} else if (strncmp(name, "aonly", 5) == 0) {
+		/* Answers A, never AAAA: the fault exdns diagnoses. */
+		if (ldns_rr_get_type(qrr) == LDNS_RR_TYPE_A) {
+			r = reply_for(q, name, LDNS_RR_TYPE_A);
+			add_a(r, name, "192.0.2.5");
+			send_pkt(fd, from, fromlen, r, tcp);
+		}
 	} else if (strcmp(name, "tc.test.") == 0) {
 		r = reply_for(q, name, LDNS_RR_TYPE_A);
 		if (!tcp)
@@ -144,6 +205,29 @@ respond(int fd, const struct sockaddr *from, socklen_t fromlen,
 	ldns_pkt_free(q);
 }
 
+/* Send the held answers that are due; returns ms to the next (-1: none). */
+static int
+kd_flush(void)
+{
+	uint64_t now = now_ms();
+	unsigned i = 0;
+	int wait = -1;
+
+	while (i < kd_n) {
+		struct held *h = &kd_held[i];
+		if (h->due <= now) {
+			sendto(udp_fd, h->wire, h->len, 0, (struct sockaddr *)&h->to, h->tolen);
+			free(h->wire);
+			kd_held[i] = kd_held[--kd_n];
+			continue;
+		}
+		if (wait < 0 || (int)(h->due - now) < wait)
+			wait = (int)(h->due - now);
+		i++;
+	}
+	return wait;
+}
+
 static void *
 responder(void *arg)
 {
@@ -152,7 +236,7 @@ responder(void *arg)
 	for (;;) {
 		struct pollfd p[3] = {
 			{udp_fd, POLLIN, 0}, {tcp_fd, POLLIN, 0}, {stop_pipe[0], POLLIN, 0}};
-		if (poll(p, 3, -1) < 0)
+		if (poll(p, 3, kd_flush()) < 0)
 			continue;
 		if (p[2].revents)
 			break;
@@ -203,6 +287,10 @@ setup(void)
 	ck_assert_int_eq(pipe(stop_pipe), 0);
 	retry_seen = 0;
 	nseen = 0;
+	rl_tokens = RL_BURST;
+	rl_ms = now_ms();
+	rl_dropped = 0;
+	kd_n = 0;
 	pthread_create(&thread, NULL, responder, NULL);
 }
 
@@ -211,6 +299,8 @@ teardown(void)
 {
 	(void)!write(stop_pipe[1], "x", 1);
 	pthread_join(thread, NULL);
+	while (kd_n > 0)
+		free(kd_held[--kd_n].wire);
 	close(udp_fd);
 	close(tcp_fd);
 	close(stop_pipe[0]);
@@ -253,7 +343,7 @@ on_result(const dnsq_result *res, void *arg)
 static got
 ask(const char *name, unsigned timeout_ms, unsigned tries)
 {
-	dnsq_opts o = {timeout_ms, tries, 16, 1232, true};
+	dnsq_opts o = {timeout_ms, tries, 16, 1232, true, 0, 0};
 	dnsq_engine *e = dnsq_new(&o);
 	exaddr srv;
 	got g;
@@ -373,7 +463,7 @@ END_TEST
 
 START_TEST(test_unreachable)
 {
-	dnsq_opts o = {1000, 2, 16, 1232, true};
+	dnsq_opts o = {1000, 2, 16, 1232, true, 0, 0};
 	dnsq_engine *e = dnsq_new(&o);
 	exaddr srv;
 	got g;
@@ -400,7 +490,7 @@ END_TEST
 
 START_TEST(test_loopback_only_refuses)
 {
-	dnsq_opts o = {1000, 1, 16, 1232, true};
+	dnsq_opts o = {1000, 1, 16, 1232, true, 0, 0};
 	dnsq_engine *e = dnsq_new(&o);
 	exaddr srv;
 	got g;
@@ -418,7 +508,7 @@ END_TEST
 
 START_TEST(test_cap_and_random_ids)
 {
-	dnsq_opts o = {1000, 1, 4, 1232, true};
+	dnsq_opts o = {1000, 1, 4, 1232, true, 0, 0};
 	dnsq_engine *e = dnsq_new(&o);
 	exaddr srv;
 	got g[40];
@@ -483,6 +573,303 @@ START_TEST(test_reply_matches)
 }
 END_TEST
 
+
+/* ---- politeness --------------------------------------------------------- */
+
+static dnsq_engine *
+engine(unsigned timeout_ms, unsigned tries, unsigned ceiling, unsigned rate)
+{
+	dnsq_opts o = {timeout_ms, tries, 4096, 1232, true, ceiling, rate};
+
+	return dnsq_new(&o);
+}
+
+static exaddr
+responder_addr(void)
+{
+	exaddr a;
+
+	addr_from_ip("127.0.0.1", port, &a);
+	return a;
+}
+
+/* n queries name<i>.test of type qtype, results in g[0..n). */
+static void
+submit_many(dnsq_engine *e, const exaddr *srv, const char *prefix,
+            uint16_t qtype, got *g, unsigned n)
+{
+	char name[64];
+	unsigned i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(name, sizeof name, "%s%u.test", prefix, i);
+		ck_assert_int_eq(dnsq_submit(e, srv, name, qtype, true, on_result,
+		    &g[i]), 0);
+	}
+}
+
+static unsigned
+count_outcome(const got *g, unsigned n, dnsq_outcome o)
+{
+	unsigned i, k = 0;
+
+	for (i = 0; i < n; i++)
+		k += g[i].called && g[i].res.outcome == o;
+	return k;
+}
+
+/* n A queries prefix<i>.test to the responder, run to the end on an
+ * engine with these options: the results (the caller frees them) and the
+ * server's stats. */
+static got *
+run_many(const char *prefix, unsigned n, unsigned timeout_ms, unsigned tries,
+         unsigned ceiling, dnsq_server_stats *st)
+{
+	dnsq_engine *e = engine(timeout_ms, tries, ceiling, 0);
+	exaddr srv = responder_addr();
+	got *g = xcalloc(n, sizeof *g);
+
+	submit_many(e, &srv, prefix, LDNS_RR_TYPE_A, g, n);
+	dnsq_run(e);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(st->queries, n);
+	return g;
+}
+
+/* A server that silently drops what comes above RL_RATE q/s: exdns finds
+ * the rate and stays near it; no query is blamed on the server. */
+START_TEST(test_rate_limited_server)
+{
+	enum { N = 1500 };
+	dnsq_server_stats st;
+	uint64_t t0 = now_ms();
+	got *g = run_many("rl", N, 1000, 2, 0, &st);
+	uint64_t ms = now_ms() - t0;
+
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	ck_assert_uint_gt(rl_dropped, 0);             /* it was pushed... */
+	ck_assert_uint_gt(st.loss_qps, RL_RATE / 2);  /* ... found the limit */
+	ck_assert_uint_lt(st.loss_qps, 3 * RL_RATE);
+	ck_assert_uint_le(st.sent, N + N / 5);        /* and kept under it */
+	ck_assert_uint_le(st.peak_qps, 2 * RL_RATE);
+	/* The sustained rate is near the limit (loosely: shared machines). */
+	ck_assert_uint_ge(N * 1000 / ms, RL_RATE / 2);
+	free(g);
+}
+END_TEST
+
+/* With one try, what the first burst lost is asked again at low load. */
+START_TEST(test_overload_reasked)
+{
+	enum { N = 400 };
+	dnsq_server_stats st;
+	got *g = run_many("rl", N, 500, 1, 0, &st);
+	unsigned i, reasked = 0;
+
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	for (i = 0; i < N; i++) {
+		reasked += g[i].res.reasked;
+		if (g[i].res.reasked)
+			ck_assert_uint_eq(g[i].res.tries, 2);
+	}
+	ck_assert_uint_gt(reasked, 0);
+	ck_assert_uint_eq(st.reasked, reasked);
+	ck_assert_uint_eq(st.reasked_answered, reasked);
+	ck_assert_uint_eq(st.lost_then_answered, reasked);
+	free(g);
+}
+END_TEST
+
+/* A server that drops queries when more than KD_MAX are in flight. */
+START_TEST(test_concurrency_limited_server)
+{
+	enum { N = 600 };
+	dnsq_server_stats st;
+	got *g = run_many("kd", N, 500, 2, 64, &st);
+
+	/* (Whether it dropped any depends on the machine's speed: under
+	 * valgrind the responder keeps up.) */
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	ck_assert_uint_le(st.peak_inflight, 64);
+	ck_assert_uint_le(st.sent, N + N / 5);
+	free(g);
+}
+END_TEST
+
+/* A server that answers every A and never AAAA shows no transient loss:
+ * its AAAA queries finish as timeouts after their tries, not asked again,
+ * in about one budget (400 ms x 2), though there are more of them than
+ * its ceiling (16, an authoritative server's): dropped tries do not hold
+ * its slots for whole timeouts. */
+START_TEST(test_selective_drop_not_reasked)
+{
+	enum { N = 40 };
+	dnsq_engine *e = engine(400, 2, 16, 0);
+	exaddr srv = responder_addr();
+	got *g4 = xcalloc(N, sizeof *g4), *g6 = xcalloc(N, sizeof *g6);
+	dnsq_server_stats st;
+	uint64_t t0 = now_ms(), ms;
+	unsigned i;
+
+	submit_many(e, &srv, "aonly", LDNS_RR_TYPE_A, g4, N);
+	submit_many(e, &srv, "aonly", LDNS_RR_TYPE_AAAA, g6, N);
+	dnsq_run(e);
+	ms = now_ms() - t0;
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(count_outcome(g4, N, DNSQ_ANSWER), N);
+	ck_assert_uint_eq(count_outcome(g6, N, DNSQ_TIMEOUT), N);
+	for (i = 0; i < N; i++) {
+		ck_assert(!g6[i].res.reasked);
+		ck_assert_uint_eq(g6[i].res.tries, 2);
+	}
+	ck_assert_uint_eq(st.reasked, 0);
+	ck_assert_uint_eq(st.lost_then_answered, 0);
+	ck_assert_uint_eq(st.loss_qps, 0);
+	ck_assert_uint_le(st.peak_inflight, 16);
+	/* A re-ask would cost 400 ms more; slots held to the timeout, 3 x 800. */
+	ck_assert_uint_lt(ms, 2000);
+	free(g4);
+	free(g6);
+}
+END_TEST
+
+typedef struct counter {
+	unsigned done, answered, cancelled;
+} counter;
+
+static void
+on_count(const dnsq_result *res, void *arg)
+{
+	counter *c = arg;
+
+	c->done++;
+	c->answered += res->outcome == DNSQ_ANSWER;
+	c->cancelled += res->outcome == DNSQ_CANCELLED;
+}
+
+/* Thousands queued for a black hole do not hold up another server. */
+START_TEST(test_no_head_of_line_blocking)
+{
+	enum { NB = 3000, NOK = 50 };
+	dnsq_engine *e = engine(1000, 2, 16, 0);
+	exaddr srv = responder_addr(), bh;
+	struct sockaddr_in sin;
+	socklen_t len = sizeof sin;
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	counter cb = {0, 0, 0}, cok = {0, 0, 0};
+	dnsq_server_stats st;
+	char name[64];
+	unsigned i;
+	uint64_t t0;
+
+	memset(&sin, 0, sizeof sin);
+	sin.sin_family = AF_INET;
+	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sin, sizeof sin), 0);
+	getsockname(fd, (struct sockaddr *)&sin, &len);
+	addr_from_ip("127.0.0.1", ntohs(sin.sin_port), &bh);   /* never read */
+	for (i = 0; i < NB; i++) {
+		snprintf(name, sizeof name, "bh%u.test", i);
+		dnsq_submit(e, &bh, name, LDNS_RR_TYPE_A, true, on_count, &cb);
+	}
+	for (i = 0; i < NOK; i++)
+		dnsq_submit(e, &srv, "ok.test", LDNS_RR_TYPE_A, true, on_count, &cok);
+	t0 = now_ms();
+	while (cok.done < NOK && now_ms() - t0 < 10000)
+		dnsq_step(e, 50);
+	ck_assert_uint_eq(cok.answered, NOK);
+	ck_assert_uint_eq(cb.done, 0);   /* the black hole's first still wait */
+	ck_assert_int_eq(dnsq_server_stats_get(e, &bh, &st), 0);
+	ck_assert_uint_le(st.peak_inflight, 16);
+	ck_assert_uint_eq(st.ceiling, 16);
+	dnsq_free(e);
+	ck_assert_uint_eq(cb.done, NB);
+	ck_assert_uint_eq(cb.cancelled, NB);
+	close(fd);
+}
+END_TEST
+
+/* n queries for ok.test, results in g[0..n). */
+static void
+submit_ok(dnsq_engine *e, const exaddr *srv, got *g, unsigned n)
+{
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(dnsq_submit(e, srv, "ok.test", LDNS_RR_TYPE_A, true,
+		    on_result, &g[i]), 0);
+}
+
+/* The ceiling holds and the counts are right. */
+START_TEST(test_ceiling_and_stats)
+{
+	enum { N = 200 };
+	dnsq_engine *e = engine(1000, 1, 5, 0);
+	exaddr srv = responder_addr(), other;
+	got *g = xcalloc(N, sizeof *g);
+	dnsq_server_stats st;
+	size_t peak = 0;
+
+	addr_from_ip("127.0.0.2", port, &other);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), -1);
+	submit_ok(e, &srv, g, N);
+	while (dnsq_step(e, -1) > 0)
+		if (dnsq_inflight(e) > peak)
+			peak = dnsq_inflight(e);
+	ck_assert_uint_le(peak, 5);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &other, &st), -1);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	ck_assert_uint_eq(st.queries, N);
+	ck_assert_uint_eq(st.sent, N);
+	ck_assert_uint_eq(st.peak_inflight, peak);
+	ck_assert_uint_eq(st.ceiling, 5);
+	ck_assert_uint_le(st.window, 5);
+	ck_assert_uint_ge(st.peak_qps, 1);
+	ck_assert_uint_le(st.peak_qps, N);
+	ck_assert_uint_eq(st.lost_then_answered, 0);
+	ck_assert_uint_eq(st.reasked, 0);
+	ck_assert_uint_eq(st.loss_qps, 0);
+
+	/* A server's own ceiling. */
+	e = engine(1000, 1, 5, 0);
+	memset(g, 0, N * sizeof *g);
+	dnsq_server_limits(e, &srv, 3, 0);
+	submit_ok(e, &srv, g, 100);
+	dnsq_run(e);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(count_outcome(g, 100, DNSQ_ANSWER), 100);
+	ck_assert_uint_le(st.peak_inflight, 3);
+	ck_assert_uint_eq(st.ceiling, 3);
+	free(g);
+}
+END_TEST
+
+/* A rate cap paces the sends: 60 queries at 100 q/s take over 0.4 s. */
+START_TEST(test_rate_cap)
+{
+	enum { N = 60 };
+	dnsq_engine *e = engine(1000, 1, 0, 100);
+	exaddr srv = responder_addr();
+	got *g = xcalloc(N, sizeof *g);
+	dnsq_server_stats st;
+	uint64_t t0 = now_ms();
+
+	submit_ok(e, &srv, g, N);
+	dnsq_run(e);
+	ck_assert_uint_ge(now_ms() - t0, 400);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	ck_assert_uint_le(st.peak_qps, 100 + 2);
+	free(g);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -505,6 +892,17 @@ main(void)
 	tcase_add_test(tc, test_loopback_only_refuses);
 	tcase_add_test(tc, test_cap_and_random_ids);
 	tcase_add_test(tc, test_reply_matches);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("politeness");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_rate_limited_server);
+	tcase_add_test(tc, test_overload_reasked);
+	tcase_add_test(tc, test_concurrency_limited_server);
+	tcase_add_test(tc, test_selective_drop_not_reasked);
+	tcase_add_test(tc, test_no_head_of_line_blocking);
+	tcase_add_test(tc, test_ceiling_and_stats);
+	tcase_add_test(tc, test_rate_cap);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
