@@ -268,6 +268,8 @@ session_save(const char *dir, const session *s, char *err, size_t errlen)
 	put_kv(f, "connector", s->connector);
 	fprintf(f, "timeout %u\ntries %u\nmax_inflight %u\nauth_port %u\n",
 	    s->timeout_ms, s->tries, s->max_inflight, s->auth_port);
+	fprintf(f, "resolver_inflight %u\nauth_inflight %u\nrate %u\n",
+	    s->resolver_inflight, s->auth_inflight, s->rate);
 	for (i = 0; i < s->ncanaries; i++)
 		put_kv(f, "canary", s->canaries[i]);
 	for (i = 0; i < s->nexternals; i++)
@@ -606,6 +608,22 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 			s->max_inflight = (unsigned)v;
 		else
 			s->auth_port = (unsigned)v;
+		return 0;
+	}
+	if (strcmp(key, "resolver_inflight") == 0 ||
+	    strcmp(key, "auth_inflight") == 0) {
+		if (get_uint(l, rest, 10000, &v) != 0)
+			return -1;
+		if (key[0] == 'r')
+			s->resolver_inflight = (unsigned)v;
+		else
+			s->auth_inflight = (unsigned)v;
+		return 0;
+	}
+	if (strcmp(key, "rate") == 0) {
+		if (get_uint(l, rest, 1000000, &v) != 0)
+			return -1;
+		s->rate = (unsigned)v;
 		return 0;
 	}
 	return serr(l, "unknown key '%.20s'", key);

@@ -28,6 +28,8 @@ typedef struct session {
 	char *plan_path, *servers, *connector;
 	/* probe options that are not in the fields */
 	unsigned timeout_ms, tries, max_inflight;
+	unsigned resolver_inflight, auth_inflight, rate;   /* politeness; 0:
+	                                                     not saved */
 	unsigned auth_port;
 	char **canaries; size_t ncanaries;
 	char **externals; size_t nexternals; /* ADDR[@PORT] */

@@ -162,6 +162,9 @@ wizard_session_fill(app *a, session *s)
 	s->timeout_ms = a->opts.probe.dnsq.timeout_ms;
 	s->tries = a->opts.probe.dnsq.tries;
 	s->max_inflight = a->opts.probe.dnsq.max_inflight;
+	s->resolver_inflight = a->opts.probe.resolver_ceiling;
+	s->auth_inflight = a->opts.probe.dnsq.server_ceiling;
+	s->rate = a->opts.probe.dnsq.rate;
 	s->auth_port = a->opts.probe.auth_port;
 	for (i = 0; i < a->opts.ncanaries; i++)
 		strv_push(&s->canaries, &s->ncanaries, a->opts.canaries[i]);
@@ -216,6 +219,11 @@ wizard_session_apply(app *a, session *s, char *err, size_t errlen)
 		a->opts.probe.dnsq.tries = s->tries;
 	if (s->max_inflight >= 1)
 		a->opts.probe.dnsq.max_inflight = s->max_inflight;
+	if (s->resolver_inflight >= 1)
+		a->opts.probe.resolver_ceiling = s->resolver_inflight;
+	if (s->auth_inflight >= 1)
+		a->opts.probe.dnsq.server_ceiling = s->auth_inflight;
+	a->opts.probe.dnsq.rate = s->rate;
 	if (s->auth_port >= 1 && s->auth_port <= 65535)
 		a->opts.probe.auth_port = (uint16_t)s->auth_port;
 	for (i = 0; i < s->ncanaries; i++) {

@@ -336,6 +336,7 @@ sample_results(void)
 	strv_push(&r->resolver.evidence, &r->resolver.nevidence,
 	    "resolver (127.0.53.53@10053): MX canary1.example: NOERROR");
 	r->branch = BRANCH_SPECIFIC_DOMAINS;
+	r->vantage = VANTAGE_BLOCKED;
 	r->queries = 42;
 	r->ms = 1234;
 	r->ndomains = 1;
@@ -384,6 +385,9 @@ START_TEST(test_session_round_trip)
 	s.timeout_ms = 500;
 	s.tries = 2;
 	s.auth_port = 10053;
+	s.resolver_inflight = 32;
+	s.auth_inflight = 4;
+	s.rate = 150;
 	strv_push(&s.canaries, &s.ncanaries, "canary1.example");
 	strv_push(&s.externals, &s.nexternals, "127.0.55.1@10053");
 	s.domains_res = sample_results();
@@ -404,9 +408,13 @@ START_TEST(test_session_round_trip)
 	ck_assert(l.unsaved);
 	ck_assert_uint_eq(l.timeout_ms, 500);
 	ck_assert_uint_eq(l.auth_port, 10053);
+	ck_assert_uint_eq(l.resolver_inflight, 32);
+	ck_assert_uint_eq(l.auth_inflight, 4);
+	ck_assert_uint_eq(l.rate, 150);
 	ck_assert_str_eq(l.canaries[0], "canary1.example");
 	ck_assert_str_eq(l.externals[0], "127.0.55.1@10053");
 	ck_assert_ptr_nonnull(l.domains_res);
+	ck_assert_int_eq(l.domains_res->vantage, VANTAGE_BLOCKED);
 	ck_assert_ptr_null(l.check);
 	ck_assert_uint_eq(l.domains_res->ndomains, 1);
 	ck_assert_str_eq(l.domains_res->domains[0].reason,
