@@ -747,60 +747,6 @@ lex_buffer(lex_file *lf, const char *path, const char *buf, size_t len,
 	return 0;
 }
 
-/* Reads at most PLAN_MAX_BYTES. */
-static char *
-plan_read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	char *buf;
-	size_t n = 0, cap = 65536, i;
-	ssize_t r;
-	unsigned lineno = 1;
-	struct stat st;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		plan_err(err, errlen, path, 0, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(fd);
-		plan_err(err, errlen, path, 0, "not a regular file");
-		return NULL;
-	}
-	buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap) {
-			if (cap > PLAN_MAX_BYTES)
-				break;
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			plan_err(err, errlen, path, 0, "%s", strerror(errno));
-			close(fd);
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (n > PLAN_MAX_BYTES) {
-		for (i = 0; i < PLAN_MAX_BYTES; i++)
-			lineno += buf[i] == '\n';
-		plan_err(err, errlen, path, lineno,
-		    "file larger than %d bytes: not a plan", PLAN_MAX_BYTES);
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static int
 plan_ini_silent(const char *fmt, ...)
 {
@@ -1145,7 +1091,8 @@ plan_load(const char *path, char *err, size_t errlen)
 	size_t len, i;
 
 	memset(&lf, 0, sizeof lf);
-	if ((buf = plan_read_file(path, &len, err, errlen)) == NULL)
+	if ((buf = util_read_file(path, PLAN_MAX_BYTES, &len, err, errlen)) ==
+	    NULL)
 		return NULL;
 	if (len == 0) {
 		free(buf);
