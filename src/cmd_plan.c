@@ -47,6 +47,9 @@ cmd_plan_usage(FILE *out)
 	    "                           list in external.txt); only those that\n"
 	    "                           answer correctly go into the plan\n"
 	    "  --file FILE              read domains from FILE ('-': standard input)\n"
+	    "  --queue FILE             the Exchange queue as exported (see 'exdns\n"
+	    "                           help probe'); its evidence goes into the plan\n"
+	    "  --skip-bad               probe the good domains when some are bad\n"
 	    "  -h, --help               show this help\n\n"
 	    "The plan is saved atomically; an existing FILE is never replaced\n"
 	    "without --force.\n"
@@ -195,7 +198,7 @@ cmd_plan(int argc, char **argv)
 	for (i = 0; i < o.ndomains; i++)
 		probe_add_domain(r, o.domains[i]);
 	probe_run_all(r);
-	report_text(stdout, r);
+	report_text_queue(stdout, r, o.queue);
 	fflush(stdout);
 
 	memset(&meta, 0, sizeof meta);
@@ -203,6 +206,7 @@ cmd_plan(int argc, char **argv)
 	meta.ntransport = nservers;
 	meta.internet_connector = internet;
 	meta.now = plan_now();
+	meta.queue = o.queue;
 	p = plan_from_probe(r, &meta, &notes, &nnotes, err, sizeof err);
 	for (i = 0; i < nnotes; i++)
 		fprintf(stderr, "exdns: note: %s\n", notes[i]);

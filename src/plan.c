@@ -22,6 +22,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "plan.h"
+#include "queue.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -1736,6 +1737,7 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
                 size_t *nnotes, char *err, size_t errlen)
 {
 	const probe_resolver_check *rc = probe_resolver(r);
+	const queue_entry *qe;
 	char buf[PLAN_TEXT_MAX], addr[ADDR_TEXT_MAX];
 	plan *p = plan_new();
 	size_t i, j;
@@ -1820,6 +1822,14 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 				strv_push(&c->mx, &c->nmx, mx);
 		}
 		plan_domain_evidence(r, d, 8, &c->evidence, &c->nevidence);
+		/* what the queue said, sanitised like every evidence line */
+		if ((qe = queue_find(m->queue, d->name)) != NULL) {
+			snprintf(buf, sizeof buf, "queue: %llu message%s waiting, "
+			    "%s: %s", qe->messages, qe->messages == 1 ? "" : "s",
+			    qe->status[0] ? qe->status : "status unknown",
+			    qe->last_error[0] ? qe->last_error : "no LastError");
+			evidence_push(&c->evidence, &c->nevidence, buf);
+		}
 		if (c->nsmart == 0) {
 			plan_remove_connector(p, p->nconnectors - 1);
 			continue;

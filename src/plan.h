@@ -112,6 +112,9 @@ typedef struct plan_meta {
 	char **transport_servers; size_t ntransport;   /* borrowed */
 	const char *internet_connector;                /* NULL: none */
 	time_t now;
+	const struct queue *queue;     /* borrowed, or NULL: what the queue
+	                                  said of each connector's domain
+	                                  goes into its evidence */
 } plan_meta;
 /* Returns the plan, or NULL with the reason in err (e.g. all-domains with
  * no usable external DNS server). Remarks for the user (a domain left out
