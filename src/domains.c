@@ -67,10 +67,10 @@ domains_add(domains_list *l, const char *entry, const char *where)
 	}
 	dname_escape(entry, strlen(entry), esc, sizeof esc);
 	if (where != NULL)
-		snprintf(msg, sizeof msg, "%s: '%s' is not a domain name: %s",
+		snprintf(msg, sizeof msg, "%s: '%s' is not a valid domain name: %s",
 		    where, esc, why);
 	else
-		snprintf(msg, sizeof msg, "'%s' is not a domain name: %s", esc,
+		snprintf(msg, sizeof msg, "'%s' is not a valid domain name: %s", esc,
 		    why);
 	strv_push(&l->errors, &l->nerrors, msg);
 }

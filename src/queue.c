@@ -336,8 +336,8 @@ queue_row(qstate *st, unsigned line, char *const *val)
 		return;
 	}
 	if (domains_parse(hop, norm, why, sizeof why) != 0) {
-		queue_error(st, line, "NextHopDomain '%s' is not a domain name: "
-		    "%s", dname_escape(hop, strlen(hop), esc, sizeof esc), why);
+		queue_error(st, line, "NextHopDomain '%s' is not a valid domain "
+		    "name: %s", dname_escape(hop, strlen(hop), esc, sizeof esc), why);
 		free(inner);
 		return;
 	}

@@ -155,6 +155,20 @@ report_queue_summary(FILE *out, const queue *q, branch b)
 }
 
 void
+report_externals(FILE *out, probe_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < probe_nexternals(r); i++) {
+		const probe_resolver_check *c = probe_external_at(r, i);
+		char a[ADDR_TEXT_MAX];
+		addr_format(&c->addr, a, sizeof a);
+		fprintf(out, "  %s %s\n", a, c->usable ? "answers: usable" :
+		    "does not answer correctly: do not use");
+	}
+}
+
+void
 report_text(FILE *out, probe_run *r)
 {
 	report_text_queue(out, r, NULL);
@@ -233,13 +247,7 @@ report_text_queue(FILE *out, probe_run *r, const queue *q)
 		    "Fix that DNS server, or set External DNS Lookups on the transport\n"
 		    "server to working DNS servers and tick \"use the external DNS lookup\n"
 		    "settings\" on the Internet send connector.\n");
-		for (i = 0; i < probe_nexternals(r); i++) {
-			const probe_resolver_check *c = probe_external_at(r, i);
-			char a[ADDR_TEXT_MAX];
-			addr_format(&c->addr, a, sizeof a);
-			fprintf(out, "  %s %s\n", a, c->usable ? "answers: usable" :
-			    "does not answer correctly: do not use");
-		}
+		report_externals(out, r);
 		break;
 	case BRANCH_SPECIFIC_DOMAINS:
 		fprintf(out,

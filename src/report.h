@@ -15,6 +15,8 @@ int report_json(FILE *out, probe_run *r);
  * confirm it. */
 void report_text_queue(FILE *out, probe_run *r, const queue *q);
 int report_json_queue(FILE *out, probe_run *r, const queue *q);
+/* One line per external candidate checked: usable or not. */
+void report_externals(FILE *out, probe_run *r);
 /* Exit status for probe: 0 no DNS fault, 1 faults found. */
 int report_exit_status(probe_run *r);
 
