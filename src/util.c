@@ -169,13 +169,33 @@ now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+/* Is this the program of the build tree, not yet installed? Then its
+ * data is the source tree's data/. */
+static bool
+util_in_build_tree(void)
+{
+	char exe[4096], dir[4096];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	char *slash;
+
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	if ((slash = strrchr(exe, '/')) == NULL)
+		return false;
+	*slash = '\0';
+	if (realpath(BUILD_PROGDIR, dir) == NULL)
+		return false;
+	return strcmp(exe, dir) == 0;
+}
+
 void
 data_path(const char *file, char *buf, size_t len)
 {
 	const char *dir = getenv(ENV_DATADIR);
 
 	if (dir == NULL || *dir == '\0')
-		dir = PKGDATADIR;
+		dir = util_in_build_tree() ? SOURCE_DATADIR : PKGDATADIR;
 	snprintf(buf, len, "%s/%s", dir, file);
 }
 

@@ -35,7 +35,8 @@ void arena_free(arena *a);
 
 uint64_t now_ms(void);   /* monotonic */
 
-/* $EXDNS_DATADIR/file if set, else PKGDATADIR/file. */
+/* $EXDNS_DATADIR/file if set; else, for the program of the build tree
+ * (not installed), the source tree's data/file; else PKGDATADIR/file. */
 void data_path(const char *file, char *buf, size_t len);
 
 /* The one reader of input files: at most max bytes, a regular file only
