@@ -578,7 +578,7 @@ queue_format_list(qstate *st, const qline *ln, size_t n, char *err,
                   size_t errlen)
 {
 	char *val[NCOLS] = {NULL}, name[64];
-	size_t i, vs = 0, k;
+	size_t i, vs = 0, k, vcol = 0;
 	unsigned start = 0;
 	int last = -1;
 	bool any = false, seen = false;
@@ -586,6 +586,13 @@ queue_format_list(qstate *st, const qline *ln, size_t n, char *err,
 	for (i = 0; i <= n; i++) {
 		if (i == n || queue_blank(&ln[i])) {
 			if (seen) {
+				for (k = 0; k < NCOLS; k++)
+					if (val[k] != NULL) {
+						char *t = queue_trim(val[k],
+						    strlen(val[k]));
+						free(val[k]);
+						val[k] = t;
+					}
 				queue_row(st, start, val);
 				any = any || val[COL_NEXTHOP] != NULL;
 			}
@@ -603,19 +610,30 @@ queue_format_list(qstate *st, const qline *ln, size_t n, char *err,
 			last = queue_col(name);
 			if (last >= 0) {
 				free(val[last]);
-				val[last] = queue_trim(ln[i].s + vs, ln[i].len - vs);
+				/* kept as it is (a trailing space may be a
+				 * space the console wrapped at) until the
+				 * record ends */
+				val[last] = xmalloc(ln[i].len - vs + 1);
+				memcpy(val[last], ln[i].s + vs, ln[i].len - vs);
+				val[last][ln[i].len - vs] = '\0';
+				vcol = vs;
 				if (last == COL_STATUS)
 					st->q->has_status = true;
 				else if (last == COL_ERROR)
 					st->q->has_last_error = true;
 			}
 		} else if (last >= 0 && isspace((unsigned char)ln[i].s[0])) {
-			/* the console wrapped a long value */
-			char *more = queue_trim(ln[i].s, ln[i].len);
-			size_t a = strlen(val[last]), b = strlen(more);
+			/* the console wrapped a long value at its width, in
+			 * the middle of a word or at a space: only the
+			 * indentation to the value column goes */
+			size_t a = strlen(val[last]), skip = 0, b;
+			while (skip < vcol && skip < ln[i].len &&
+			    ln[i].s[skip] == ' ')
+				skip++;
+			b = ln[i].len - skip;
 			val[last] = xrealloc(val[last], a + b + 1);
-			memcpy(val[last] + a, more, b + 1);
-			free(more);
+			memcpy(val[last] + a, ln[i].s + skip, b);
+			val[last][a + b] = '\0';
 		}
 	}
 	if (!any) {

@@ -388,6 +388,35 @@ START_TEST(test_hint_and_cut)
 }
 END_TEST
 
+/* Format-List wraps long values at the console's width, at a space or in
+ * the middle of a word: both come back whole. */
+START_TEST(test_format_list_wrap)
+{
+	static const char text[] =
+	    "\r\n"
+	    "Identity         : EX01\\7\r\n"
+	    "DeliveryType     : DnsConnectorDelivery\r\n"
+	    "Status           : Retry\r\n"
+	    "MessageCount     : 12\r\n"
+	    "NextHopDomain    : contoso.example\r\n"
+	    "LastError        : [{LRT=};{LED=451 4.4.0 DNS query failed. The error "
+	    "was: DNS query failed with \r\n"
+	    "                   error ErrorTim\r\n"
+	    "                   eout};{FQDN=};{IP=}]\r\n"
+	    "\r\n";
+	char err[600];
+	queue *q = queue_parse(text, sizeof text - 1, "fl.txt", err, sizeof err);
+
+	ck_assert_ptr_nonnull(q);
+	ck_assert_uint_eq(q->n, 1);
+	ck_assert_str_eq(q->entries[0].last_error, "451 4.4.0 DNS query failed. "
+	    "The error was: DNS query failed with error ErrorTimeout");
+	ck_assert_int_eq(q->entries[0].error, QUEUE_ERR_TIMEOUT);
+	ck_assert_uint_eq(q->entries[0].line, 2);
+	queue_free(q);
+}
+END_TEST
+
 static Suite *
 queue_suite(void)
 {
@@ -410,6 +439,7 @@ queue_suite(void)
 	tcase_add_test(tc, test_idn);
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_hint_and_cut);
+	tcase_add_test(tc, test_format_list_wrap);
 	suite_add_tcase(s, tc);
 	return s;
 }
