@@ -134,6 +134,9 @@ report_queue_summary(FILE *out, const queue *q, branch b)
 	    queue_shape_to_string(q->shape), q->nexternal,
 	    q->nexternal == 1 ? "" : "s", q->nfailing, q->n,
 	    q->n == 1 ? "" : "s");
+	if (q->nexternal > q->nfailing)
+		fprintf(out, "; %zu without a DNS error not probed",
+		    q->nexternal - q->nfailing);
 	if (q->nerrors > 0)
 		fprintf(out, "; %zu bad entr%s skipped", q->nerrors,
 		    q->nerrors == 1 ? "y" : "ies");
