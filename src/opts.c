@@ -186,6 +186,9 @@ opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
 	size_t n = 0, i, nbad;
 	int rc = 0;
 
+	/* Domains a caller put in o->domains before are checked the same. */
+	for (i = 0; i < o->ndomains; i++)
+		domains_add(&o->given, o->domains[i], NULL);
 	for (i = 0; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
 			if (domains_read_file(&o->given, "-", err, sizeof err) != 0) {
