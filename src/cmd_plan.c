@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "defaults.h"
 #include "dname.h"
 #include "opts.h"
 #include "plan.h"
@@ -50,12 +51,16 @@ cmd_plan_usage(FILE *out)
 	    "                           list in external.txt); only those that\n"
 	    "                           answer correctly go into the plan\n"
 	    "  --file FILE              read domains from FILE ('-': standard input)\n"
+	    "  --queue FILE             the Exchange queue as exported (see 'exdns\n"
+	    "                           help probe'); its evidence goes into the plan\n"
+	    "  --skip-bad               probe the good domains when some are bad\n"
 	    "  -h, --help               show this help\n\n"
 	    "The plan is saved atomically; an existing FILE is never replaced\n"
 	    "without --force.\n"
-	    "Exit status: 0 no DNS fault (the plan says so), 1 faults found (the\n"
-	    "plan holds the fix), 2 bad usage or input, or the plan could not be\n"
-	    "written.\n");
+	    "External candidates are asked only when the resolver fails.\n"
+	    "Exit status (the same as 'exdns probe'): 0 no DNS fault, 1 faults\n"
+	    "found (the plan holds the fix when a connector or external DNS can\n"
+	    "fix them), 2 bad usage or input, or the plan could not be written.\n");
 }
 
 static int
@@ -194,11 +199,24 @@ cmd_plan(int argc, char **argv)
 	    != 0)
 		goto out;
 
+	/* The external candidates are asked only when the resolver fails
+	 * (the all-domains branch needs them), and the report says so
+	 * first: no traffic the admin did not ask for. */
+	o.probe.nexternals = 0;
 	r = probe_new(&o.probe);
 	for (i = 0; i < o.ndomains; i++)
 		probe_add_domain(r, o.domains[i]);
 	probe_run_all(r);
-	report_text(stdout, r);
+	report_text_queue(stdout, r, o.queue);
+	if (probe_branch(r) == BRANCH_ALL_DOMAINS && o.nexternals > 0) {
+		printf("\nThe resolver fails, so the plan needs working DNS "
+		    "servers: asking the %zu external candidate%s (%s) now...\n",
+		    o.nexternals, o.nexternals == 1 ? "" : "s", o.external_set ?
+		    "--external" : DEFAULT_EXTERNAL_FILE);
+		fflush(stdout);
+		probe_check_externals(r, o.externals, o.nexternals);
+		report_externals(stdout, r);
+	}
 	fflush(stdout);
 
 	memset(&meta, 0, sizeof meta);
@@ -206,6 +224,7 @@ cmd_plan(int argc, char **argv)
 	meta.ntransport = nservers;
 	meta.internet_connector = internet;
 	meta.now = plan_now();
+	meta.queue = o.queue;
 	p = plan_from_probe(r, &meta, &notes, &nnotes, err, sizeof err);
 	for (i = 0; i < nnotes; i++)
 		fprintf(stderr, "exdns: note: %s\n", notes[i]);
@@ -224,9 +243,15 @@ cmd_plan(int argc, char **argv)
 	dname_escape(output, strlen(output), esc, sizeof esc);
 	switch (p->branch) {
 	case BRANCH_NO_DNS_FAULT:
-		printf("\nPlan written to %s: no DNS fault found, so no connectors "
-		    "and nothing to change.\n", esc);
-		rc = EXIT_NO_FAULT;
+		/* The same exit status as `exdns probe` for the same run. */
+		rc = report_exit_status(r);
+		if (rc == EXIT_NO_FAULT)
+			printf("\nPlan written to %s: no DNS fault found, so no "
+			    "connectors and nothing to change.\n", esc);
+		else
+			printf("\nPlan written to %s: no connector and no external "
+			    "DNS to set: the faults above are not ones a send "
+			    "connector or external DNS servers can fix.\n", esc);
 		break;
 	case BRANCH_ALL_DOMAINS:
 		printf("\nPlan written to %s: external DNS lookups through %zu "

@@ -18,7 +18,8 @@ cmd_probe_usage(FILE *out)
 	    "Diagnose \"451 4.4.0 DNS query failed\" for each DOMAIN: its MX, the A and\n"
 	    "AAAA records of every MX host through the resolver, and the same asked\n"
 	    "directly of the authoritative servers; print a verdict and its evidence.\n"
-	    "Domains also come from --file FILE, or standard input with '-'.\n\n"
+	    "Domains also come from --file FILE, --queue FILE, or standard input\n"
+	    "with '-'.\n\n"
 	    "  --resolver ADDR[@PORT]   resolver to test (default: first nameserver\n"
 	    "                           of /etc/resolv.conf, or of $EXDNS_RESOLV_CONF)\n"
 	    "  --resolv-conf FILE       read the default resolver from FILE\n"
@@ -33,6 +34,12 @@ cmd_probe_usage(FILE *out)
 	    "                           default: the list in canaries.txt)\n"
 	    "  --external ADDR[@PORT],...  candidate external DNS servers to check\n"
 	    "  --file FILE              read domains from FILE ('-': standard input)\n"
+	    "  --queue FILE             the Exchange queue as exported (Get-Queue |\n"
+	    "                           Export-Csv, Format-List, the table, or\n"
+	    "                           Select-Object NextHopDomain): its failing\n"
+	    "                           external queues, most messages first\n"
+	    "  --skip-bad               probe the good domains when some are bad\n"
+	    "                           (default: list every bad one, probe none)\n"
 	    "  --json                   print one JSON document\n"
 	    "  -h, --help               show this help\n\n"
 	    "Verdicts: ok, aaaa-dropped, aaaa-bad-response, nxdomain, null-mx,\n"
@@ -86,9 +93,9 @@ cmd_probe(int argc, char **argv)
 		probe_add_domain(r, o.domains[i]);
 	probe_run_all(r);
 	if (json)
-		report_json(stdout, r);
+		report_json_queue(stdout, r, o.queue);
 	else
-		report_text(stdout, r);
+		report_text_queue(stdout, r, o.queue);
 	rc = report_exit_status(r);
 	probe_free(r);
 	opts_probe_free(&o);

@@ -159,6 +159,8 @@ cmd_replay(int argc, char **argv)
 	r = probe_new(&o.probe);
 	for (i = 0; i < p->nconnectors; i++)
 		probe_add_domain(r, p->connectors[i].domain);
+	for (i = 0; i < p->nchecked; i++)
+		probe_add_domain(r, p->checked[i].domain);
 	probe_run_all(r);
 	obs = replay_observe(r);
 	rr = replay_judge(p, obs);

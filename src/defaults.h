@@ -35,7 +35,7 @@
 #define DEFAULT_LAB_FILE        "lab.ini"
 #define DEFAULT_LAB_PORT        10053
 #define MAX_DOMAINS             1000000
-#define MAX_INPUT_LINE          1024
+#define MAX_INPUT_BYTES         (32 * 1024 * 1024)  /* an input file (--file, --queue) */
 #define MAX_MX_HOSTS            16     /* MX hosts probed per domain */
 #define MAX_HOST_ADDRS          16     /* addresses kept per MX host */
 

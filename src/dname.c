@@ -2,27 +2,52 @@
 #include <config.h>
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
 #include "dname.h"
 
+static bool dname_no(char *why, size_t whylen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* The reason, when why is not NULL. */
+static bool
+dname_no(char *why, size_t whylen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (why != NULL && whylen > 0) {
+		va_start(ap, fmt);
+		vsnprintf(why, whylen, fmt, ap);
+		va_end(ap);
+	}
+	return false;
+}
+
 bool
-dname_valid_host(const char *s)
+dname_check(const char *s, char *why, size_t whylen)
 {
 	size_t len = strlen(s), label = 0, i;
 	bool alpha_tld = false;
 
 	if (len > 0 && s[len - 1] == '.')
 		len--;
-	if (len == 0 || len > 253)
-		return false;
+	if (len == 0)
+		return dname_no(why, whylen, "empty name");
+	if (len > 253)
+		return dname_no(why, whylen, "too long (%zu characters; at most "
+		    "253)", len);
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)s[i];
 		if (c == '.') {
-			if (label == 0 || s[i - 1] == '-')
-				return false;
+			if (label == 0)
+				return dname_no(why, whylen, "empty label at "
+				    "character %zu", i + 1);
+			if (s[i - 1] == '-')
+				return dname_no(why, whylen, "a label ends with '-' "
+				    "(character %zu)", i);
 			label = 0;
 			alpha_tld = false;
 			continue;
@@ -32,16 +57,35 @@ dname_valid_host(const char *s)
 				alpha_tld = true;
 		} else if (c == '-') {
 			if (label == 0)
-				return false;
-		} else
+				return dname_no(why, whylen, "a label starts with "
+				    "'-' (character %zu)", i + 1);
+		} else {
+			if (why != NULL && whylen > 0 && c >= 0x20 && c < 0x7f)
+				snprintf(why, whylen, "bad character '%c' at "
+				    "character %zu", (char)c, i + 1);
+			else if (why != NULL && whylen > 0)
+				snprintf(why, whylen, "bad byte 0x%02x at "
+				    "character %zu", c, i + 1);
 			return false;
+		}
 		if (++label > 63)
-			return false;
+			return dname_no(why, whylen, "a label longer than 63 "
+			    "characters (at character %zu)", i + 1);
 	}
 	if (s[len - 1] == '-')
-		return false;
+		return dname_no(why, whylen, "a label ends with '-' (character "
+		    "%zu)", len);
 	/* The last label of a host name is not all digits (not an IP). */
-	return alpha_tld;
+	if (!alpha_tld)
+		return dname_no(why, whylen, "the last label is all digits (an "
+		    "address, not a name)");
+	return true;
+}
+
+bool
+dname_valid_host(const char *s)
+{
+	return dname_check(s, NULL, 0);
 }
 
 int

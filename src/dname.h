@@ -11,6 +11,9 @@
  * <= 253, at least one dot-free label, optional trailing dot. Underscores
  * are refused. */
 bool dname_valid_host(const char *s);
+/* The same, with the reason in why when it is not (e.g. "empty label at
+ * character 4", "bad character '_' at character 2"; why may be NULL). */
+bool dname_check(const char *s, char *why, size_t whylen);
 /* Lowercase, drop one trailing dot. out must hold DNAME_MAX. Returns -1 if
  * not a valid host name. */
 int dname_normalize(const char *in, char *out);

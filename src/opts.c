@@ -28,6 +28,8 @@ opts_probe_free(opts_probe *o)
 	strv_free(o->canaries, o->ncanaries);
 	free(o->externals);
 	strv_free(o->domains, o->ndomains);
+	queue_free(o->queue);
+	domains_list_free(&o->given);
 	memset(o, 0, sizeof *o);
 }
 
@@ -148,10 +150,23 @@ opts_probe_handle(opts_probe *o, int opt, const char *arg)
 		o->external_set = true;
 		return opts_add_external(o, arg) == 0 ? 1 : -1;
 	case OPT_FILE:
-		if (list_read_file(arg, &o->domains, &o->ndomains, err, sizeof err) != 0) {
+		if (domains_read_file(&o->given, arg, err, sizeof err) != 0) {
 			fprintf(stderr, "exdns: --file: %s\n", err);
 			return -1;
 		}
+		return 1;
+	case OPT_QUEUE:
+		if (o->queue != NULL) {
+			fprintf(stderr, "exdns: --queue: one queue file at a time\n");
+			return -1;
+		}
+		if ((o->queue = queue_read(arg, err, sizeof err)) == NULL) {
+			fprintf(stderr, "exdns: --queue: %s\n", err);
+			return -1;
+		}
+		return 1;
+	case OPT_SKIP_BAD:
+		o->skip_bad = true;
 		return 1;
 	case OPT_RESOLV_CONF:
 		free(o->resolv_conf);
@@ -181,39 +196,53 @@ int
 opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
                   bool load_external_defaults)
 {
-	char err[600], esc[128], norm[DNAME_MAX];
-	char **list = NULL, **checked = NULL;
-	size_t n = 0, i, nchecked = 0;
+	char err[600];
+	char **list = NULL;
+	size_t n = 0, i, nbad;
 	int rc = 0;
 
+	/* Domains a caller put in o->domains before are checked the same. */
+	for (i = 0; i < o->ndomains; i++)
+		domains_add(&o->given, o->domains[i], NULL);
 	for (i = 0; i < (size_t)argc; i++) {
 		if (strcmp(argv[i], "-") == 0) {
-			if (list_read_file("-", &o->domains, &o->ndomains, err, sizeof err) != 0) {
+			if (domains_read_file(&o->given, "-", err, sizeof err) != 0) {
 				fprintf(stderr, "exdns: %s\n", err);
 				return -1;
 			}
 		} else
-			strv_push(&o->domains, &o->ndomains, argv[i]);
+			domains_add(&o->given, argv[i], NULL);
 	}
-	/* Every domain is checked before anything is asked. */
-	for (i = 0; i < o->ndomains; i++) {
-		if (dname_normalize(o->domains[i], norm) != 0) {
-			fprintf(stderr, "exdns: '%s' is not a valid domain name\n",
-			    dname_escape(o->domains[i], strlen(o->domains[i]), esc, sizeof esc));
-			strv_free(checked, nchecked);
-			return -1;
-		}
-		strv_push(&checked, &nchecked, norm);
+	/* Every domain is checked before anything is asked; every bad one
+	 * is listed. The queue's come first: most messages first. */
+	nbad = o->given.nerrors + (o->queue ? o->queue->nerrors : 0);
+	for (i = 0; o->queue != NULL && i < o->queue->nerrors; i++)
+		fprintf(stderr, "exdns: %s\n", o->queue->errors[i]);
+	for (i = 0; i < o->given.nerrors; i++)
+		fprintf(stderr, "exdns: %s\n", o->given.errors[i]);
+	if (nbad > 0 && !o->skip_bad) {
+		fprintf(stderr, "exdns: %zu bad entr%s; nothing probed (--skip-bad "
+		    "probes the others)\n", nbad, nbad == 1 ? "y" : "ies");
+		return -1;
 	}
+	if (nbad > 0)
+		fprintf(stderr, "exdns: %zu bad entr%s skipped (--skip-bad)\n",
+		    nbad, nbad == 1 ? "y" : "ies");
 	strv_free(o->domains, o->ndomains);
-	o->domains = checked;
-	o->ndomains = nchecked;
+	o->domains = NULL;
+	o->ndomains = 0;
+	for (i = 0; o->queue != NULL && i < o->queue->n; i++)
+		strv_push(&o->domains, &o->ndomains, o->queue->entries[i].domain);
+	for (i = 0; i < o->given.n; i++)
+		strv_push(&o->domains, &o->ndomains, o->given.names[i]);
 	if (o->ndomains > MAX_DOMAINS) {
 		fprintf(stderr, "exdns: too many domains (at most %d)\n", MAX_DOMAINS);
 		return -1;
 	}
 	if (need_domains && o->ndomains == 0) {
-		fprintf(stderr, "exdns: no domain given (arguments, --file FILE, or - for standard input)\n");
+		fprintf(stderr, "exdns: no domain given (arguments, --file FILE, "
+		    "--queue FILE, or - for standard input)%s\n", o->queue ?
+		    "; the queue file has no failing external queue" : "");
 		return -1;
 	}
 	if (!o->resolver_set) {

@@ -1,18 +1,21 @@
 /* opts.h - the probe options shared by probe, plan, replay and wizard:
  * --resolver, --auth-port, --timeout, --tries, --canary, --external,
  * --max-inflight, --rate, --resolver-inflight, --auth-inflight, --file,
- * --resolv-conf. */
+ * --queue, --skip-bad, --resolv-conf. */
 #ifndef EXDNS_OPTS_H
 #define EXDNS_OPTS_H
 
 #include <getopt.h>
 #include <stdbool.h>
+#include "domains.h"
 #include "probe.h"
+#include "queue.h"
 
 enum {
 	OPT_RESOLVER = 1000, OPT_AUTH_PORT, OPT_TIMEOUT, OPT_TRIES, OPT_CANARY,
 	OPT_EXTERNAL, OPT_MAX_INFLIGHT, OPT_FILE, OPT_RESOLV_CONF, OPT_JSON,
 	OPT_RATE, OPT_RESOLVER_INFLIGHT, OPT_AUTH_INFLIGHT,
+	OPT_QUEUE, OPT_SKIP_BAD,
 	OPT_COMMON_LAST
 };
 
@@ -29,6 +32,8 @@ enum {
 	{"resolver-inflight", required_argument, NULL, OPT_RESOLVER_INFLIGHT}, \
 	{"auth-inflight", required_argument, NULL, OPT_AUTH_INFLIGHT}, \
 	{"file", required_argument, NULL, OPT_FILE}, \
+	{"queue", required_argument, NULL, OPT_QUEUE}, \
+	{"skip-bad", no_argument, NULL, OPT_SKIP_BAD}, \
 	{"resolv-conf", required_argument, NULL, OPT_RESOLV_CONF}
 
 typedef struct opts_probe {
@@ -37,8 +42,13 @@ typedef struct opts_probe {
 	char *resolv_conf;             /* --resolv-conf */
 	char **canaries; size_t ncanaries;
 	exaddr *externals; size_t nexternals;
-	char **domains; size_t ndomains;   /* from --file, arguments, stdin */
+	char **domains; size_t ndomains;   /* from --queue (most messages
+	                                      first), --file, arguments, stdin:
+	                                      A-labels */
 	bool external_set;
+	queue *queue;                  /* --queue FILE, or NULL (owned) */
+	domains_list given;            /* --file entries, checked */
+	bool skip_bad;                 /* --skip-bad: probe the good ones */
 } opts_probe;
 
 void opts_probe_init(opts_probe *o);
@@ -47,7 +57,8 @@ void opts_probe_free(opts_probe *o);
  * not ours, -1 on a bad value (message printed to stderr, naming it). */
 int opts_probe_handle(opts_probe *o, int opt, const char *arg);
 /* After getopt: collects domain arguments ("-" reads stdin), validates them
- * (escaped text of a bad one in the error), fills defaults (resolver from
+ * (every bad entry listed with FILE:LINE and why; any makes it fail unless
+ * --skip-bad), puts the queue's domains first, fills defaults (resolver from
  * resolv.conf, canaries and externals from data files when unset).
  * need_domains: at least one domain required. Returns 0 or -1 (printed). */
 int opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,

@@ -22,6 +22,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "plan.h"
+#include "queue.h"
 #include "util.h"
 
 /* ------------------------------------------------------------------ */
@@ -98,6 +99,7 @@ plan_free(plan *p)
 	free(p->connectors);
 	strv_free(p->external_servers, p->nexternal);
 	strv_free(p->external_evidence, p->nexternal_evidence);
+	free(p->checked);
 	free(p->path);
 	free(p);
 }
@@ -140,6 +142,11 @@ plan_copy(const plan *p)
 	c->external_servers = strv_copy(p->external_servers, p->nexternal);
 	c->external_evidence = strv_copy(p->external_evidence,
 	    p->nexternal_evidence);
+	c->checked = NULL;
+	if (p->nchecked > 0) {
+		c->checked = xmalloc(p->nchecked * sizeof *c->checked);
+		memcpy(c->checked, p->checked, p->nchecked * sizeof *c->checked);
+	}
 	c->path = p->path ? xstrdup(p->path) : NULL;
 	return c;
 }
@@ -350,6 +357,58 @@ plan_check_list(char *const *v, size_t n, const char *key, bool required,
 static bool valid_smart_host(const char *s) { return addr_is_smart_host_v4(s); }
 static bool valid_host(const char *s) { return dname_valid_host(s); }
 
+static int
+plan_cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The [checked DOMAIN] sections: names, verdicts, no domain twice or
+ * also a connector's. */
+static int
+plan_validate_checked(const plan *p, const char *path, char *err,
+                      size_t errlen)
+{
+	char norm[DNAME_MAX];
+	const char **names;
+	size_t i, j;
+	int rc = 0;
+
+	if (p->nchecked > PLAN_MAX_CHECKED)
+		return plan_err(err, errlen, path, p->checked[PLAN_MAX_CHECKED].line,
+		    "more than %d [checked DOMAIN] sections", PLAN_MAX_CHECKED);
+	for (i = 0; i < p->nchecked; i++) {
+		const plan_checked *k = &p->checked[i];
+		if (dname_normalize(k->domain, norm) != 0 ||
+		    strcmp(norm, k->domain) != 0)
+			return plan_err(err, errlen, path, k->line,
+			    "[checked %s]: not a domain name", esc(k->domain));
+		if ((unsigned)k->verdict >= VERDICT_COUNT ||
+		    verdict_needs_connector(k->verdict))
+			return plan_err(err, errlen, path, k->line,
+			    "[checked %s]: verdict '%s' calls for a connector: "
+			    "that is a [connector] section", k->domain,
+			    verdict_to_string(k->verdict));
+		for (j = 0; j < p->nconnectors; j++)
+			if (strcmp(p->connectors[j].domain, k->domain) == 0)
+				return plan_err(err, errlen, path, k->line,
+				    "[checked %s]: the domain has a [connector] "
+				    "section too", k->domain);
+	}
+	if (p->nchecked < 2)
+		return 0;
+	names = xmalloc(p->nchecked * sizeof *names);
+	for (i = 0; i < p->nchecked; i++)
+		names[i] = p->checked[i].domain;
+	qsort(names, p->nchecked, sizeof *names, plan_cmp_str);
+	for (i = 1; i < p->nchecked && rc == 0; i++)
+		if (strcmp(names[i - 1], names[i]) == 0)
+			rc = plan_err(err, errlen, path, 0, "[checked %s] appears "
+			    "twice", names[i]);
+	free(names);
+	return rc;
+}
+
 int
 plan_validate(const plan *p, char *err, size_t errlen)
 {
@@ -428,6 +487,8 @@ plan_validate(const plan *p, char *err, size_t errlen)
 				    j + 1);
 	}
 
+	if (plan_validate_checked(p, path, err, errlen) != 0)
+		return -1;
 	switch (p->branch) {
 	case BRANCH_NO_DNS_FAULT:
 		if (p->nconnectors > 0)
@@ -747,60 +808,6 @@ lex_buffer(lex_file *lf, const char *path, const char *buf, size_t len,
 	return 0;
 }
 
-/* Reads at most PLAN_MAX_BYTES. */
-static char *
-plan_read_file(const char *path, size_t *len, char *err, size_t errlen)
-{
-	char *buf;
-	size_t n = 0, cap = 65536, i;
-	ssize_t r;
-	unsigned lineno = 1;
-	struct stat st;
-	int fd;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		plan_err(err, errlen, path, 0, "%s", strerror(errno));
-		return NULL;
-	}
-	if (fstat(fd, &st) == 0 && !S_ISREG(st.st_mode)) {
-		close(fd);
-		plan_err(err, errlen, path, 0, "not a regular file");
-		return NULL;
-	}
-	buf = xmalloc(cap);
-	for (;;) {
-		if (n == cap) {
-			if (cap > PLAN_MAX_BYTES)
-				break;
-			cap *= 2;
-			buf = xrealloc(buf, cap);
-		}
-		r = read(fd, buf + n, cap - n);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r < 0) {
-			plan_err(err, errlen, path, 0, "%s", strerror(errno));
-			close(fd);
-			free(buf);
-			return NULL;
-		}
-		if (r == 0)
-			break;
-		n += (size_t)r;
-	}
-	close(fd);
-	if (n > PLAN_MAX_BYTES) {
-		for (i = 0; i < PLAN_MAX_BYTES; i++)
-			lineno += buf[i] == '\n';
-		plan_err(err, errlen, path, lineno,
-		    "file larger than %d bytes: not a plan", PLAN_MAX_BYTES);
-		free(buf);
-		return NULL;
-	}
-	*len = n;
-	return buf;
-}
-
 static int
 plan_ini_silent(const char *fmt, ...)
 {
@@ -941,10 +948,51 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 					    "line %u", norm, p->connectors[i].line);
 			c = plan_add_connector(p, norm);
 			c->line = sline;
+		} else if (strncmp(name, "checked", 7) == 0 &&
+		    lex_space(name[7])) {
+			const char *d = name + 8;
+			plan_checked *k;
+			bool seen_v = false;
+			while (lex_space(*d))
+				d++;
+			if (p->nchecked >= PLAN_MAX_CHECKED)
+				return plan_err(err, errlen, path, sline,
+				    "more than %d [checked DOMAIN] sections",
+				    PLAN_MAX_CHECKED);
+			p->checked = xrealloc(p->checked, (p->nchecked + 1) *
+			    sizeof *p->checked);
+			k = &p->checked[p->nchecked++];
+			memset(k, 0, sizeof *k);
+			k->line = sline;
+			if (dname_normalize(d, k->domain) != 0)
+				return plan_err(err, errlen, path, sline,
+				    "[checked %s]: '%s' is not a domain name",
+				    esc(d), esc(d));
+			for (i = 0; i < lf->nents; i++) {
+				lex_entry *e = &lf->ents[i];
+				if (e->sec != s)
+					continue;
+				if (strcmp(e->key, "verdict") != 0)
+					return plan_err(err, errlen, path, e->line,
+					    "unknown key '%s' in [checked %s]",
+					    e->key, k->domain);
+				if (verdict_from_string(e->value, &k->verdict)
+				    != 0)
+					return plan_err(err, errlen, path, e->line,
+					    "verdict: '%s' is not a verdict",
+					    esc(e->value));
+				seen_v = true;
+			}
+			if (!seen_v)
+				return plan_err(err, errlen, path, sline,
+				    "[checked %s] has no 'verdict' key",
+				    k->domain);
+			continue;
 		} else
 			return plan_err(err, errlen, path, sline,
 			    "unknown section [%s] (expected [plan], [connector "
-			    "DOMAIN] or [external-dns])", esc(name));
+			    "DOMAIN], [checked DOMAIN] or [external-dns])",
+			    esc(name));
 
 		for (i = 0; i < lf->nents; i++) {
 			lex_entry *e = &lf->ents[i];
@@ -1145,7 +1193,8 @@ plan_load(const char *path, char *err, size_t errlen)
 	size_t len, i;
 
 	memset(&lf, 0, sizeof lf);
-	if ((buf = plan_read_file(path, &len, err, errlen)) == NULL)
+	if ((buf = util_read_file(path, PLAN_MAX_BYTES, &len, err, errlen)) ==
+	    NULL)
 		return NULL;
 	if (len == 0) {
 		free(buf);
@@ -1335,6 +1384,15 @@ plan_format(const plan *p, char *err, size_t errlen)
 		wline(&w, "use_external_dns_lookups = %s",
 		    p->use_external_dns_lookups ? "true" : "false");
 		wevidence(&w, p->external_evidence, p->nexternal_evidence);
+	}
+	if (p->nchecked > 0) {
+		wline(&w, "%s", "");
+		wline(&w, "; Domains probed with no fault to fix: exdns replay "
+		    "asks them again.");
+	}
+	for (i = 0; i < p->nchecked; i++) {
+		wline(&w, "[checked %s]", p->checked[i].domain);
+		wline(&w, "verdict = %s", verdict_to_string(p->checked[i].verdict));
 	}
 	wline(&w, "%s", "");
 	wline(&w, "; end of plan");
@@ -1698,6 +1756,12 @@ plan_equal(const plan *a, const plan *b, bool ignore_times)
 	    !strv_equal(a->external_evidence, a->nexternal_evidence,
 	    b->external_evidence, b->nexternal_evidence)))
 		return false;
+	if (a->nchecked != b->nchecked)
+		return false;
+	for (i = 0; i < a->nchecked; i++)
+		if (strcmp(a->checked[i].domain, b->checked[i].domain) != 0 ||
+		    a->checked[i].verdict != b->checked[i].verdict)
+			return false;
 	return true;
 }
 
@@ -1789,6 +1853,7 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
                 size_t *nnotes, char *err, size_t errlen)
 {
 	const probe_resolver_check *rc = probe_resolver(r);
+	const queue_entry *qe;
 	char buf[PLAN_TEXT_MAX], addr[ADDR_TEXT_MAX];
 	plan *p = plan_new();
 	size_t i, j;
@@ -1873,6 +1938,14 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 				strv_push(&c->mx, &c->nmx, mx);
 		}
 		plan_domain_evidence(r, d, 8, &c->evidence, &c->nevidence);
+		/* what the queue said, sanitised like every evidence line */
+		if ((qe = queue_find(m->queue, d->name)) != NULL) {
+			snprintf(buf, sizeof buf, "queue: %llu message%s waiting, "
+			    "%s: %s", qe->messages, qe->messages == 1 ? "" : "s",
+			    qe->status[0] ? qe->status : "status unknown",
+			    qe->last_error[0] ? qe->last_error : "no LastError");
+			evidence_push(&c->evidence, &c->nevidence, buf);
+		}
 		if (c->nsmart == 0) {
 			plan_remove_connector(p, p->nconnectors - 1);
 			continue;
@@ -1880,5 +1953,29 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 	}
 	if (p->branch == BRANCH_SPECIFIC_DOMAINS && p->nconnectors == 0)
 		p->branch = BRANCH_NO_DNS_FAULT;
+	/* Nothing to change: the domains are kept, so that replay asks them
+	 * again (a remote DNS may break later). */
+	if (p->branch == BRANCH_NO_DNS_FAULT) {
+		size_t nd = probe_ndomains(r);
+		for (i = 0; i < nd; i++) {
+			const probe_domain *d = probe_domain_at(r, i);
+			char norm[DNAME_MAX];
+			if (dname_normalize(d->name, norm) != 0 ||
+			    verdict_needs_connector(d->verdict))
+				continue;
+			if (p->nchecked == PLAN_MAX_CHECKED) {
+				snprintf(buf, sizeof buf, "%zu more domains are "
+				    "not kept in the plan (at most %d)",
+				    nd - i, PLAN_MAX_CHECKED);
+				strv_push(notes, nnotes, buf);
+				break;
+			}
+			p->checked = xrealloc(p->checked, (p->nchecked + 1) *
+			    sizeof *p->checked);
+			memset(&p->checked[p->nchecked], 0, sizeof *p->checked);
+			strcpy(p->checked[p->nchecked].domain, norm);
+			p->checked[p->nchecked++].verdict = d->verdict;
+		}
+	}
 	return p;
 }

@@ -21,6 +21,7 @@
 #define PLAN_MAX_EVIDENCE  99             /* evidence lines per section */
 #define PLAN_MAX_LIST      32             /* items in a list value */
 #define PLAN_TIME_LEN      21             /* "2026-11-25T09:30:00Z" + NUL */
+#define PLAN_MAX_CHECKED   10000          /* [checked DOMAIN] sections */
 
 /* One [connector DOMAIN] section. The line numbers say where each value
  * came from (0 when the plan was built in memory). */
@@ -33,6 +34,14 @@ typedef struct plan_connector {
 	unsigned line;                       /* the [connector ...] line */
 	unsigned line_smart_hosts, line_mx, line_verdict;
 } plan_connector;
+
+/* One [checked DOMAIN] section: a domain a plan of branch no-dns-fault
+ * probed, kept so that replay re-checks it. */
+typedef struct plan_checked {
+	char domain[DNAME_MAX];      /* normalised */
+	verdict verdict;             /* then; never one that needs a connector */
+	unsigned line;               /* the [checked ...] line */
+} plan_checked;
 
 typedef struct plan {
 	int format;                          /* PLAN_FORMAT */
@@ -48,6 +57,7 @@ typedef struct plan {
 	char **external_servers; size_t nexternal;     /* ADDR[@PORT] */
 	bool use_external_dns_lookups;
 	char **external_evidence; size_t nexternal_evidence;
+	plan_checked *checked; size_t nchecked;        /* [checked DOMAIN] */
 	/* where it came from, for FILE:LINE messages (NULL: built in memory) */
 	char *path;
 	unsigned line_plan, line_branch;     /* [plan], branch = */
@@ -112,6 +122,9 @@ typedef struct plan_meta {
 	char **transport_servers; size_t ntransport;   /* borrowed */
 	const char *internet_connector;                /* NULL: none */
 	time_t now;
+	const struct queue *queue;     /* borrowed, or NULL: what the queue
+	                                  said of each connector's domain
+	                                  goes into its evidence */
 } plan_meta;
 /* Returns the plan, or NULL with the reason in err (e.g. all-domains with
  * no usable external DNS server). Remarks for the user (a domain left out

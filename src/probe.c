@@ -1748,6 +1748,29 @@ probe_run_all(probe_run *r)
 }
 
 void
+probe_check_externals(probe_run *r, const exaddr *ext, size_t n)
+{
+	size_t i, first = r->next_;
+
+	if (n == 0 || r->cancelled)
+		return;
+	r->ext = xrealloc(r->ext, (first + n) * sizeof *r->ext);
+	memset(r->ext + first, 0, n * sizeof *r->ext);
+	for (i = 0; i < n; i++) {
+		r->ext[first + i].addr = ext[i];
+		check_start(r, &r->ext[first + i]);
+	}
+	r->next_ = first + n;
+	probe_drain(r);
+	while (dnsq_pending(r->dnsq) > 0) {
+		dnsq_step(r->dnsq, -1);
+		probe_drain(r);
+	}
+	for (i = first; i < r->next_; i++)
+		check_classify(r, &r->ext[i]);
+}
+
+void
 probe_cancel(probe_run *r)
 {
 	r->cancelled = true;

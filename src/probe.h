@@ -125,6 +125,10 @@ bool probe_step(probe_run *r, int timeout_ms);
 /* Start and run to the end. */
 void probe_run_all(probe_run *r);
 void probe_cancel(probe_run *r);
+/* After the run: checks external candidates with the canaries (as
+ * probe_opts.externals would have at the start), runs until they are
+ * known. For a caller that asks them only when the resolver fails. */
+void probe_check_externals(probe_run *r, const exaddr *ext, size_t n);
 
 typedef struct probe_progress {
 	size_t domains, domains_done;

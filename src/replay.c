@@ -227,6 +227,24 @@ replay_judge(const plan *p, const replay_obs *o)
 		rr->count[rr->items[i].state]++;
 	}
 
+	/* The domains a no-fault plan kept: does one need a connector now? */
+	rr->nchecks = p->nchecked;
+	rr->checks = xcalloc(rr->nchecks ? rr->nchecks : 1, sizeof *rr->checks);
+	for (i = 0; i < p->nchecked; i++) {
+		rr->checks[i].index = i;
+		for (j = 0; j < o->ndomains; j++)
+			if (dname_equal(o->domains[j].domain,
+			    p->checked[i].domain)) {
+				rr->checks[i].seen = &o->domains[j];
+				break;
+			}
+		if (rr->checks[i].seen != NULL &&
+		    verdict_needs_connector(rr->checks[i].seen->verdict)) {
+			rr->checks[i].now_failing = true;
+			rr->nnow_failing++;
+		}
+	}
+
 	if (p->has_external) {
 		rr->next = p->nexternal;
 		rr->ext = xcalloc(rr->next ? rr->next : 1, sizeof *rr->ext);
@@ -259,7 +277,8 @@ replay_judge(const plan *p, const replay_obs *o)
 	rr->needs_change = rr->count[REPLAY_STALE] > 0 ||
 	    rr->count[REPLAY_NOT_NEEDED] > 0 ||
 	    (p->has_external && rr->nanswering < rr->next) ||
-	    rr->resolver_recovered || rr->resolver_failing;
+	    rr->resolver_recovered || rr->resolver_failing ||
+	    rr->nnow_failing > 0;
 	unknown = rr->count[REPLAY_UNKNOWN] > 0;
 	if (rr->nothing_probed)
 		rr->exit_status = 3;
@@ -278,6 +297,7 @@ replay_result_free(replay_result *rr)
 	if (rr == NULL)
 		return;
 	free(rr->items);
+	free(rr->checks);
 	free(rr->ext);
 	free(rr->extra);
 	free(rr);
@@ -317,6 +337,11 @@ replay_summary(const replay_result *rr, const char *name, char *buf,
 		    replay_state_to_string((replay_state)s));
 		first = false;
 	}
+	if (rr->nchecks > 0 && used < len)
+		used += (size_t)snprintf(buf + used, len - used,
+		    "; %zu checked domain%s, %zu now need%s a connector",
+		    rr->nchecks, rr->nchecks == 1 ? "" : "s", rr->nnow_failing,
+		    rr->nnow_failing == 1 ? "s" : "");
 	if (rr->p->has_external && used < len)
 		used += (size_t)snprintf(buf + used, len - used,
 		    "; external DNS: %zu/%zu answering", rr->nanswering, rr->next);
@@ -353,6 +378,23 @@ replay_print_text(FILE *out, const replay_result *rr, const char *name)
 		const replay_item *it = &rr->items[i];
 		fprintf(out, "%s: %s: %s\n", p->connectors[it->connector].domain,
 		    replay_state_to_string(it->state), it->note);
+	}
+	for (i = 0; i < rr->nchecks; i++) {
+		const replay_check *k = &rr->checks[i];
+		const plan_checked *pc = &p->checked[k->index];
+		if (k->seen == NULL)
+			fprintf(out, "%s: checked (%s when planned): not probed\n",
+			    pc->domain, verdict_to_string(pc->verdict));
+		else if (k->now_failing)
+			fprintf(out, "%s: checked (%s when planned): now %s: it "
+			    "needs a connector; run exdns plan again\n",
+			    pc->domain, verdict_to_string(pc->verdict),
+			    verdict_to_string(k->seen->verdict));
+		else
+			fprintf(out, "%s: checked (%s when planned): %s, no "
+			    "connector needed\n", pc->domain,
+			    verdict_to_string(pc->verdict),
+			    verdict_to_string(k->seen->verdict));
 	}
 	for (i = 0; i < rr->next; i++)
 		fprintf(out, "external DNS %s: %s\n", rr->ext[i].addr,
@@ -429,6 +471,21 @@ replay_print_json(FILE *out, const replay_result *rr, const char *name)
 		json_array_append_new(conns, j);
 	}
 	json_object_set_new(doc, "connectors", conns);
+	conns = json_array();
+	for (i = 0; i < rr->nchecks; i++) {
+		const replay_check *k = &rr->checks[i];
+		const plan_checked *pc = &p->checked[k->index];
+		json_t *j = json_object();
+		json_object_set_new(j, "domain", json_string(pc->domain));
+		json_object_set_new(j, "planned_verdict", json_string(
+		    verdict_to_string(pc->verdict)));
+		json_object_set_new(j, "verdict", k->seen ? json_string(
+		    verdict_to_string(k->seen->verdict)) : json_null());
+		json_object_set_new(j, "needs_connector", json_boolean(
+		    k->now_failing));
+		json_array_append_new(conns, j);
+	}
+	json_object_set_new(doc, "checked", conns);
 	exts = json_array();
 	for (i = 0; i < rr->next; i++) {
 		json_t *j = json_object();
@@ -557,6 +614,13 @@ replay_updated_plan(const replay_result *rr, time_t now, char ***notes,
 	if (rr->resolver_failing)
 		strv_push(notes, nnotes, "the resolver fails now: --update does "
 		    "not change the branch; run exdns plan again");
+	for (i = 0; i < rr->nchecks; i++)
+		if (rr->checks[i].now_failing) {
+			snprintf(buf, sizeof buf, "%s needs a connector now: "
+			    "--update does not add one; run exdns plan again",
+			    old->checked[rr->checks[i].index].domain);
+			strv_push(notes, nnotes, buf);
+		}
 	if (!changed) {
 		plan_free(p);
 		return NULL;

@@ -56,6 +56,13 @@ typedef struct replay_item {
 	char note[1024];                     /* one line for people */
 } replay_item;
 
+/* A domain of a no-fault plan ([checked DOMAIN]), asked again. */
+typedef struct replay_check {
+	size_t index;                        /* into the plan's checked */
+	const replay_seen *seen;             /* NULL if it was not probed */
+	bool now_failing;                    /* needs a connector now */
+} replay_check;
+
 typedef struct replay_ext {
 	const char *addr;                    /* the plan's text */
 	bool answering;
@@ -71,6 +78,8 @@ typedef struct replay_result {
 	size_t nanswering;
 	const replay_server **extra;         /* answering candidates that are */
 	size_t nextra;                       /* not in the plan (--external) */
+	replay_check *checks; size_t nchecks;   /* one per [checked] domain */
+	size_t nnow_failing;                 /* of those, needing a connector */
 	bool resolver_recovered;             /* all-domains: resolver works again */
 	bool resolver_failing;               /* other branches: it fails now */
 	bool nothing_probed;

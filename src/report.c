@@ -10,6 +10,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "idn.h"
 #include "report.h"
 #include "util.h"
 
@@ -119,11 +120,122 @@ report_load_json(const probe_run *r, const exaddr *a, json_t *obj)
 	return obj;
 }
 
+/* The name as probed, and its Unicode form when it has one. */
+static const char *
+report_name(const char *name, char *buf, size_t len)
+{
+	char uni[DNAME_MAX * 4];
+	size_t a = strlen(name), b;
+
+	if (!idn_to_unicode(name, uni, sizeof uni))
+		return dname_printable(name, buf, len);
+	/* an A-label name is printable ASCII */
+	b = strlen(uni);
+	if (a + b + 4 > len)
+		return name;
+	memcpy(buf, name, a);
+	memcpy(buf + a, " (", 2);
+	memcpy(buf + a + 2, uni, b);
+	memcpy(buf + a + 2 + b, ")", 2);
+	return buf;
+}
+
+/* What the queue said of a domain, and whether the probe agrees. */
+static void
+report_queue_domain(FILE *out, const queue_entry *e, verdict v)
+{
+	char esc[700];
+
+	fprintf(out, "  Queue: %llu message%s", e->messages,
+	    e->messages == 1 ? "" : "s");
+	if (e->nqueues > 1)
+		fprintf(out, " in %zu queues", e->nqueues);
+	if (e->status[0] != '\0')
+		fprintf(out, ", %s", dname_printable(e->status, esc, sizeof esc));
+	if (e->last_error[0] != '\0')
+		fprintf(out, ": %s", dname_printable(e->last_error, esc,
+		    sizeof esc));
+	fputc('\n', out);
+	if (e->error == QUEUE_ERR_NONE)
+		return;
+	fprintf(out, "  Exchange's error: %s\n", queue_error_meaning(e->error));
+	switch (queue_agrees(e->error, v)) {
+	case QUEUE_AGREE_YES:
+		fprintf(out, "  The probe agrees: %s\n", verdict_to_string(v));
+		break;
+	case QUEUE_AGREE_NO:
+		fprintf(out, "  The probe does not agree: %s%s\n",
+		    verdict_to_string(v), v == VERDICT_OK ? " (fixed since, "
+		    "or Exchange asks another DNS server?)" : "");
+		break;
+	default:
+		fprintf(out, "  The probe cannot tell (%s)\n",
+		    verdict_to_string(v));
+		break;
+	}
+}
+
+/* The queue file as a whole: what was taken and skipped, the hint. */
+static void
+report_queue_summary(FILE *out, const queue *q, branch b)
+{
+	branch hint = queue_hint(q);
+	size_t i;
+
+	fprintf(out, "Queue %s (%s): %zu external DNS-routed queue%s, %zu "
+	    "failing: %zu domain%s, most messages first", q->path,
+	    queue_shape_to_string(q->shape), q->nexternal,
+	    q->nexternal == 1 ? "" : "s", q->nfailing, q->n,
+	    q->n == 1 ? "" : "s");
+	if (q->nexternal > q->nfailing)
+		fprintf(out, "; %zu without a DNS error not probed",
+		    q->nexternal - q->nfailing);
+	if (q->nerrors > 0)
+		fprintf(out, "; %zu bad entr%s skipped", q->nerrors,
+		    q->nerrors == 1 ? "y" : "ies");
+	fputc('\n', out);
+	if (q->nskipped > 0) {
+		fprintf(out, "  %zu internal queue%s skipped:", q->nskipped,
+		    q->nskipped == 1 ? "" : "s");
+		for (i = 0; i < q->nkinds; i++)
+			fprintf(out, "%s %s %zu", i ? "," : "", q->skipped_kinds[i],
+			    q->skipped_counts[i]);
+		fputc('\n', out);
+	}
+	if (hint == BRANCH_COUNT)
+		return;
+	fprintf(out, "Queue hint: %s (%zu of %zu external queues failing); "
+	    "the probes %s it%s%s\n", branch_to_string(hint), q->nfailing,
+	    q->nexternal, hint == b ? "confirm" : "contradict",
+	    hint == b ? "" : ": ", hint == b ? "" : branch_to_string(b));
+}
+
+void
+report_externals(FILE *out, probe_run *r)
+{
+	size_t i;
+
+	for (i = 0; i < probe_nexternals(r); i++) {
+		const probe_resolver_check *c = probe_external_at(r, i);
+		char a[ADDR_TEXT_MAX];
+		addr_format(&c->addr, a, sizeof a);
+		fprintf(out, "  %s %s\n", a, c->usable ? "answers: usable" :
+		    "does not answer correctly: do not use");
+	}
+}
+
 void
 report_text(FILE *out, probe_run *r)
 {
+	report_text_queue(out, r, NULL);
+}
+
+void
+report_text_queue(FILE *out, probe_run *r, const queue *q)
+{
 	size_t i, j, nd = probe_ndomains(r), nfault = 0, nconn = 0, ninc = 0;
 	char e1[600], desc[600];
+	const queue_entry *qe;
 	branch b = probe_branch(r);
 	const probe_resolver_check *rc = probe_resolver(r);
 
@@ -137,9 +249,11 @@ report_text(FILE *out, probe_run *r)
 
 	for (i = 0; i < nd; i++) {
 		probe_domain *d = probe_domain_at(r, i);
-		fprintf(out, "%-32s %s\n", dname_printable(d->name, e1, sizeof e1),
+		fprintf(out, "%-32s %s\n", report_name(d->name, e1, sizeof e1),
 		    verdict_to_string(d->verdict));
 		fprintf(out, "  %s\n", verdict_meaning(d->verdict));
+		if ((qe = queue_find(q, d->name)) != NULL)
+			report_queue_domain(out, qe, d->verdict);
 		if (d->nmx > 0 && d->verdict != VERDICT_NULL_MX) {
 			fprintf(out, "  MX:");
 			for (j = 0; j < d->nmx && j < REPORT_MAX_MX; j++) {
@@ -177,6 +291,8 @@ report_text(FILE *out, probe_run *r)
 		fputc('\n', out);
 	}
 
+	if (q != NULL)
+		report_queue_summary(out, q, b);
 	fprintf(out, "Branch: %s\n", branch_to_string(b));
 	switch (b) {
 	case BRANCH_ALL_DOMAINS:
@@ -188,13 +304,7 @@ report_text(FILE *out, probe_run *r)
 		    "Fix that DNS server, or set External DNS Lookups on the transport\n"
 		    "server to working DNS servers and tick \"use the external DNS lookup\n"
 		    "settings\" on the Internet send connector.\n");
-		for (i = 0; i < probe_nexternals(r); i++) {
-			const probe_resolver_check *c = probe_external_at(r, i);
-			char a[ADDR_TEXT_MAX];
-			addr_format(&c->addr, a, sizeof a);
-			fprintf(out, "  %s %s\n", a, c->usable ? "answers: usable" :
-			    "does not answer correctly: do not use");
-		}
+		report_externals(out, r);
 		break;
 	case BRANCH_SPECIFIC_DOMAINS:
 		fprintf(out,
@@ -408,14 +518,52 @@ report_write_evidence(FILE *out, probe_run *r, const uint32_t *ev, size_t n,
 	putc_unlocked(']', out);
 }
 
+/* "queue": what the queue file said of the domain. */
 static void
-report_write_domain(FILE *out, probe_run *r, const probe_domain *d)
+report_write_queue_entry(FILE *out, const queue_entry *e, verdict v)
 {
+	queue_agreement a = queue_agrees(e->error, v);
+
+	jw_key(out, "queue", false);
+	putc_unlocked('{', out);
+	jw_key(out, "messages", true);
+	jw_uint(out, e->messages);
+	jw_key(out, "queues", false);
+	jw_uint(out, e->nqueues);
+	jw_key(out, "status", false);
+	jw_str(out, e->status);
+	jw_key(out, "last_error", false);
+	jw_str(out, e->last_error);
+	jw_key(out, "error", false);
+	jw_str(out, queue_error_to_string(e->error));
+	jw_key(out, "meaning", false);
+	jw_str(out, queue_error_meaning(e->error));
+	jw_key(out, "probe_agrees", false);
+	jw_raw(out, a == QUEUE_AGREE_YES ? "true" : a == QUEUE_AGREE_NO ?
+	    "false" : "null");
+	putc_unlocked('}', out);
+}
+
+static int report_dump(FILE *out, json_t *v);
+
+static void
+report_write_domain(FILE *out, probe_run *r, const probe_domain *d,
+                    const queue *q)
+{
+	char uni[DNAME_MAX * 4];
+	const queue_entry *qe;
 	size_t j;
 
 	putc_unlocked('{', out);
 	jw_key(out, "domain", true);
 	jw_str(out, d->name);
+	if (idn_to_unicode(d->name, uni, sizeof uni)) {
+		/* valid UTF-8 from libidn2: \u escapes, not \x */
+		jw_key(out, "unicode", false);
+		(void)report_dump(out, jstr(uni));
+	}
+	if ((qe = queue_find(q, d->name)) != NULL)
+		report_write_queue_entry(out, qe, d->verdict);
 	jw_key(out, "verdict", false);
 	jw_str(out, verdict_to_string(d->verdict));
 	jw_key(out, "needs_connector", false);
@@ -518,6 +666,55 @@ report_dump(FILE *out, json_t *v)
 int
 report_json(FILE *out, probe_run *r)
 {
+	return report_json_queue(out, r, NULL);
+}
+
+/* The top-level "queue": counts, skipped kinds, the hint. */
+static void
+report_write_queue(FILE *out, const queue *q, branch b)
+{
+	branch hint = queue_hint(q);
+	size_t i;
+
+	fputs(",\n\"queue\":{", out);
+	jw_key(out, "file", true);
+	jw_str(out, q->path);
+	jw_key(out, "shape", false);
+	jw_str(out, queue_shape_to_string(q->shape));
+	jw_key(out, "external", false);
+	jw_uint(out, q->nexternal);
+	jw_key(out, "failing", false);
+	jw_uint(out, q->nfailing);
+	jw_key(out, "domains", false);
+	jw_uint(out, q->n);
+	jw_key(out, "bad", false);
+	jw_uint(out, q->nerrors);
+	jw_key(out, "skipped", false);
+	jw_uint(out, q->nskipped);
+	jw_key(out, "skipped_by_kind", false);
+	putc_unlocked('{', out);
+	for (i = 0; i < q->nkinds; i++) {
+		if (i)
+			putc_unlocked(',', out);
+		jw_str(out, q->skipped_kinds[i]);
+		putc_unlocked(':', out);
+		jw_uint(out, q->skipped_counts[i]);
+	}
+	putc_unlocked('}', out);
+	jw_key(out, "hint", false);
+	if (hint == BRANCH_COUNT)
+		jw_raw(out, "null");
+	else
+		jw_str(out, branch_to_string(hint));
+	jw_key(out, "hint_confirmed", false);
+	jw_raw(out, hint == BRANCH_COUNT ? "null" : hint == b ? "true" :
+	    "false");
+	putc_unlocked('}', out);
+}
+
+int
+report_json_queue(FILE *out, probe_run *r, const queue *q)
+{
 	const probe_resolver_check *c;
 	const probe_vantage *v;
 	size_t i;
@@ -543,7 +740,7 @@ report_json(FILE *out, probe_run *r)
 	for (i = 0; i < probe_ndomains(r); i++) {
 		probe_domain *d = probe_domain_at(r, i);
 		fputs(i ? ",\n" : "\n", out);
-		report_write_domain(out, r, d);
+		report_write_domain(out, r, d, q);
 	}
 	fputs("],\n\"external\":[", out);
 	for (i = 0; i < probe_nexternals(r); i++) {
@@ -551,7 +748,10 @@ report_json(FILE *out, probe_run *r)
 		fputs(i ? ",\n" : "\n", out);
 		rc |= report_write_check(out, r, report_check_json(c, true), c);
 	}
-	fputs("]}\n", out);
+	putc_unlocked(']', out);
+	if (q != NULL)
+		report_write_queue(out, q, probe_branch(r));
+	fputs("}\n", out);
 	if (ferror(out))
 		rc = -1;
 	return rc == 0 ? 0 : -1;

@@ -35,14 +35,38 @@ void arena_free(arena *a);
 
 uint64_t now_ms(void);   /* monotonic */
 
-/* $EXDNS_DATADIR/file if set, else PKGDATADIR/file. */
+/* $EXDNS_DATADIR/file if set; else, for the program of the build tree
+ * (not installed), the source tree's data/file; else PKGDATADIR/file. */
 void data_path(const char *file, char *buf, size_t len);
 
-/* Read a list file: one entry a line, '#' starts a comment, blank lines
- * skipped; entries may also be separated by commas or spaces. Returns 0, or
- * -1 with "PATH:LINE: ..." in err (unreadable, line too long, NUL byte). */
+/* The one reader of input files: at most max bytes, a regular file only
+ * (a FIFO or a device is refused at once, never read), or standard input
+ * for "-". Returns a malloc'd buffer (caller frees) with a NUL after its
+ * *len bytes, or NULL with "PATH: ..." in err. */
+char *util_read_file(const char *path, size_t max, size_t *len, char *err,
+                     size_t errlen);
+/* util_read_file, then decoded to UTF-8 the way Windows writes text:
+ * UTF-8 with or without a byte-order mark, UTF-16 LE or BE with one (and
+ * LE without). A NUL left after decoding is "PATH:LINE: NUL byte". The
+ * text's own bytes are not checked here. Caller frees. */
+char *util_read_text(const char *path, size_t max, size_t *len, char *err,
+                     size_t errlen);
+
+/* Read a list file (util_read_text, at most MAX_INPUT_BYTES): one entry a
+ * line, '#' starts a comment, blank lines and rules of dashes skipped,
+ * and so is the header line right above a rule (console output of
+ * Select-Object); entries may also be separated by commas or spaces; CR
+ * before LF is white space. Appends to *out (strv_free), and the line of
+ * each entry to *lines (free) unless lines is NULL. Returns 0, or -1 with
+ * "PATH[:LINE]: ..." in err (unreadable, too big, not a regular file,
+ * NUL byte). */
+int list_read_lines(const char *path, char ***out, unsigned **lines,
+                    size_t *n, char *err, size_t errlen);
 int list_read_file(const char *path, char ***out, size_t *n,
                    char *err, size_t errlen);
+/* The same rules for text already read (len bytes, UTF-8). */
+void list_parse_text(const char *text, size_t len, char ***out,
+                     unsigned **lines, size_t *n);
 /* The same for a string (wizard text field, --canary a,b). */
 void list_split(const char *text, char ***out, size_t *n);
 

@@ -16,6 +16,7 @@
 #include "app.h"
 #include "defaults.h"
 #include "dname.h"
+#include "domains.h"
 #include "plan.h"
 #include "util.h"
 
@@ -486,42 +487,51 @@ app_write_plan(app *a)
 int
 app_collect_domains(app *a)
 {
-	char **list = NULL, **norm = NULL, n1[DNAME_MAX], esc[128], err[600];
+	char **list = NULL, **norm = NULL, err[600];
 	size_t n = 0, nn = 0, i, j;
 	char *file = trim_copy(field_text(&a->f_file));
+	domains_list dl;
 	int rc = -1;
 
+	/* Typed or from a file: e-mail addresses, IDN, any encoding; every
+	 * bad entry is found, the first shown. */
+	memset(&dl, 0, sizeof dl);
 	list_split(field_text(&a->f_domains), &list, &n);
+	for (i = 0; i < n; i++)
+		domains_add(&dl, list[i], NULL);
 	if (*file != '\0' &&
-	    list_read_file(file, &list, &n, err, sizeof err) != 0) {
+	    domains_read_file(&dl, file, err, sizeof err) != 0) {
 		app_error(a, "%s", err);
 		a->focus = 1;
 		goto out;
 	}
-	if (n == 0) {
+	if (dl.nerrors > 0) {
+		if (dl.nerrors == 1)
+			app_error(a, "%s (like contoso.com)", dl.errors[0]);
+		else
+			app_error(a, "%s; and %zu more", dl.errors[0],
+			    dl.nerrors - 1);
+		goto out;
+	}
+	if (dl.n == 0) {
 		app_error(a, "type at least one domain (like contoso.com), or the "
 		    "name of a file");
 		a->focus = 0;
 		goto out;
 	}
-	if (n > MAX_DOMAINS) {
+	if (dl.n > MAX_DOMAINS) {
 		app_error(a, "too many domains (at most %d)", MAX_DOMAINS);
 		goto out;
 	}
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < dl.n; i++) {
 		bool dup = false;
-		if (dname_normalize(list[i], n1) != 0) {
-			app_error(a, "'%s' is not a domain name (like contoso.com)",
-			    dname_escape(list[i], strlen(list[i]), esc, sizeof esc));
-			goto out;
-		}
 		/* Few domains are typed; a file of thousands is checked by
 		 * probe_add_domain, which also drops duplicates. */
 		if (nn < 1000)
 			for (j = 0; j < nn && !dup; j++)
-				dup = strcmp(norm[j], n1) == 0;
+				dup = strcmp(norm[j], dl.names[i]) == 0;
 		if (!dup)
-			strv_push(&norm, &nn, n1);
+			strv_push(&norm, &nn, dl.names[i]);
 	}
 	strv_free(a->domains, a->ndomains);
 	a->domains = norm;
@@ -530,6 +540,7 @@ app_collect_domains(app *a)
 	nn = 0;
 	rc = 0;
 out:
+	domains_list_free(&dl);
 	strv_free(list, n);
 	strv_free(norm, nn);
 	free(file);

@@ -170,6 +170,7 @@ START_TEST(test_round_trip_no_fault)
 }
 END_TEST
 
+
 /* The writer's choices: quoted free text, numbered evidence only when there
  * are several, the header and the end mark. */
 START_TEST(test_writer_text)
@@ -760,6 +761,51 @@ START_TEST(test_copy_and_equal)
 }
 END_TEST
 
+/* A no-fault plan keeps the domains it probed, for replay; the loader
+ * checks them. */
+START_TEST(test_checked_domains)
+{
+	static const char head[] =
+	    "[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+	    "branch = no-dns-fault\nresolver = 192.0.2.53\n";
+	plan *p = plan_new(), *q;
+	char *t, err[600];
+
+	snprintf(p->created, sizeof p->created, "2026-11-25T09:30:00Z");
+	p->resolver = xstrdup("192.0.2.53");
+	p->checked = xcalloc(2, sizeof *p->checked);
+	p->nchecked = 2;
+	strcpy(p->checked[0].domain, "contoso.com");
+	p->checked[0].verdict = VERDICT_OK;
+	strcpy(p->checked[1].domain, "xn--mnchen-3ya.de");
+	p->checked[1].verdict = VERDICT_NXDOMAIN;
+	check_round_trip(p);
+	t = plan_format(p, err, sizeof err);
+	ck_assert_ptr_nonnull(strstr(t, "\n[checked contoso.com]\nverdict = ok\n"
+	    "[checked xn--mnchen-3ya.de]\nverdict = nxdomain\n"));
+	free(t);
+	q = plan_copy(p);
+	ck_assert(plan_equal(p, q, false));
+	q->checked[1].verdict = VERDICT_OK;
+	ck_assert(!plan_equal(p, q, false));
+	plan_free(q);
+	plan_free(p);
+
+	t = cat3(head, "[checked contoso.com]\nverdict = aaaa-dropped\n", "");
+	refuse_text(t, 6, "calls for a connector");
+	free(t);
+	t = cat3(head, "[checked contoso.com]\nsmart_hosts = 192.0.2.1\n", "");
+	refuse_text(t, 7, "unknown key 'smart_hosts' in [checked contoso.com]");
+	free(t);
+	t = cat3(head, "[checked contoso.com]\n", "");
+	refuse_text(t, 6, "has no 'verdict' key");
+	free(t);
+	t = cat3(head, "[checked bad_name.com]\nverdict = ok\n", "");
+	refuse_text(t, 6, "is not a domain name");
+	free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -778,6 +824,7 @@ main(void)
 	tcase_add_test(tc, test_round_trip_specific);
 	tcase_add_test(tc, test_round_trip_external);
 	tcase_add_test(tc, test_round_trip_no_fault);
+	tcase_add_test(tc, test_checked_domains);
 	tcase_add_test(tc, test_writer_text);
 	tcase_add_test(tc, test_load_manual_example);
 	tcase_add_test(tc, test_load_tolerated_forms);
