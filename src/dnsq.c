@@ -53,6 +53,7 @@
 #define RATE_SLOTS     10        /* slots kept: the last second */
 #define RECENT_SLOTS   5         /* slots a loss episode's rates are read from */
 #define LOSS_EPISODES  3         /* episodes loss_qps is drawn from */
+#define TRANSIENT_MAX  256       /* transient losses remembered a server */
 
 typedef enum dq_state {
 	DQ_UDP,           /* sent over UDP, waiting for a reply or a retry */
@@ -166,7 +167,12 @@ struct srv {
 	uint64_t slot, first_ms;     /* newest slot (now / SLOT_MS); first send */
 	unsigned sent_slots[RATE_SLOTS], ans_slots[RATE_SLOTS];
 	unsigned episodes, loss_inflight;
-	uint64_t persistent;         /* queries finished as timeouts */
+	uint64_t persistent;         /* queries whose tries all timed out (a
+	                                re-ask answered takes it back) */
+	uint64_t *transient;         /* when the lost tries of queries later
+	                                answered were first sent: a ring of
+	                                TRANSIENT_MAX, NULL until the first */
+	unsigned ntransient;         /* recorded, ever */
 	dnsq_server_stats st;
 };
 
@@ -568,6 +574,53 @@ srv_credible(const srv *s)
 	return s->st.lost_then_answered * 4 >= s->persistent;
 }
 
+/* One more (or one fewer) query whose tries all timed out. Losses count
+ * as congestion only while at least one in five such queries came back:
+ * once the server's silences are mostly its own choice (a resolver whose
+ * remote servers drop AAAA, say), the cuts they caused are undone. */
+static void
+srv_persistent(srv *s, int delta)
+{
+	if (delta < 0 && s->persistent > 0)
+		s->persistent--;
+	else if (delta > 0)
+		s->persistent++;
+	if (!srv_credible(s) && s->episodes > 0) {
+		s->rate = 0;
+		if (s->cwnd < s->undo_cwnd)
+			s->cwnd = s->undo_cwnd;
+		s->ssthresh = 1e9;
+	}
+}
+
+/* A query that lost tries was answered: its loss was transient, the sign
+ * of overload. Its first try's send time is kept, so that a final timeout
+ * can tell whether the server was overloaded while it was asked. */
+static void
+srv_transient(srv *s, const dq *q)
+{
+	if (s->transient == NULL)
+		s->transient = xcalloc(TRANSIENT_MAX, sizeof *s->transient);
+	s->transient[s->ntransient++ % TRANSIENT_MAX] = q->start;
+}
+
+/* Were tries of this server lost and then answered around the time q's
+ * tries were sent (from a timeout before its first to one after its
+ * last)? */
+static bool
+srv_overloaded_during(const dnsq_engine *e, const srv *s, const dq *q)
+{
+	unsigned i, n = s->ntransient < TRANSIENT_MAX ? s->ntransient :
+	    TRANSIENT_MAX;
+	uint64_t from = q->start > e->o.timeout_ms ? q->start - e->o.timeout_ms : 0,
+	    to = q->sent + e->o.timeout_ms;
+
+	for (i = 0; i < n; i++)
+		if (s->transient[i] >= from && s->transient[i] <= to)
+			return true;
+	return false;
+}
+
 /* Slots older than a second are emptied as time moves on. */
 static void
 srv_roll(srv *s, uint64_t now)
@@ -739,8 +792,13 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 	s->ans_slots[s->slot % RATE_SLOTS]++;
 	s->types |= srv_type_bit(q->res.qtype);
 	s->st.lost_then_answered += q->timeouts;
-	if (q->res.reasked)
+	if (q->timeouts > 0)
+		srv_transient(s, q);
+	if (q->res.reasked) {
 		s->st.reasked_answered++;
+		if (e->o.tries >= 2)
+			srv_persistent(s, -1);   /* it came back after all */
+	}
 	if (q->res.tries == 1 && q->timeouts == 0 && !q->res.tcp) {
 		/* RFC 6298, in ms; only from tries never sent twice (Karn). */
 		double m = (double)(now - q->sent), dv;
@@ -819,17 +877,9 @@ srv_finished(dnsq_engine *e, dq *q, dnsq_outcome outcome)
 	s->st.queries++;
 	if (outcome == DNSQ_ANSWER)
 		srv_answered(e, s, q, now);
-	else if (outcome == DNSQ_TIMEOUT && q->timeouts > 0) {
-		s->persistent++;
-		if (!srv_credible(s) && s->episodes > 0) {
-			/* Those losses were the server's choice, not our load:
-			 * undo the cuts. */
-			s->rate = 0;
-			if (s->cwnd < s->undo_cwnd)
-				s->cwnd = s->undo_cwnd;
-			s->ssthresh = 1e9;
-		}
-	}
+	else if (outcome == DNSQ_TIMEOUT && q->timeouts > 0 &&
+	    (!q->res.reasked || e->o.tries < 2))
+		srv_persistent(s, 1);   /* else counted when its re-ask was set */
 }
 
 /* Tries all timed out: ask once more at low load? Only when the server
@@ -838,11 +888,11 @@ srv_finished(dnsq_engine *e, dq *q, dnsq_outcome outcome)
  * seen to drop. A server that drops some questions whatever the load
  * shows neither once its retries went out at low load. */
 static bool
-srv_should_reask(const srv *s, const dq *q)
+srv_should_reask(const dnsq_engine *e, const srv *s, const dq *q)
 {
 	if (q->res.reasked)
 		return false;
-	if (s->st.lost_then_answered > 0)
+	if (s->ntransient > 0 && srv_overloaded_during(e, s, q))
 		return true;
 	return s->episodes > 0 && srv_credible(s) &&
 	    (q->sent_qps >= (float)s->st.loss_qps || q->sent_live >= s->loss_inflight);
@@ -1316,7 +1366,12 @@ dq_timeout(dq *q)
 		list_remove(q->on, q);
 		list_append(&s->resend, q);
 		srv_ring_add(e, s);
-	} else if (srv_should_reask(s, q)) {
+	} else if (srv_should_reask(e, s, q)) {
+		/* Asked twice and lost twice: so far the server's choice
+		 * (taken back if the re-ask is answered). A single try lost
+		 * says too little: it counts if its re-ask is lost too. */
+		if (e->o.tries >= 2)
+			srv_persistent(s, 1);
 		list_remove(q->on, q);
 		chan_detach(e, q);
 		q->flying = false;
@@ -1452,14 +1507,24 @@ dq_free(dq *q)
 	free(q);
 }
 
-/* A re-ask waits until its server has little else in flight. */
+/* A re-ask waits until its server has little else in flight and, once
+ * it was seen to drop above some rate, until what was sent to it over
+ * the last second is well under that rate: a limiter that counts queries
+ * per second drops a re-ask sent alongside a full second's worth. */
 static bool
-srv_quiet(const srv *s)
+srv_quiet(srv *s, uint64_t now)
 {
-	unsigned others = s->inflight - s->reasks_out;
+	unsigned others = s->inflight - s->reasks_out, i, sent = 0;
 
-	return s->queue.head == NULL && s->resend.head == NULL &&
-	    others <= (s->cwnd / 4 > 1 ? (unsigned)(s->cwnd / 4) : 1);
+	if (s->queue.head != NULL || s->resend.head != NULL ||
+	    others > (s->cwnd / 4 > 1 ? (unsigned)(s->cwnd / 4) : 1))
+		return false;
+	if (s->st.loss_qps == 0)
+		return true;
+	srv_roll(s, now);
+	for (i = 0; i < RATE_SLOTS; i++)
+		sent += s->sent_slots[i];
+	return sent * 2 < s->st.loss_qps;
 }
 
 /* Re-asks go at most at half the pace, at most DEFAULT_REASK_RATE. */
@@ -1470,6 +1535,8 @@ srv_reask_gap(const srv *s)
 
 	if (r <= 0 || r > DEFAULT_REASK_RATE)
 		r = DEFAULT_REASK_RATE;
+	if (s->st.loss_qps > 0 && r > s->st.loss_qps / 4.0)
+		r = s->st.loss_qps / 4.0 > 1 ? s->st.loss_qps / 4.0 : 1;
 	return (uint64_t)(1000 / r);
 }
 
@@ -1521,8 +1588,8 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		}
 		if (!room)
 			return expire;
-		if (!srv_quiet(s))
-			return UINT64_MAX;
+		if (!srv_quiet(s, now))
+			return now + SLOT_MS;
 		if (now < s->reask_ms)
 			return s->reask_ms;
 		s->reask_ms = now + srv_reask_gap(s);
@@ -1690,6 +1757,7 @@ dnsq_free(dnsq_engine *e)
 	for (i = 0; i < e->scap; i++)
 		for (s = e->stab[i]; s; s = next) {
 			next = s->hnext;
+			free(s->transient);
 			free(s);
 		}
 	free(e->stab);
