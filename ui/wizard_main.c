@@ -297,6 +297,7 @@ wizard_draw(app *a)
 		draw_too_small();
 	else {
 		app_screen(st)->draw(a);
+		draw_footer(a);
 		if (a->wz.state == WZ_QUIT_ASK)
 			screen_quit_draw(a);
 		else if (a->help)
