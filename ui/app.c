@@ -360,15 +360,46 @@ trim_copy(const char *s)
 	return out;
 }
 
+app_path_kind
+app_path_check(const char *path, char *folder, size_t len)
+{
+	char *p = trim_copy(path), *slash;
+	app_path_kind k;
+	struct stat st;
+
+	snprintf(folder, len, ".");
+	if (*p == '\0')
+		k = APP_PATH_EMPTY;
+	else if (stat(p, &st) == 0)
+		k = S_ISDIR(st.st_mode) ? APP_PATH_IS_FOLDER : APP_PATH_EXISTS;
+	else {
+		if ((slash = strrchr(p, '/')) != NULL) {
+			if (slash == p)
+				slash++;         /* "/plan.ini": the root */
+			*slash = '\0';
+			snprintf(folder, len, "%s", p);
+		}
+		k = stat(folder, &st) == 0 && S_ISDIR(st.st_mode) ? APP_PATH_NEW :
+		    APP_PATH_NO_FOLDER;
+	}
+	free(p);
+	return k;
+}
+
+/* A name no file has yet: the time to the second, then -2, -3, ... */
 static void
 app_default_path(app *a)
 {
-	char buf[64];
+	char stamp[32], buf[80];
 	time_t t = time(NULL);
 	struct tm tm;
+	unsigned i;
 
 	localtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "./exdns-plan-%Y%m%d-%H%M.ini", &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, sizeof buf, "./exdns-plan-%s.ini", stamp);
+	for (i = 2; access(buf, F_OK) == 0 && i < 1000; i++)
+		snprintf(buf, sizeof buf, "./exdns-plan-%s-%u.ini", stamp, i);
 	field_set(&a->f_path, buf);
 }
 
@@ -378,10 +409,9 @@ app_form_plan(app *a, char **path_out)
 {
 	char *path = trim_copy(field_text(&a->f_path));
 	char *conn = trim_copy(field_text(&a->f_connector));
-	char **servers = NULL, err[700];
+	char **servers = NULL, err[700], folder[PATH_MAX];
 	size_t n = 0, i;
 	plan *p = NULL;
-	struct stat st;
 
 	*path_out = NULL;
 	list_split(field_text(&a->f_servers), &servers, &n);
@@ -390,10 +420,18 @@ app_form_plan(app *a, char **path_out)
 		a->save_focus = 0;
 		goto out;
 	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	switch (app_path_check(path, folder, sizeof folder)) {
+	case APP_PATH_IS_FOLDER:
 		app_error(a, "%s is a folder; add a file name", path);
 		a->save_focus = 0;
 		goto out;
+	case APP_PATH_NO_FOLDER:
+		app_error(a, "the folder %s does not exist; create it first, or "
+		    "choose another", folder);
+		a->save_focus = 0;
+		goto out;
+	default:
+		break;
 	}
 	for (i = 0; i < n; i++)
 		if (!plan_valid_server_name(servers[i])) {

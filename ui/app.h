@@ -99,6 +99,18 @@ int app_collect_domains(app *a);
 /* Validates the save form and makes the preview: 0, or -1 (message). */
 int app_prepare_save(app *a);
 
+/* What a plan path names, as the save form says it while it is typed. */
+typedef enum app_path_kind {
+	APP_PATH_EMPTY,        /* nothing typed */
+	APP_PATH_NEW,          /* no such file; its folder exists */
+	APP_PATH_EXISTS,       /* a file: replaced only after confirming */
+	APP_PATH_IS_FOLDER,    /* a folder: a file name is missing */
+	APP_PATH_NO_FOLDER,    /* its folder does not exist (or is no folder) */
+} app_path_kind;
+/* Looks path up (blanks around it ignored); folder gets the folder it
+ * would go in, as typed ("." for none). */
+app_path_kind app_path_check(const char *path, char *folder, size_t len);
+
 /* Screens: one per state (see app_screens in screens.c). */
 typedef struct screen {
 	void (*draw)(app *a);
