@@ -593,6 +593,9 @@ app_event(app *a, wz_event ev, int arg)
 	}
 	if (a->wz.state == WZ_EVIDENCE && before != WZ_EVIDENCE)
 		a->ev_top = 0;
+	if (a->wz.state == WZ_EXTERNAL && before != WZ_EXTERNAL &&
+	    before != WZ_QUIT_ASK)
+		a->ext_top = 0;
 	if (a->wz.state == WZ_SAVE && before != WZ_CONFIRM &&
 	    before != WZ_SAVE) {
 		if (field_empty(&a->f_path))

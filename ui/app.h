@@ -48,6 +48,7 @@ typedef struct app {
 	size_t row, top;                 /* results table */
 	size_t ev_top;                   /* evidence scroll */
 	size_t ext_row;                  /* external candidates */
+	size_t ext_top;                  /* their page's scroll: 0 on entry */
 
 	/* save */
 	field f_path, f_servers, f_connector;
