@@ -114,6 +114,26 @@ join(char *out, size_t len, char *const *v, size_t n, const char *sep)
 		    i ? sep : "", v[i]);
 }
 
+/* The options of this run that replay needs to ask the same servers
+ * the same way (the plan keeps the resolver and external servers):
+ * " --auth-port N --canary A,B", or "". */
+static void
+app_replay_options(const app *a, char *out, size_t len)
+{
+	size_t used = 0, i;
+
+	out[0] = '\0';
+	if (a->opts.probe.auth_port != DEFAULT_DNS_PORT)
+		used += (size_t)snprintf(out, len, " --auth-port %u",
+		    (unsigned)a->opts.probe.auth_port);
+	for (i = 0; a->canary_given && i < a->opts.ncanaries && used < len;
+	    i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+		    i ? "," : " --canary ", a->opts.canaries[i]);
+	if (used >= len)
+		out[0] = '\0';          /* too long to show whole: none */
+}
+
 static const char *
 app_lookup(const char *name, void *arg)
 {
@@ -176,6 +196,10 @@ app_lookup(const char *name, void *arg)
 		snprintf(c->buf, sizeof c->buf, "%s", field_empty(&a->f_connector) ?
 		    "<Internet send connector>" : t);
 		free(t);
+		return c->buf;
+	}
+	if (strcmp(name, "replay_options") == 0) {
+		app_replay_options(a, c->buf, sizeof c->buf);
 		return c->buf;
 	}
 	if (strcmp(name, "plan_path") == 0) {

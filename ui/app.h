@@ -22,6 +22,7 @@ typedef struct app {
 	tree *tree;
 	wizard wz;
 	opts_probe opts;                 /* starting values; resolver edited */
+	bool canary_given;               /* --canary (or a resumed session's) */
 	char resolver[ADDR_TEXT_MAX];    /* as shown */
 	char resolver_source[160];       /* "first nameserver of /etc/resolv.conf" */
 

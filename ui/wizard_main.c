@@ -241,6 +241,7 @@ wizard_session_apply(app *a, session *s, char *err, size_t errlen)
 		a->opts.externals[a->opts.nexternals++] = ad;
 	}
 	a->opts.external_set = true;
+	a->canary_given = a->opts.ncanaries > 0;
 	field_set(&a->f_domains, s->domains);
 	field_set(&a->f_file, s->file);
 	field_set(&a->f_path, s->plan_path);
@@ -576,6 +577,7 @@ cmd_wizard(int argc, char **argv)
 		opts_probe_free(&a.opts);
 		return EXIT_USAGE;
 	}
+	a.canary_given = a.opts.ncanaries > 0;
 	if (resume && (probe_opts_given || optind < argc)) {
 		fprintf(stderr, "exdns: --resume continues the saved session "
 		    "with its own options; give no others\n");
