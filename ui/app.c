@@ -352,6 +352,9 @@ app_run_finished(app *a)
 		results_free(a->res);
 		a->res = res;
 		a->row = a->top = 0;
+		a->res_verdict = -1;
+		a->searching = false;
+		field_set(&a->f_search, "");
 		arg = res->plan != NULL && res->plan->nconnectors > 0;
 		break;
 	case RESULTS_EXTERNAL:

@@ -46,7 +46,12 @@ typedef struct app {
 
 	/* results */
 	results *check, *res, *ext;
-	size_t row, top;                 /* results table */
+	size_t row, top;                 /* results table: row is the chosen
+	                                    domain, top the first row shown */
+	int res_order;                   /* 0 as tested, 1 name, 2 verdict */
+	int res_verdict;                 /* only this verdict; -1 all */
+	field f_search;                  /* only names holding this text */
+	bool searching;                  /* the search field has the keys */
 	size_t ev_top;                   /* evidence scroll */
 	size_t ext_row;                  /* external candidates */
 	size_t ext_top;                  /* their page's scroll: 0 on entry */

@@ -484,6 +484,7 @@ wizard_free_app(app *a)
 	field_free(&a->f_path);
 	field_free(&a->f_servers);
 	field_free(&a->f_connector);
+	field_free(&a->f_search);
 	strv_free(a->domains, a->ndomains);
 	results_free(a->check);
 	results_free(a->res);
@@ -598,6 +599,8 @@ cmd_wizard(int argc, char **argv)
 	field_init(&a.f_path, 1024, false);
 	field_init(&a.f_servers, 600, false);
 	field_init(&a.f_connector, 64, false);
+	field_init(&a.f_search, 64, false);
+	a.res_verdict = -1;
 	a.have_session_dir = session_dir(a.session_dir, sizeof a.session_dir)
 	    == 0;
 	if ((logp = getenv(WIZARD_LOG_ENV)) != NULL && *logp != '\0')
