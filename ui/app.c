@@ -115,6 +115,26 @@ join(char *out, size_t len, char *const *v, size_t n, const char *sep)
 		    i ? sep : "", v[i]);
 }
 
+/* The options of this run that replay needs to ask the same servers
+ * the same way (the plan keeps the resolver and external servers):
+ * " --auth-port N --canary A,B", or "". */
+static void
+app_replay_options(const app *a, char *out, size_t len)
+{
+	size_t used = 0, i;
+
+	out[0] = '\0';
+	if (a->opts.probe.auth_port != DEFAULT_DNS_PORT)
+		used += (size_t)snprintf(out, len, " --auth-port %u",
+		    (unsigned)a->opts.probe.auth_port);
+	for (i = 0; a->canary_given && i < a->opts.ncanaries && used < len;
+	    i++)
+		used += (size_t)snprintf(out + used, len - used, "%s%s",
+		    i ? "," : " --canary ", a->opts.canaries[i]);
+	if (used >= len)
+		out[0] = '\0';          /* too long to show whole: none */
+}
+
 static const char *
 app_lookup(const char *name, void *arg)
 {
@@ -177,6 +197,10 @@ app_lookup(const char *name, void *arg)
 		snprintf(c->buf, sizeof c->buf, "%s", field_empty(&a->f_connector) ?
 		    "<Internet send connector>" : t);
 		free(t);
+		return c->buf;
+	}
+	if (strcmp(name, "replay_options") == 0) {
+		app_replay_options(a, c->buf, sizeof c->buf);
 		return c->buf;
 	}
 	if (strcmp(name, "plan_path") == 0) {
@@ -329,6 +353,9 @@ app_run_finished(app *a)
 		results_free(a->res);
 		a->res = res;
 		a->row = a->top = 0;
+		a->res_verdict = -1;
+		a->searching = false;
+		field_set(&a->f_search, "");
 		arg = res->plan != NULL && res->plan->nconnectors > 0;
 		break;
 	case RESULTS_EXTERNAL:
@@ -361,15 +388,46 @@ trim_copy(const char *s)
 	return out;
 }
 
+app_path_kind
+app_path_check(const char *path, char *folder, size_t len)
+{
+	char *p = trim_copy(path), *slash;
+	app_path_kind k;
+	struct stat st;
+
+	snprintf(folder, len, ".");
+	if (*p == '\0')
+		k = APP_PATH_EMPTY;
+	else if (stat(p, &st) == 0)
+		k = S_ISDIR(st.st_mode) ? APP_PATH_IS_FOLDER : APP_PATH_EXISTS;
+	else {
+		if ((slash = strrchr(p, '/')) != NULL) {
+			if (slash == p)
+				slash++;         /* "/plan.ini": the root */
+			*slash = '\0';
+			snprintf(folder, len, "%s", p);
+		}
+		k = stat(folder, &st) == 0 && S_ISDIR(st.st_mode) ? APP_PATH_NEW :
+		    APP_PATH_NO_FOLDER;
+	}
+	free(p);
+	return k;
+}
+
+/* A name no file has yet: the time to the second, then -2, -3, ... */
 static void
 app_default_path(app *a)
 {
-	char buf[64];
+	char stamp[32], buf[80];
 	time_t t = time(NULL);
 	struct tm tm;
+	unsigned i;
 
 	localtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "./exdns-plan-%Y%m%d-%H%M.ini", &tm);
+	strftime(stamp, sizeof stamp, "%Y%m%d-%H%M%S", &tm);
+	snprintf(buf, sizeof buf, "./exdns-plan-%s.ini", stamp);
+	for (i = 2; access(buf, F_OK) == 0 && i < 1000; i++)
+		snprintf(buf, sizeof buf, "./exdns-plan-%s-%u.ini", stamp, i);
 	field_set(&a->f_path, buf);
 }
 
@@ -379,10 +437,9 @@ app_form_plan(app *a, char **path_out)
 {
 	char *path = trim_copy(field_text(&a->f_path));
 	char *conn = trim_copy(field_text(&a->f_connector));
-	char **servers = NULL, err[700];
+	char **servers = NULL, err[700], folder[PATH_MAX];
 	size_t n = 0, i;
 	plan *p = NULL;
-	struct stat st;
 
 	*path_out = NULL;
 	list_split(field_text(&a->f_servers), &servers, &n);
@@ -391,10 +448,18 @@ app_form_plan(app *a, char **path_out)
 		a->save_focus = 0;
 		goto out;
 	}
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+	switch (app_path_check(path, folder, sizeof folder)) {
+	case APP_PATH_IS_FOLDER:
 		app_error(a, "%s is a folder; add a file name", path);
 		a->save_focus = 0;
 		goto out;
+	case APP_PATH_NO_FOLDER:
+		app_error(a, "the folder %s does not exist; create it first, or "
+		    "choose another", folder);
+		a->save_focus = 0;
+		goto out;
+	default:
+		break;
 	}
 	for (i = 0; i < n; i++)
 		if (!plan_valid_server_name(servers[i])) {
@@ -566,6 +631,9 @@ app_event(app *a, wz_event ev, int arg)
 	}
 	if (a->wz.state == WZ_EVIDENCE && before != WZ_EVIDENCE)
 		a->ev_top = 0;
+	if (a->wz.state == WZ_EXTERNAL && before != WZ_EXTERNAL &&
+	    before != WZ_QUIT_ASK)
+		a->ext_top = 0;
 	if (a->wz.state == WZ_SAVE && before != WZ_CONFIRM &&
 	    before != WZ_SAVE) {
 		if (field_empty(&a->f_path))

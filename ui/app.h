@@ -22,6 +22,7 @@ typedef struct app {
 	tree *tree;
 	wizard wz;
 	opts_probe opts;                 /* starting values; resolver edited */
+	bool canary_given;               /* --canary (or a resumed session's) */
 	char resolver[ADDR_TEXT_MAX];    /* as shown */
 	char resolver_source[160];       /* "first nameserver of /etc/resolv.conf" */
 
@@ -45,9 +46,15 @@ typedef struct app {
 
 	/* results */
 	results *check, *res, *ext;
-	size_t row, top;                 /* results table */
+	size_t row, top;                 /* results table: row is the chosen
+	                                    domain, top the first row shown */
+	int res_order;                   /* 0 as tested, 1 name, 2 verdict */
+	int res_verdict;                 /* only this verdict; -1 all */
+	field f_search;                  /* only names holding this text */
+	bool searching;                  /* the search field has the keys */
 	size_t ev_top;                   /* evidence scroll */
 	size_t ext_row;                  /* external candidates */
+	size_t ext_top;                  /* their page's scroll: 0 on entry */
 
 	/* save */
 	field f_path, f_servers, f_connector;
@@ -98,6 +105,18 @@ const results *app_save_source(const app *a);
 int app_collect_domains(app *a);
 /* Validates the save form and makes the preview: 0, or -1 (message). */
 int app_prepare_save(app *a);
+
+/* What a plan path names, as the save form says it while it is typed. */
+typedef enum app_path_kind {
+	APP_PATH_EMPTY,        /* nothing typed */
+	APP_PATH_NEW,          /* no such file; its folder exists */
+	APP_PATH_EXISTS,       /* a file: replaced only after confirming */
+	APP_PATH_IS_FOLDER,    /* a folder: a file name is missing */
+	APP_PATH_NO_FOLDER,    /* its folder does not exist (or is no folder) */
+} app_path_kind;
+/* Looks path up (blanks around it ignored); folder gets the folder it
+ * would go in, as typed ("." for none). */
+app_path_kind app_path_check(const char *path, char *folder, size_t len);
 
 /* Screens: one per state (see app_screens in screens.c). */
 typedef struct screen {

@@ -254,6 +254,96 @@ crt_done(void)
 	}
 }
 
+/* ---- keys --------------------------------------------------------------- */
+
+/* Escape sequences for the keys the wizard uses, in the variants
+ * terminals send whether or not their terminfo entry names them (vt100
+ * has no PgUp/PgDn, tmux and PuTTY send Home/End as ESC [ 1~ / 4~ or
+ * 7~ / 8~, xterm as ESC [ H / F or ESC O H / F). Written without the
+ * leading ESC; modifiers (ESC [ 1 ; 5 D) are dropped before the look-up.
+ * Any other sequence is swallowed whole: it is never Esc, nor text. */
+static const struct crt_seq {
+	const char *seq;
+	int key;
+} crt_seqs[] = {
+	{ "[A", KEY_UP }, { "[B", KEY_DOWN }, { "[C", KEY_RIGHT },
+	{ "[D", KEY_LEFT }, { "OA", KEY_UP }, { "OB", KEY_DOWN },
+	{ "OC", KEY_RIGHT }, { "OD", KEY_LEFT },
+	{ "[H", KEY_HOME }, { "[F", KEY_END }, { "OH", KEY_HOME },
+	{ "OF", KEY_END }, { "[1~", KEY_HOME }, { "[7~", KEY_HOME },
+	{ "[4~", KEY_END }, { "[8~", KEY_END },
+	{ "[5~", KEY_PPAGE }, { "[6~", KEY_NPAGE },
+	{ "[2~", KEY_IC }, { "[3~", KEY_DC }, { "[Z", KEY_BTAB },
+	{ "OP", KEY_F(1) }, { "[11~", KEY_F(1) }, { "[[A", KEY_F(1) },
+	{ "[21~", KEY_F(10) },
+	{ "OM", '\r' },
+	{ "[200~", CRT_KEY_PASTE_BEGIN }, { "[201~", CRT_KEY_PASTE_END },
+};
+
+#define CRT_SEQ_MAX   32
+#define CRT_SEQ_WAIT  200     /* ms: the next byte of a sequence begun */
+
+/* The key a sequence (without ESC) stands for, or ERR. */
+static int
+crt_seq_key(char *seq, size_t n)
+{
+	char *semi;
+	size_t i;
+
+	/* ESC [ 1 ; 5 D is D with Ctrl; ESC [ 5 ; 2 ~ is [5~ with Shift. */
+	if (n > 2 && seq[0] == '[' && (semi = memchr(seq, ';', n)) != NULL) {
+		char fin = seq[n - 1];
+		size_t at = (size_t)(semi - seq);
+		if (at == 2 && seq[1] == '1' && fin != '~')
+			at = 1;
+		seq[at] = fin;
+		n = at + 1;
+		seq[n] = '\0';
+	}
+	for (i = 0; i < sizeof crt_seqs / sizeof crt_seqs[0]; i++)
+		if (strcmp(crt_seqs[i].seq, seq) == 0)
+			return crt_seqs[i].key;
+	return ERR;
+}
+
+/* Curses gave Esc: the terminal's own key, or the start of a sequence
+ * curses did not know (its bytes follow). Returns the key, or ERR when
+ * the sequence stood for nothing the wizard uses (swallowed). */
+static int
+crt_escape(void)
+{
+	char seq[CRT_SEQ_MAX + 1];
+	size_t n = 0;
+	int c;
+
+	wtimeout(stdscr, CRT_ESCDELAY);
+	c = wgetch(stdscr);
+	if (c == ERR)
+		return CRT_KEY_ESC;
+	if (c != '[' && c != 'O') {
+		ungetch(c);             /* Esc, then a key of its own */
+		return CRT_KEY_ESC;
+	}
+	seq[n++] = (char)c;
+	wtimeout(stdscr, CRT_SEQ_WAIT);
+	for (;;) {
+		c = wgetch(stdscr);
+		if (c == ERR || c < 0x20 || c > 0x7e) {
+			if (c != ERR)
+				ungetch(c);      /* cut short: what follows is a key */
+			return ERR;
+		}
+		if (n < CRT_SEQ_MAX)
+			seq[n++] = (char)c;
+		/* ESC O x: one byte; ESC [ ...: parameters and intermediates
+		 * (0x20-0x3f) up to a final byte (0x40-0x7e); ESC [ [ A too. */
+		if (seq[0] == 'O' || (c >= 0x40 && !(n == 2 && c == '[')))
+			break;
+	}
+	seq[n] = '\0';
+	return crt_seq_key(seq, n);
+}
+
 int
 crt_getkey(int timeout_ms)
 {
@@ -262,6 +352,8 @@ crt_getkey(int timeout_ms)
 
 	wtimeout(stdscr, timeout_ms);
 	k = wgetch(stdscr);
+	if (k == CRT_KEY_ESC)
+		k = crt_escape();
 	/* A terminal that went away without a SIGHUP reaching us (the shell
 	 * that started us is the session leader and was given it) reads as
 	 * ERR at once, for ever: take it as the hangup it is. */

@@ -47,6 +47,9 @@ draw_too_small(void)
 	draw_wrap(y, 0, COLS, LINES - y, 0, buf, CRT_NORMAL, 0);
 }
 
+/* The key line the screen drawn last asked for (draw_footer draws it). */
+static char draw_keys[400];
+
 void
 draw_frame(app *a, const char *title, const char *keys)
 {
@@ -63,19 +66,39 @@ draw_frame(app *a, const char *title, const char *keys)
 	crt_put(0, 0, COLS - rw, left);
 	if (rw > 0)
 		crt_put(0, COLS - rw, rw, right);
-
 	attrset(A_NORMAL);
-	mvhline(LINES - 2, 0, ' ', COLS);
+	snprintf(draw_keys, sizeof draw_keys, "%s", keys);
+}
+
+void
+draw_footer(app *a)
+{
+	char line[460];
+	int kr, mr = 0, y, i, w = COLS - 2;
+
+	kr = draw_wrap_rows(w, draw_keys, 0);
+	if (kr < 1)
+		kr = 1;
 	if (a->msg[0] != '\0') {
-		char line[460];
 		snprintf(line, sizeof line, "%s%s", a->msg_error ? "Error: " : "",
 		    a->msg);
-		attrset(crt_attr(a->msg_error ? CRT_ERROR : CRT_WARN));
-		crt_put(LINES - 2, 1, COLS - 2, line);
+		mr = draw_wrap_rows(w, line, 2);
 	}
+	/* The key line at the bottom, the message above it: wrapped, never
+	 * cut; a long message covers the last rows of the body. */
+	if (kr + mr > LINES - DRAW_TOP)
+		mr = LINES - DRAW_TOP - kr;
+	y = LINES - kr - (mr > 1 ? mr : 1);
+	attrset(A_NORMAL);
+	for (i = y; i < LINES - kr; i++)
+		mvhline(i, 0, ' ', COLS);
+	if (mr > 0)
+		draw_wrap(LINES - kr - mr, 1, w, mr, 0, line, a->msg_error ?
+		    CRT_ERROR : CRT_WARN, 2);
 	attrset(crt_attr(CRT_KEYS));
-	mvhline(LINES - 1, 0, ' ', COLS);
-	crt_put(LINES - 1, 1, COLS - 2, keys);
+	for (i = LINES - kr; i < LINES; i++)
+		mvhline(i, 0, ' ', COLS);
+	draw_wrap(LINES - kr, 1, w, kr, 0, draw_keys, CRT_KEYS, 0);
 	attrset(A_NORMAL);
 }
 

@@ -18,8 +18,12 @@
 int draw_bottom(void);
 int draw_width(void);     /* body width */
 
-/* Title bar, message line and key line. title is the step's title. */
+/* Title bar; keys is the key line draw_footer draws. title is the
+ * step's title. */
 void draw_frame(app *a, const char *title, const char *keys);
+/* The message line(s) and the key line, wrapped to the window: drawn
+ * after the screen, as a long message may cover its last rows. */
+void draw_footer(app *a);
 
 /* Word-wraps text into width columns from row y, skipping the first skip
  * lines, at most maxrows rows; returns the rows the whole text needs

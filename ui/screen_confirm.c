@@ -13,7 +13,7 @@
 void
 screen_confirm_draw(app *a)
 {
-	int w = draw_width(), y = DRAW_TOP, bottom = draw_bottom();
+	int w = draw_width(), y = DRAW_TOP, bottom = draw_bottom(), rows;
 	char line[PATH_MAX + 200];
 	const char *path = field_text(&a->f_path), *p, *nl;
 	page pg;
@@ -23,8 +23,10 @@ screen_confirm_draw(app *a)
 	snprintf(line, sizeof line, "exdns will write %s%s", path, a->exists ?
 	    ": THIS FILE EXISTS and will be replaced (the old one is kept as "
 	    "FILE.bak)." : " (a new file).");
-	y += draw_wrap(y, DRAW_LEFT, w, 3, 0, line, a->exists ? CRT_WARN :
-	    CRT_NORMAL, 2);
+	/* The whole path, however long: wrapped, the preview below it. */
+	rows = draw_wrap(y, DRAW_LEFT, w, bottom - y - 6, 0, line,
+	    a->exists ? CRT_WARN : CRT_NORMAL, 2);
+	y += rows < bottom - y - 6 ? rows : bottom - y - 6;
 	crt_put(y++, DRAW_LEFT, w, "This is what it will hold:");
 	y++;
 	page_init(&pg, w - 2);

@@ -22,6 +22,11 @@ screen_help_draw(app *a)
 		page_paras(&p, a, s->help, s->nhelp, a->row, 0);
 	else
 		page_paras(&p, a, s->text, s->ntext, a->row, 0);
+	if (a->wz.state == WZ_RESULTS) {
+		page_blank(&p);
+		page_line_add(&p, "Keys here:", CRT_HEADING, 0);
+		page_text(&p, screen_results_keys, CRT_NORMAL, 2, 0);
+	}
 	page_blank(&p);
 	page_line_add(&p, "Keys everywhere:", CRT_HEADING, 0);
 	page_text(&p, "digits and arrows choose; Enter goes on; Esc (or "

@@ -4,6 +4,7 @@
 
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "draw.h"
 #include "screens.h"
@@ -59,6 +60,17 @@ screen_domains_key(app *a, int key)
 {
 	field *f = a->focus == 0 ? &a->f_domains : &a->f_file;
 
+	if (key == CRT_KEY_PASTE_BEGIN || key == CRT_KEY_PASTE_END) {
+		/* A paste is names of its own: never joined to the name
+		 * before it, or after it. */
+		size_t at = f->cur;
+		if (a->focus == 0 && (key == CRT_KEY_PASTE_BEGIN ? at > 0 &&
+		    !strchr(" ,\n", f->buf[at - 1]) : at < f->len &&
+		    !strchr(" ,\n", f->buf[at])) && field_insert(f, '\n') &&
+		    key == CRT_KEY_PASTE_END)
+			f->cur--;
+		return true;
+	}
 	if (key == '\t' || key == KEY_BTAB) {
 		a->focus = !a->focus;
 		return true;

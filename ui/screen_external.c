@@ -9,8 +9,6 @@
 #include "draw.h"
 #include "screens.h"
 
-static size_t external_top;
-
 void
 screen_external_draw(app *a)
 {
@@ -60,7 +58,7 @@ screen_external_draw(app *a)
 	page_line_add(&p, "The two settings the KB names:", CRT_HEADING, 0);
 	page_kb(&p, a, s->kb, s->nkb, SIZE_MAX, 2);
 	page_draw(&p, DRAW_TOP, DRAW_LEFT, draw_bottom() - DRAW_TOP,
-	    &external_top, first, first);
+	    &a->ext_top, first, first);
 	page_free(&p);
 }
 
@@ -74,21 +72,21 @@ screen_external_key(app *a, int key)
 	case KEY_UP:
 		if (a->ext_row > 0)
 			a->ext_row--;
-		else if (external_top > 0)
-			external_top--;
+		else if (a->ext_top > 0)
+			a->ext_top--;
 		return true;
 	case KEY_DOWN:
 		if (a->ext_row + 1 < n)
 			a->ext_row++;
 		else
-			external_top++;
+			a->ext_top++;
 		return true;
 	case KEY_NPAGE:
-		external_top += (size_t)(draw_bottom() - DRAW_TOP) / 2;
+		a->ext_top += (size_t)(draw_bottom() - DRAW_TOP) / 2;
 		a->ext_row = n ? n - 1 : 0;
 		return true;
 	case KEY_PPAGE:
-		external_top = 0;
+		a->ext_top = 0;
 		a->ext_row = 0;
 		return true;
 	case ' ':

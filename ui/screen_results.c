@@ -1,15 +1,124 @@
 /* screen_results.c - one row a domain: verdict, smart hosts, the short
- * reason; the selected row's reason in full below. Enter opens the
+ * reason; the selected row's reason in full below. The rows can be
+ * sorted (o), kept to one verdict (v) and searched (/). Enter opens the
  * evidence, s goes on to saving, a (when the resolver failed) to the
  * external DNS branch. */
 #include <config.h>
 
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "draw.h"
 #include "screens.h"
+#include "util.h"
+
+const char screen_results_keys[] = "o sorts the rows: as tested, by name, "
+    "by verdict (faults first). v shows one verdict at a time, then all "
+    "again. / searches the names: type a part of one; Enter keeps the "
+    "search, Esc clears it. Enter opens the chosen domain's evidence; s "
+    "saves the plan (every domain's, whatever is shown).";
+
+static const char *const results_orders[] = {
+	"as tested", "by name", "by verdict"
+};
+
+/* For qsort: the results being sorted (the wizard has one thread). */
+static const results *results_sorting;
+static int results_sort_order;
+
+/* Faults first, ok last, as the verdicts are numbered otherwise. */
+static int
+results_verdict_rank(verdict v)
+{
+	return v == VERDICT_OK ? VERDICT_COUNT : (int)v;
+}
+
+static int
+results_cmp(const void *x, const void *y)
+{
+	size_t i = *(const size_t *)x, j = *(const size_t *)y;
+	const results_domain *d = &results_sorting->domains[i],
+	    *e = &results_sorting->domains[j];
+	int c = 0;
+
+	if (results_sort_order == 2)
+		c = results_verdict_rank(d->verdict) -
+		    results_verdict_rank(e->verdict);
+	if (c == 0 && results_sort_order >= 1)
+		c = strcmp(d->name, e->name);
+	if (c == 0)
+		c = i < j ? -1 : i > j;
+	return c;
+}
+
+/* The rows shown, as indexes of domains, in their order (caller frees);
+ * *n their count. */
+static size_t *
+results_view(const app *a, size_t *n)
+{
+	const results *r = a->res;
+	const char *q = field_text(&a->f_search);
+	size_t i, k = 0, *v;
+
+	*n = 0;
+	if (r == NULL || r->ndomains == 0)
+		return NULL;
+	v = xcalloc(r->ndomains, sizeof *v);
+	for (i = 0; i < r->ndomains; i++) {
+		const results_domain *d = &r->domains[i];
+		if (a->res_verdict >= 0 && (int)d->verdict != a->res_verdict)
+			continue;
+		if (*q != '\0' && strcasestr(d->name, q) == NULL)
+			continue;
+		v[k++] = i;
+	}
+	if (a->res_order != 0 && k > 1) {
+		results_sorting = r;
+		results_sort_order = a->res_order;
+		qsort(v, k, sizeof *v, results_cmp);
+		results_sorting = NULL;
+	}
+	*n = k;
+	return v;
+}
+
+/* Where the chosen domain is in the view; it becomes the first row
+ * shown when the view hides it. */
+static size_t
+results_pos(app *a, const size_t *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (v[i] == a->row)
+			return i;
+	if (n > 0)
+		a->row = v[0];
+	a->top = 0;
+	return 0;
+}
+
+/* The next verdict present in the results after cur (-1: all), faults
+ * first and ok last as in the verdict order; -1 after the last. */
+static int
+results_next_verdict(const results *r, int cur)
+{
+	int k, v;
+	size_t i;
+
+	if (cur == VERDICT_OK)
+		return -1;
+	for (k = cur < 0 ? 1 : cur + 1; k <= VERDICT_COUNT; k++) {
+		v = k % VERDICT_COUNT;
+		for (i = 0; i < r->ndomains; i++)
+			if ((int)r->domains[i].verdict == v)
+				return v;
+	}
+	return -1;
+}
 
 static bool
 results_switch_offered(const app *a)
@@ -27,13 +136,15 @@ screen_results_draw(app *a)
 	int w = draw_width(), y = DRAW_TOP, bottom = draw_bottom(), rows, cd, cv,
 	    cs, cr, x, i;
 	char line[600];
-	size_t n, k, nc;
+	size_t n, k, nc, nv, pos, *v;
 
-	draw_frame(a, s->title, results_switch_offered(a) ?
-	    "arrows choose  Enter evidence  s save  a fix resolver  Esc back  "
-	    "? help  q quit" :
-	    "arrows choose  Enter evidence  s save plan  Esc back  ? help  "
-	    "q quit");
+	draw_frame(a, s->title, a->searching ?
+	    "type a part of a name  Enter keep  Esc clear  arrows choose  "
+	    "F1 help  F10 quit" : results_switch_offered(a) ?
+	    "arrows choose  Enter evidence  s save  a fix resolver  / search  "
+	    "o sort  v verdict  Esc back  ? help  q quit" :
+	    "arrows choose  Enter evidence  s save plan  / search  o sort  "
+	    "v verdict  Esc back  ? help  q quit");
 	if (r == NULL)
 		return;
 	n = r->ndomains;
@@ -66,6 +177,25 @@ screen_results_draw(app *a)
 		    " Press a for the external DNS fix." : "");
 		y += draw_wrap(y, DRAW_LEFT, w, 2, 0, line, CRT_WARN, 2);
 	}
+	v = results_view(a, &nv);
+	pos = results_pos(a, v, nv);
+	/* What the rows are: said on the row above the table when they are
+	 * not simply every domain as tested. */
+	if (a->searching || nv != n || a->res_order != 0) {
+		bool find = a->searching || !field_empty(&a->f_search);
+		int used;
+		snprintf(line, sizeof line, "Showing %zu of %zu, %s%s%s%s", nv, n,
+		    results_orders[a->res_order],
+		    a->res_verdict >= 0 ? ", only " : "",
+		    a->res_verdict >= 0 ? verdict_to_string(
+		    (verdict)a->res_verdict) : "", find ? ", names with" : ".");
+		attrset(crt_attr(CRT_HEADING));
+		used = crt_put(y, DRAW_LEFT, w, line);
+		attrset(A_NORMAL);
+		if (find)
+			draw_field(y, DRAW_LEFT + used + 1, w - used - 1 > 30 ? 30 :
+			    w - used - 1, &a->f_search, a->searching);
+	}
 	y++;
 	/* Columns: domain, verdict, smart hosts, reason. */
 	cd = w >= 120 ? 36 : 22;
@@ -85,15 +215,15 @@ screen_results_draw(app *a)
 	rows = bottom - y - 4;
 	if (rows < 3)
 		rows = 3;
-	if (a->row >= n)
-		a->row = n ? n - 1 : 0;
-	if (a->row < a->top)
-		a->top = a->row;
-	if (a->row >= a->top + (size_t)rows)
-		a->top = a->row - (size_t)rows + 1;
-	for (i = 0; i < rows && a->top + (size_t)i < n; i++) {
-		const results_domain *d = &r->domains[a->top + (size_t)i];
-		bool sel = a->top + (size_t)i == a->row;
+	if (pos < a->top)
+		a->top = pos;
+	if (pos >= a->top + (size_t)rows)
+		a->top = pos - (size_t)rows + 1;
+	if (a->top >= nv)
+		a->top = 0;
+	for (i = 0; i < rows && a->top + (size_t)i < nv; i++) {
+		const results_domain *d = &r->domains[v[a->top + (size_t)i]];
+		bool sel = nv > 0 && a->top + (size_t)i == pos;
 		int yy = y + i;
 		char smart[200];
 		attrset(sel ? crt_attr(CRT_SELECTED) : A_NORMAL);
@@ -118,16 +248,20 @@ screen_results_draw(app *a)
 		    VERDICT_OK ? "" : d->reason) : d->brief);
 		attrset(A_NORMAL);
 	}
-	if (n > (size_t)rows) {
+	if (nv > (size_t)rows) {
 		snprintf(line, sizeof line, "rows %zu-%zu of %zu", a->top + 1,
-		    a->top + (size_t)rows < n ? a->top + (size_t)rows : n, n);
+		    a->top + (size_t)rows < nv ? a->top + (size_t)rows : nv, nv);
 		attrset(crt_attr(CRT_DIM));
 		crt_put(y + rows, DRAW_LEFT + w - (int)strlen(line), 40, line);
 		attrset(A_NORMAL);
 	}
 	/* The selected row in full. */
 	y = bottom - 3;
-	if (n > 0) {
+	free(v);
+	if (nv == 0 && n > 0)
+		crt_put(y, DRAW_LEFT, w, "No domain matches: / and Esc clear the "
+		    "search, v shows every verdict again.");
+	else if (n > 0) {
 		const results_domain *d = &r->domains[a->row];
 		snprintf(line, sizeof line, "%s: %s. %s", d->name,
 		    verdict_meaning(d->verdict), d->verdict == VERDICT_OK ? "" :
@@ -138,58 +272,117 @@ screen_results_draw(app *a)
 }
 
 bool
+screen_results_typing(const app *a)
+{
+	return a->searching;
+}
+
+/* A key while the search field has the keys: true when used. */
+static bool
+results_search_key(app *a, int key)
+{
+	if (screen_is_enter(key)) {
+		a->searching = false;
+		return true;
+	}
+	if (key == CRT_KEY_ESC) {
+		field_set(&a->f_search, "");
+		a->searching = false;
+		return true;
+	}
+	if (key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE ||
+	    key == KEY_NPAGE)
+		return false;            /* choose among what matches */
+	field_key(&a->f_search, key);
+	return true;
+}
+
+bool
 screen_results_key(app *a, int key)
 {
-	size_t n = a->res != NULL ? a->res->ndomains : 0;
 	size_t jump = (size_t)(draw_bottom() - DRAW_TOP - 8);
+	size_t nv, pos, *v;
+	bool used = true;
 
+	if (a->searching && results_search_key(a, key))
+		return true;
+	v = results_view(a, &nv);
+	pos = results_pos(a, v, nv);
 	switch (key) {
 	case KEY_UP:
-		if (a->row > 0)
-			a->row--;
-		return true;
+		if (pos > 0)
+			pos--;
+		break;
 	case KEY_DOWN:
-		if (a->row + 1 < n)
-			a->row++;
-		return true;
+		if (pos + 1 < nv)
+			pos++;
+		break;
 	case KEY_PPAGE:
-		a->row = a->row > jump ? a->row - jump : 0;
-		return true;
+		pos = pos > jump ? pos - jump : 0;
+		break;
 	case KEY_NPAGE:
-		a->row = a->row + jump < n ? a->row + jump : (n ? n - 1 : 0);
-		return true;
+		pos = pos + jump < nv ? pos + jump : (nv ? nv - 1 : 0);
+		break;
 	case KEY_HOME:
-		a->row = 0;
-		return true;
+		pos = 0;
+		break;
 	case KEY_END:
-		a->row = n ? n - 1 : 0;
-		return true;
+		pos = nv ? nv - 1 : 0;
+		break;
+	case 'o':
+	case 'O':
+		a->res_order = (a->res_order + 1) % 3;
+		app_msg(a, "Sorted %s.", results_orders[a->res_order]);
+		break;
+	case 'v':
+	case 'V':
+		if (a->res != NULL)
+			a->res_verdict = results_next_verdict(a->res,
+			    a->res_verdict);
+		if (a->res_verdict >= 0)
+			app_msg(a, "Only %s; v for the next verdict.",
+			    verdict_to_string((verdict)a->res_verdict));
+		else
+			app_msg(a, "Every verdict.");
+		break;
+	case '/':
+		a->searching = true;
+		break;
 	case 's':
 	case 'S':
 		if (a->res == NULL || a->res->plan == NULL) {
 			app_error(a, "no plan can be made from these results: %s",
 			    a->res != NULL && a->res->plan_err != NULL ?
 			    a->res->plan_err : "nothing was tested");
-			return true;
+			break;
 		}
 		app_event(a, WZE_SAVE, 0);
-		return true;
+		break;
 	case 'a':
 	case 'A':
 		if (!results_switch_offered(a)) {
 			app_error(a, "your resolver works; the external DNS fix is "
 			    "for a resolver that fails");
-			return true;
+			break;
 		}
 		app_event(a, WZE_SWITCH, 0);
-		return true;
+		break;
 	default:
 		if (screen_is_enter(key)) {
-			if (n == 0)
-				return true;
-			app_event(a, WZE_OPEN, 0);
-			return true;
+			if (nv == 0)
+				app_error(a, "no domain is shown: / and Esc clear the "
+				    "search, v shows every verdict");
+			else
+				app_event(a, WZE_OPEN, 0);
+			break;
 		}
-		return false;
+		used = false;
+		break;
 	}
+	if (nv > 0 && a->wz.state == WZ_RESULTS &&
+	    (key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE ||
+	    key == KEY_NPAGE || key == KEY_HOME || key == KEY_END))
+		a->row = v[pos];
+	free(v);
+	return used;
 }

@@ -5,6 +5,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <limits.h>
 
 #include "draw.h"
 #include "screens.h"
@@ -44,6 +46,38 @@ save_summary(app *a, char *buf, size_t len)
 	}
 }
 
+/* What the typed plan path names, said as it is typed (the path itself
+ * is in the field: one row each, whatever its length). */
+static crt_role
+save_path_hint(app *a, char *buf, size_t len)
+{
+	char folder[PATH_MAX];
+
+	switch (app_path_check(field_text(&a->f_path), folder, sizeof folder)) {
+	case APP_PATH_EMPTY:
+		snprintf(buf, len, "Type a file name (./ is where exdns "
+		    "started).");
+		return CRT_WARN;
+	case APP_PATH_EXISTS:
+		snprintf(buf, len, "This file exists: replaced after you "
+		    "confirm.");
+		return CRT_WARN;
+	case APP_PATH_IS_FOLDER:
+		snprintf(buf, len, "This is a folder: add a file name.");
+		return CRT_ERROR;
+	case APP_PATH_NO_FOLDER:
+		snprintf(buf, len, "Its folder does not exist: create it "
+		    "first.");
+		return CRT_ERROR;
+	case APP_PATH_NEW:
+	default:
+		snprintf(buf, len, "%s", strcmp(folder, ".") == 0 ? "A new file, "
+		    "in the folder you started exdns in." : "A new file; its "
+		    "folder exists.");
+		return CRT_DIM;
+	}
+}
+
 void
 screen_save_draw(app *a)
 {
@@ -54,7 +88,7 @@ screen_save_draw(app *a)
 		"Plan file:", "Transport servers:", "Internet send connector:"
 	};
 	static const char *const hints[3] = {
-		"A new file; ./ is the folder you started exdns in.",
+		NULL,                    /* save_path_hint */
 		"Optional, e.g. EX01, EX02 (commas between names).",
 		"Optional: its name, e.g. Internet."
 	};
@@ -66,7 +100,7 @@ screen_save_draw(app *a)
 	fields[2] = &a->f_connector;
 	draw_frame(a, s->title, "Tab/arrows move  Enter next  Esc back  "
 	    "F1 help  F10 quit");
-	y += draw_paras(a, y, DRAW_LEFT, w, bottom - y - 10, s->text, s->ntext,
+	y += draw_paras(a, y, DRAW_LEFT, w, bottom - y - 11, s->text, s->ntext,
 	    SIZE_MAX) + 1;
 	fw = w - 25;
 	if (fw > 70)
@@ -76,9 +110,15 @@ screen_save_draw(app *a)
 		crt_put(y, DRAW_LEFT, 25, labels[i]);
 		attrset(A_NORMAL);
 		draw_field(y, DRAW_LEFT + 25, fw, fields[i], i == a->save_focus);
-		attrset(crt_attr(CRT_DIM));
-		crt_put(y + 1, DRAW_LEFT + 26, w - 26, hints[i]);
-		attrset(A_NORMAL);
+		if (hints[i] == NULL) {
+			crt_role r = save_path_hint(a, line, sizeof line);
+			y += draw_wrap(y + 1, DRAW_LEFT + 26, w - 26, 2, 0, line, r,
+			    0) - 1;
+		} else {
+			attrset(crt_attr(CRT_DIM));
+			crt_put(y + 1, DRAW_LEFT + 26, w - 26, hints[i]);
+			attrset(A_NORMAL);
+		}
 		y += 3;
 	}
 	save_summary(a, line, sizeof line);

@@ -24,6 +24,9 @@ bool screen_domains_typing(const app *a);
 
 void screen_results_draw(app *a);
 bool screen_results_key(app *a, int key);
+bool screen_results_typing(const app *a);
+/* The results screen's own keys, for the help. */
+extern const char screen_results_keys[];
 
 void screen_evidence_draw(app *a);
 bool screen_evidence_key(app *a, int key);

@@ -48,7 +48,7 @@ tree_kind_from_string(const char *s, tree_kind *out)
 static const char *const placeholders[] = {
 	"resolver", "resolver_status", "domain", "verdict", "smart_hosts", "mx",
 	"ndomains", "external_servers", "transport_server",
-	"internet_connector", "plan_path",
+	"internet_connector", "plan_path", "replay_options",
 };
 
 bool

@@ -241,6 +241,7 @@ wizard_session_apply(app *a, session *s, char *err, size_t errlen)
 		a->opts.externals[a->opts.nexternals++] = ad;
 	}
 	a->opts.external_set = true;
+	a->canary_given = a->opts.ncanaries > 0;
 	field_set(&a->f_domains, s->domains);
 	field_set(&a->f_file, s->file);
 	field_set(&a->f_path, s->plan_path);
@@ -297,6 +298,7 @@ wizard_draw(app *a)
 		draw_too_small();
 	else {
 		app_screen(st)->draw(a);
+		draw_footer(a);
 		if (a->wz.state == WZ_QUIT_ASK)
 			screen_quit_draw(a);
 		else if (a->help)
@@ -328,12 +330,12 @@ wizard_key(app *a, int key)
 
 	if (key == KEY_RESIZE)
 		return;
-	if (key == CRT_KEY_PASTE_BEGIN) {
-		a->pasting = true;
-		return;
-	}
-	if (key == CRT_KEY_PASTE_END) {
-		a->pasting = false;
+	if (key == CRT_KEY_PASTE_BEGIN || key == CRT_KEY_PASTE_END) {
+		/* The field may keep a paste apart from what is around it. */
+		a->pasting = key == CRT_KEY_PASTE_BEGIN;
+		if (draw_fits() && a->wz.state != WZ_QUIT_ASK && !a->help &&
+		    app_screen(a->wz.state)->typing(a))
+			app_screen(a->wz.state)->key(a, key);
 		return;
 	}
 	if (!a->pasting)
@@ -384,10 +386,36 @@ wizard_key(app *a, int key)
 		app_event(a, WZE_NEXT, 0);
 }
 
+/* A paste the terminal did not bracket: in the list of domains, keys
+ * that were waiting together, text and new lines. Typing is never that
+ * fast; taken as typed, a new line would start the tests. */
+static bool
+wizard_unbracketed_paste(const app *a, const int *keys, size_t n)
+{
+	bool text = false, enter = false;
+	size_t i;
+
+	if (a->pasting || a->help || a->wz.state != WZ_DOMAINS ||
+	    a->focus != 0 || !draw_fits() || n < 2)
+		return false;
+	for (i = 0; i < n; i++) {
+		if (screen_is_enter(keys[i]))
+			enter = true;
+		else if (keys[i] >= 0x20 && keys[i] < 0x7f)
+			text = true;
+		else if (i == 0)
+			return false;        /* a key of its own first */
+	}
+	return text && enter;
+}
+
 static int
 wizard_loop(app *a)
 {
-	int key, sig, n;
+	static int keys[4096];
+	int key, sig;
+	size_t n, i;
+	bool synth;
 	char err[600];
 
 	for (;;) {
@@ -411,15 +439,24 @@ wizard_loop(app *a)
 		if (a->wz.state == WZ_QUIT)
 			break;
 		wizard_draw(a);
-		key = crt_getkey(a->run != NULL ? 0 : 200);
 		/* Take every key already typed before drawing again (a paste
 		 * arrives as many), a bounded number so probes go on. */
-		for (n = 0; key != ERR && n < 4096; n++) {
-			wizard_key(a, key);
-			if (a->wz.state == WZ_QUIT)
-				break;
-			key = crt_getkey(0);
+		key = crt_getkey(a->run != NULL ? 0 : 200);
+		for (n = 0; key != ERR && n < sizeof keys / sizeof keys[0]; ) {
+			keys[n++] = key;
+			if (n < sizeof keys / sizeof keys[0])
+				key = crt_getkey(0);
 		}
+		synth = false;
+		for (i = 0; i < n && a->wz.state != WZ_QUIT; i++) {
+			if (!synth && wizard_unbracketed_paste(a, keys + i, n - i)) {
+				wizard_key(a, CRT_KEY_PASTE_BEGIN);
+				synth = true;
+			}
+			wizard_key(a, keys[i]);
+		}
+		if (synth && a->pasting)
+			wizard_key(a, CRT_KEY_PASTE_END);
 		if (a->wz.state == WZ_QUIT)
 			break;
 		/* What the keys changed is shown before the probes go on: one
@@ -447,6 +484,7 @@ wizard_free_app(app *a)
 	field_free(&a->f_path);
 	field_free(&a->f_servers);
 	field_free(&a->f_connector);
+	field_free(&a->f_search);
 	strv_free(a->domains, a->ndomains);
 	results_free(a->check);
 	results_free(a->res);
@@ -540,6 +578,7 @@ cmd_wizard(int argc, char **argv)
 		opts_probe_free(&a.opts);
 		return EXIT_USAGE;
 	}
+	a.canary_given = a.opts.ncanaries > 0;
 	if (resume && (probe_opts_given || optind < argc)) {
 		fprintf(stderr, "exdns: --resume continues the saved session "
 		    "with its own options; give no others\n");
@@ -560,6 +599,8 @@ cmd_wizard(int argc, char **argv)
 	field_init(&a.f_path, 1024, false);
 	field_init(&a.f_servers, 600, false);
 	field_init(&a.f_connector, 64, false);
+	field_init(&a.f_search, 64, false);
+	a.res_verdict = -1;
 	a.have_session_dir = session_dir(a.session_dir, sizeof a.session_dir)
 	    == 0;
 	if ((logp = getenv(WIZARD_LOG_ENV)) != NULL && *logp != '\0')
