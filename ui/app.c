@@ -18,6 +18,7 @@
 #include "dname.h"
 #include "domains.h"
 #include "plan.h"
+#include "queue.h"
 #include "util.h"
 
 static void
@@ -549,10 +550,45 @@ app_write_plan(app *a)
 
 /* ---- domains ------------------------------------------------------------ */
 
+/* The file field: a queue as Exchange exports or copies it (Export-Csv,
+ * Format-List, the console's table: the failing external queues' domains,
+ * most messages first), else a list of domains. 0, or -1 with the error
+ * shown. */
+static int
+app_import_queue(app *a, domains_list *dl, const char *file)
+{
+	char err[600];
+	queue *q = queue_read(file, err, sizeof err);
+	size_t i;
+
+	if (q == NULL || q->shape == QUEUE_SHAPE_PLAIN) {
+		queue_free(q);
+		if (domains_read_file(dl, file, err, sizeof err) != 0) {
+			app_error(a, "%s", err);
+			return -1;
+		}
+		return 0;
+	}
+	if (q->n == 0) {
+		app_error(a, "%s: no external queue fails with a DNS error (%zu "
+		    "internal queue%s skipped)", q->path, q->nskipped,
+		    q->nskipped == 1 ? "" : "s");
+		queue_free(q);
+		return -1;
+	}
+	for (i = 0; i < q->n; i++)
+		domains_add(dl, q->entries[i].domain, NULL);
+	app_log(a, "queue imported: %s (%s): %zu domains, %zu internal "
+	    "queues skipped", q->path, queue_shape_to_string(q->shape), q->n,
+	    q->nskipped);
+	queue_free(q);
+	return 0;
+}
+
 int
 app_collect_domains(app *a)
 {
-	char **list = NULL, **norm = NULL, err[600];
+	char **list = NULL, **norm = NULL;
 	size_t n = 0, nn = 0, i, j;
 	char *file = trim_copy(field_text(&a->f_file));
 	domains_list dl;
@@ -564,9 +600,7 @@ app_collect_domains(app *a)
 	list_split(field_text(&a->f_domains), &list, &n);
 	for (i = 0; i < n; i++)
 		domains_add(&dl, list[i], NULL);
-	if (*file != '\0' &&
-	    domains_read_file(&dl, file, err, sizeof err) != 0) {
-		app_error(a, "%s", err);
+	if (*file != '\0' && app_import_queue(a, &dl, file) < 0) {
 		a->focus = 1;
 		goto out;
 	}
