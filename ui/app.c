@@ -561,6 +561,8 @@ app_import_queue(app *a, domains_list *dl, const char *file)
 	queue *q = queue_read(file, err, sizeof err);
 	size_t i;
 
+	queue_free(a->queue);
+	a->queue = NULL;
 	if (q == NULL || q->shape == QUEUE_SHAPE_PLAIN) {
 		queue_free(q);
 		if (domains_read_file(dl, file, err, sizeof err) != 0) {
@@ -581,7 +583,7 @@ app_import_queue(app *a, domains_list *dl, const char *file)
 	app_log(a, "queue imported: %s (%s): %zu domains, %zu internal "
 	    "queues skipped", q->path, queue_shape_to_string(q->shape), q->n,
 	    q->nskipped);
-	queue_free(q);
+	a->queue = q;   /* its counts and errors go beside the verdicts */
 	return 0;
 }
 
@@ -600,6 +602,10 @@ app_collect_domains(app *a)
 	list_split(field_text(&a->f_domains), &list, &n);
 	for (i = 0; i < n; i++)
 		domains_add(&dl, list[i], NULL);
+	if (*file == '\0') {
+		queue_free(a->queue);
+		a->queue = NULL;
+	}
 	if (*file != '\0' && app_import_queue(a, &dl, file) < 0) {
 		a->focus = 1;
 		goto out;

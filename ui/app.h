@@ -14,6 +14,7 @@
 #include "field.h"
 #include "opts.h"
 #include "probe.h"
+#include "queue.h"
 #include "results.h"
 #include "tree.h"
 #include "wizard.h"
@@ -35,6 +36,8 @@ typedef struct app {
 	int focus;                       /* 0 domains, 1 file */
 	bool pasting;                    /* inside a bracketed paste */
 	char **domains; size_t ndomains; /* what the last probe run took */
+	queue *queue;                    /* the Get-Queue export they came
+	                                    from, or NULL */
 
 	/* a run in progress */
 	probe_run *run;

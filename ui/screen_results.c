@@ -164,6 +164,23 @@ screen_results_draw(app *a)
 		    r->ms % 1000 / 100);
 	}
 	y += draw_wrap(y, DRAW_LEFT, w, 2, 0, line, CRT_NORMAL, 2);
+	if (a->queue != NULL && a->res == r && r->kind == RESULTS_DOMAINS) {
+		branch hint = queue_hint(a->queue);
+		unsigned long long msgs = 0;
+		size_t k2;
+		for (k2 = 0; k2 < a->queue->n; k2++)
+			msgs += a->queue->entries[k2].messages;
+		snprintf(line, sizeof line, "Queue: %zu failing external queue%s, "
+		    "%llu message%s waiting, most first%s%s%s%s.", a->queue->nfailing,
+		    a->queue->nfailing == 1 ? "" : "s", msgs, msgs == 1 ? "" : "s",
+		    hint == BRANCH_COUNT ? "" : "; it suggests ",
+		    hint == BRANCH_COUNT ? "" : branch_to_string(hint),
+		    hint == BRANCH_COUNT ? "" : hint == r->branch ?
+		    ", the probes confirm it" : ", the probes contradict it: ",
+		    hint == BRANCH_COUNT || hint == r->branch ? "" :
+		    branch_to_string(r->branch));
+		y += draw_wrap(y, DRAW_LEFT, w, 2, 0, line, CRT_NORMAL, 2);
+	}
 	if (r->vantage == VANTAGE_BLOCKED)
 		y += draw_wrap(y, DRAW_LEFT, w, 2, 0, "! This host cannot ask remote "
 		    "DNS servers directly: verdicts are judged from your resolver's "
@@ -263,9 +280,24 @@ screen_results_draw(app *a)
 		    "search, v shows every verdict again.");
 	else if (n > 0) {
 		const results_domain *d = &r->domains[a->row];
-		snprintf(line, sizeof line, "%s: %s. %s", d->name,
-		    verdict_meaning(d->verdict), d->verdict == VERDICT_OK ? "" :
-		    d->reason);
+		const queue_entry *qe = a->queue != NULL && a->res == r ?
+		    queue_find(a->queue, d->name) : NULL;
+		char qline[400] = "";
+		if (qe != NULL)
+			snprintf(qline, sizeof qline, " Queue: %llu message%s%s%s%s%s.",
+			    qe->messages, qe->messages == 1 ? "" : "s",
+			    qe->error != QUEUE_ERR_NONE ? "; Exchange: " : "",
+			    qe->error != QUEUE_ERR_NONE ?
+			    queue_error_meaning(qe->error) : "",
+			    qe->error == QUEUE_ERR_NONE ? "" :
+			    queue_agrees(qe->error, d->verdict) == QUEUE_AGREE_YES ?
+			    " (the probe agrees)" :
+			    queue_agrees(qe->error, d->verdict) == QUEUE_AGREE_NO ?
+			    " (the probe does not agree)" : " (the probe cannot tell)",
+			    "");
+		snprintf(line, sizeof line, "%s: %s.%s %s", d->name,
+		    verdict_meaning(d->verdict), qline, d->verdict == VERDICT_OK ?
+		    "" : d->reason);
 		draw_wrap(y, DRAW_LEFT, w, 3, 0, line, CRT_NORMAL, 2);
 	} else
 		crt_put(y, DRAW_LEFT, w, "No domains were tested.");

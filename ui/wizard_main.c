@@ -481,6 +481,7 @@ wizard_free_app(app *a)
 	field_free(&a->f_resolver);
 	field_free(&a->f_domains);
 	field_free(&a->f_file);
+	queue_free(a->queue);
 	field_free(&a->f_path);
 	field_free(&a->f_servers);
 	field_free(&a->f_connector);
