@@ -33,20 +33,17 @@ static int
 plan_err(char *err, size_t errlen, const char *path, unsigned line,
          const char *fmt, ...)
 {
-	char msg[768], esc[320];
+	char msg[768];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	if (path == NULL)
+	if (path != NULL)
+		util_file_verr(err, errlen, path, line, fmt, ap);
+	else {
+		vsnprintf(msg, sizeof msg, fmt, ap);
 		snprintf(err, errlen, "plan: %s", msg);
-	else if (line == 0)
-		snprintf(err, errlen, "%s: %s",
-		    dname_escape(path, strlen(path), esc, sizeof esc), msg);
-	else
-		snprintf(err, errlen, "%s:%u: %s",
-		    dname_escape(path, strlen(path), esc, sizeof esc), line, msg);
+	}
+	va_end(ap);
 	return -1;
 }
 

@@ -235,21 +235,30 @@ list_split(const char *text, char ***out, size_t *n)
 
 /* ---- the bounded reader --------------------------------------------- */
 
-static int
-util_err(char *err, size_t errlen, const char *path, unsigned line,
-         const char *fmt, ...)
+int
+util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
+               const char *fmt, va_list ap)
 {
-	char esc[300], msg[300];
-	va_list ap;
+	char esc[320], msg[768];
 
-	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
 	dname_escape(path, strlen(path), esc, sizeof esc);
 	if (line > 0)
 		snprintf(err, errlen, "%s:%u: %s", esc, line, msg);
 	else
 		snprintf(err, errlen, "%s: %s", esc, msg);
+	return -1;
+}
+
+static int
+util_err(char *err, size_t errlen, const char *path, unsigned line,
+         const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	util_file_verr(err, errlen, path, line, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 

@@ -3,6 +3,7 @@
 #ifndef EXDNS_UTIL_H
 #define EXDNS_UTIL_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -69,6 +70,11 @@ void list_parse_text(const char *text, size_t len, char ***out,
                      unsigned **lines, size_t *n);
 /* The same for a string (wizard text field, --canary a,b). */
 void list_split(const char *text, char ***out, size_t *n);
+
+/* "PATH:LINE: msg" (or "PATH: msg" when line is 0) into err, the path
+ * escaped: the one form of every FILE:LINE error. Returns -1. */
+int util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
+                   const char *fmt, va_list ap);
 
 /* Enum <-> string through a table of names indexed by the enum: the name
  * of v (fallback when v is out of range or unnamed), and the index of
