@@ -53,7 +53,6 @@
 #define RATE_SLOTS     10        /* slots kept: the last second */
 #define RECENT_SLOTS   5         /* slots a loss episode's rates are read from */
 #define LOSS_EPISODES  3         /* episodes loss_qps is drawn from */
-#define TRANSIENT_MAX  256       /* transient losses remembered a server */
 
 typedef enum dq_state {
 	DQ_UDP,           /* sent over UDP, waiting for a reply or a retry */
@@ -169,10 +168,10 @@ struct srv {
 	unsigned episodes, loss_inflight;
 	uint64_t persistent;         /* queries whose tries all timed out (a
 	                                re-ask answered takes it back) */
-	uint64_t *transient;         /* when the lost tries of queries later
-	                                answered were first sent: a ring of
-	                                TRANSIENT_MAX, NULL until the first */
-	unsigned ntransient;         /* recorded, ever */
+	uint64_t transient_from, transient_to;  /* the first sends of the
+	                                earliest and latest queries that lost
+	                                tries and were answered later */
+	unsigned ntransient;         /* such queries */
 	dnsq_server_stats st;
 };
 
@@ -599,26 +598,23 @@ srv_persistent(srv *s, int delta)
 static void
 srv_transient(srv *s, const dq *q)
 {
-	if (s->transient == NULL)
-		s->transient = xcalloc(TRANSIENT_MAX, sizeof *s->transient);
-	s->transient[s->ntransient++ % TRANSIENT_MAX] = q->start;
+	if (s->ntransient++ == 0 || q->start < s->transient_from)
+		s->transient_from = q->start;
+	if (q->start > s->transient_to)
+		s->transient_to = q->start;
 }
 
-/* Were tries of this server lost and then answered around the time q's
- * tries were sent (from a timeout before its first to one after its
- * last)? */
+/* Were q's tries (from a timeout before its first to one after its last)
+ * sent while the server was overloaded: between the first and the latest
+ * query that lost tries and was answered later? One span, not each
+ * loss: a query of a burst is never judged without a re-ask for want of
+ * a record of its neighbours. */
 static bool
 srv_overloaded_during(const dnsq_engine *e, const srv *s, const dq *q)
 {
-	unsigned i, n = s->ntransient < TRANSIENT_MAX ? s->ntransient :
-	    TRANSIENT_MAX;
-	uint64_t from = q->start > e->o.timeout_ms ? q->start - e->o.timeout_ms : 0,
-	    to = q->sent + e->o.timeout_ms;
-
-	for (i = 0; i < n; i++)
-		if (s->transient[i] >= from && s->transient[i] <= to)
-			return true;
-	return false;
+	return s->ntransient > 0 &&
+	    q->start <= s->transient_to + e->o.timeout_ms &&
+	    q->sent + e->o.timeout_ms >= s->transient_from;
 }
 
 /* Slots older than a second are emptied as time moves on. */
@@ -892,7 +888,7 @@ srv_should_reask(const dnsq_engine *e, const srv *s, const dq *q)
 {
 	if (q->res.reasked)
 		return false;
-	if (s->ntransient > 0 && srv_overloaded_during(e, s, q))
+	if (srv_overloaded_during(e, s, q))
 		return true;
 	return s->episodes > 0 && srv_credible(s) &&
 	    (q->sent_qps >= (float)s->st.loss_qps || q->sent_live >= s->loss_inflight);
@@ -1757,7 +1753,6 @@ dnsq_free(dnsq_engine *e)
 	for (i = 0; i < e->scap; i++)
 		for (s = e->stab[i]; s; s = next) {
 			next = s->hnext;
-			free(s->transient);
 			free(s);
 		}
 	free(e->stab);
