@@ -109,7 +109,6 @@ typedef struct probe_dwork {
 	size_t qauth_other;    /* another one asked */
 	host_work **hw; size_t nhw;
 	bool zone_done;        /* the domain's own servers are known */
-	bool domain_zone_failed;
 	const char **zone_addrs; size_t nzone;  /* the domain's own servers */
 	bool auth_mx_asked;
 	size_t evcap;          /* of d->evidence */
@@ -1136,8 +1135,6 @@ domain_zone_done(probe_run *r, zfind *z)
 	size_t i;
 
 	w->zone_done = true;
-	if (z->nsrv == 0)
-		w->domain_zone_failed = true;
 	for (i = 0; i < z->nsrv; i++) {
 		domain_server(d, z->srv_names[i], z->zone ? z->zone :
 		    probe_intern(r, "?"), z->srv_addrs[i]);
@@ -1466,8 +1463,6 @@ domain_classify(probe_run *r, probe_domain *d)
 	f.mx = slot_fact(r, w->qmx);
 	f.auth_mx = slot_fact(r, w->qauth_mx != NOSLOT ? w->qauth_mx :
 	    w->qauth_silent != NOSLOT ? w->qauth_silent : w->qauth_other);
-	if (w->mx_nx && f.mx.f != FACT_NXDOMAIN && f.auth_mx.f != FACT_NXDOMAIN)
-		f.mx.f = FACT_NXDOMAIN;   /* cannot happen; keep the table whole */
 	f.null_mx = w->null_mx;
 	f.hosts_known = w->hosts_set;
 	f.zone_found = w->nzone > 0;

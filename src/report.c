@@ -55,16 +55,16 @@ report_dig_hint(FILE *out, const probe_domain *d)
 {
 	char e1[600], e2[600];
 	const probe_mx *m;
+	const char *host;
 
 	if (d->basis != BASIS_RESOLVER || d->nmx == 0)
 		return;
 	m = &d->mx[0];
+	host = dname_printable(m->cname ? m->cname : m->host, e2, sizeof e2);
 	fprintf(out, "  Check from a host that may query the internet: dig +short "
 	    "NS %s; then\n  dig +norecurse @SERVER A %s and dig +norecurse "
 	    "@SERVER AAAA %s for each\n",
-	    dname_printable(m->zone ? m->zone : d->name, e1, sizeof e1),
-	    dname_printable(m->cname ? m->cname : m->host, e2, sizeof e2),
-	    dname_printable(m->cname ? m->cname : m->host, e2, sizeof e2));
+	    dname_printable(m->zone ? m->zone : d->name, e1, sizeof e1), host, host);
 }
 
 /* How hard the run pushed the resolver, under its status: "Resolver
