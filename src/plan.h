@@ -1,5 +1,5 @@
 /* plan.h - the remediation plan (exdns-plan(5), format 1): load with a
- * line-numbering pre-scan and iniparser, validate, write with our own
+ * the one lexer (src/ini.h), validate, write with our own
  * quoting writer, save atomically, build from a probe run, compare. */
 #ifndef EXDNS_PLAN_H
 #define EXDNS_PLAN_H
@@ -15,8 +15,7 @@
 
 #define PLAN_FORMAT        1
 #define PLAN_MAX_BYTES     (1024 * 1024)  /* a bigger file is not a plan */
-#define PLAN_LINE_MAX      1000           /* bytes, without the newline;
-                                             iniparser 4.1 stops at 1022 */
+#define PLAN_LINE_MAX      1000           /* bytes, without the newline */
 #define PLAN_TEXT_MAX      512            /* free text (evidence, names) */
 #define PLAN_MAX_EVIDENCE  99             /* evidence lines per section */
 #define PLAN_MAX_LIST      32             /* items in a list value */
@@ -58,6 +57,7 @@ typedef struct plan {
 	bool use_external_dns_lookups;
 	char **external_evidence; size_t nexternal_evidence;
 	plan_checked *checked; size_t nchecked;        /* [checked DOMAIN] */
+	size_t capconnectors, capchecked;   /* allocated (may be 0: unknown) */
 	/* where it came from, for FILE:LINE messages (NULL: built in memory) */
 	char *path;
 	unsigned line_plan, line_branch;     /* [plan], branch = */

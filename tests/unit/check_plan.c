@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ini.h"
 #include "plan.h"
 #include "util.h"
 #include "unit.h"
@@ -351,10 +352,11 @@ START_TEST(test_refuse_syntax)
 	    "expected 'key = value'");
 	REFUSE3(good_head, "[connector contoso.com\n", "", 6,
 	    "section line");
-	REFUSE3(good_head, "[plan] ; comment\n", "", 6, "section line");
+	REFUSE3(good_head, "[plan] junk\n", "", 6, "section line");
+	REFUSE3(good_head, "[plan]; comment\n", "", 6, "section line");
 	REFUSE3(good_head, "[]\n", "", 6, "empty section name");
 	REFUSE3(good_head, " = 5\n", "", 6, "no key before '='");
-	REFUSE3(good_head, "bad key = 5\n", "", 6, "bad key name");
+	REFUSE3(good_head, "bad key = 5\n", "", 6, "is not a key name");
 	REFUSE3("format = 1\n", good_head, "", 1, "before the first [section]");
 	REFUSE3(good_head, good_conn, "evidence = \"never closed\n", 10,
 	    "no closing \" quote");
@@ -499,9 +501,10 @@ END_TEST
 START_TEST(test_refuse_duplicates)
 {
 	REFUSE3(good_head, "format = 1\n", good_conn, 6,
-	    "key 'format' repeats line 2 in [plan]");
+	    "key 'format' given twice in [plan] (first at line 2)");
 	REFUSE3(good_head, good_conn, "SMART_HOSTS = 192.0.2.99\n", 10,
-	    "key 'smart_hosts' repeats line 8");
+	    "key 'smart_hosts' given twice in [connector contoso.com] "
+	    "(first at line 8)");
 	REFUSE3(good_head, good_conn, "[plan]\n", 10,
 	    "section [plan] repeats line 1");
 	REFUSE3(good_head, good_conn, "[Connector CONTOSO.com.]\n", 10,
@@ -806,6 +809,137 @@ START_TEST(test_checked_domains)
 }
 END_TEST
 
+
+/* ---- big plans load correctly (issue 10 #6: loading was quadratic) ---- */
+
+static void
+b36(char *out, unsigned v)
+{
+	static const char d[] = "0123456789abcdefghijklmnopqrstuvwxyz";
+	char t[16];
+	int n = 0;
+
+	do {
+		t[n++] = d[v % 36];
+		v /= 36;
+	} while (v != 0);
+	while (n > 0)
+		*out++ = t[--n];
+	*out = '\0';
+}
+
+#define BIG_CONNECTORS 12400
+
+/* 12,400 connectors: every one read, in order, with its lines; a domain
+ * repeated at the end is found and named with both lines. */
+START_TEST(test_load_12400_connectors)
+{
+	static const char head[] = "[plan]\nformat=1\ncreated=2026-11-25T09:30:00Z"
+	    "\nbranch=specific-domains\nresolver=10.0.0.10\n";
+	size_t cap = PLAN_MAX_BYTES, n = 0;
+	char *t = xmalloc(cap + 1), name[16], err[600], want[64];
+	plan *p, *q;
+	char *text;
+	unsigned i;
+
+	n = (size_t)snprintf(t, cap, "%s", head);
+	for (i = 0; i < BIG_CONNECTORS; i++) {
+		b36(name, i);
+		n += (size_t)snprintf(t + n, cap - n, "[connector %s.io]\n"
+		    "address_space=%s.io\nsmart_hosts=192.0.2.%u\n"
+		    "verdict=aaaa-dropped\n", name, name, 1 + i % 200);
+		ck_assert_uint_lt(n, cap);
+	}
+	write_bytes(tpath("big.ini"), t, n);
+	p = plan_load(tpath("big.ini"), err, sizeof err);
+	ck_assert_msg(p != NULL, "%s", err);
+	ck_assert_uint_eq(p->nconnectors, BIG_CONNECTORS);
+	for (i = 0; i < BIG_CONNECTORS; i += 1237) {
+		b36(name, i);
+		strcat(name, ".io");
+		ck_assert_str_eq(p->connectors[i].domain, name);
+		ck_assert_uint_eq(p->connectors[i].line, 6 + 4 * i);
+		ck_assert_uint_eq(p->connectors[i].line_smart_hosts, 8 + 4 * i);
+		ck_assert_uint_eq(p->connectors[i].nsmart, 1);
+	}
+	ck_assert_str_eq(p->connectors[BIG_CONNECTORS - 1].smart_hosts[0],
+	    "192.0.2.200");
+	/* that many do not fit in a plan as exdns writes it (spaces, defaults,
+	 * comments): the writer says so rather than write what cannot be
+	 * read; half of them are written and read back the same */
+	ck_assert_ptr_null(plan_format(p, err, sizeof err));
+	ck_assert_msg(strstr(err, "larger than 1048576 bytes (12400 "
+	    "connectors)") != NULL, "%s", err);
+	while (p->nconnectors > BIG_CONNECTORS / 2)
+		plan_remove_connector(p, p->nconnectors - 1);
+	text = plan_format(p, err, sizeof err);
+	ck_assert_msg(text != NULL, "%s", err);
+	write_bytes(tpath("big2.ini"), text, strlen(text));
+	free(text);
+	q = plan_load(tpath("big2.ini"), err, sizeof err);
+	ck_assert_msg(q != NULL, "%s", err);
+	ck_assert(plan_equal(p, q, false));
+	plan_free(q);
+	plan_free(p);
+
+	/* the first domain again, written another way, at the end */
+	n += (size_t)snprintf(t + n, cap + 1 - n, "[connector 0.IO.]\n");
+	ck_assert_uint_le(n, cap);
+	snprintf(want, sizeof want, "[connector 0.io] repeats the domain of "
+	    "line 6");
+	refuse(t, n, 6 + 4 * BIG_CONNECTORS, want);
+	free(t);
+}
+END_TEST
+
+#define BIG_KEYS 115000
+
+/* 115,000 keys in one section: the lexer sees each (the loader then names
+ * the first unknown one), and a key repeated at the very end is found. */
+START_TEST(test_load_115k_keys_in_one_section)
+{
+	size_t cap = PLAN_MAX_BYTES, n;
+	char *t = xmalloc(cap + 1), name[16], err[600];
+	const char *path = tpath("keys.ini");
+	ini_file f;
+	static const ini_rules rules = { INI_SECTIONS | INI_UNIQUE, 100, 64,
+	    "_-", "test file" };
+	unsigned i;
+
+	n = (size_t)snprintf(t, cap, "[plan]\n");
+	for (i = 0; i < BIG_KEYS; i++) {
+		b36(name, i);
+		n += (size_t)snprintf(t + n, cap - n, "k%s=%c\n", name,
+		    "xyz"[i % 3]);
+		ck_assert_uint_lt(n, cap);
+	}
+	ck_assert_int_eq(ini_parse(&f, path, t, n, &rules, err, sizeof err), 0);
+	ck_assert_uint_eq(f.nsecs, 1);
+	ck_assert_uint_eq(f.secs[0].n, BIG_KEYS);
+	for (i = 0; i < BIG_KEYS; i += 97) {
+		const ini_entry *e;
+		char v[2] = { "xyz"[i % 3], '\0' };
+		b36(name + 1, i);
+		name[0] = 'k';
+		ck_assert_ptr_nonnull(e = ini_get(&f, 0, name));
+		ck_assert_str_eq(e->value, v);
+		ck_assert_uint_eq(e->line, i + 2);
+	}
+	ck_assert_ptr_null(ini_get(&f, 0, "format"));
+	ini_free(&f);
+
+	write_bytes(path, t, n);
+	ck_assert_ptr_null(plan_load(path, err, sizeof err));
+	ck_assert_msg(strstr(err, "keys.ini:2: unknown key 'k0' in [plan]") !=
+	    NULL, "%s", err);
+
+	n += (size_t)snprintf(t + n, cap - n, "K0 = again\n");
+	refuse(t, n, BIG_KEYS + 2, "key 'k0' given twice in [plan] (first at "
+	    "line 2)");
+	free(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -842,6 +976,11 @@ main(void)
 	tcase_add_test(tc, test_save_into_missing_folder);
 	tcase_add_test(tc, test_kill_during_save);
 	tcase_add_test(tc, test_copy_and_equal);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("big");
+	tcase_set_timeout(tc, 60);   /* a hang guard, not a measurement */
+	tcase_add_test(tc, test_load_12400_connectors);
+	tcase_add_test(tc, test_load_115k_keys_in_one_section);
 	suite_add_tcase(s, tc);
 	rc = unit_run(s);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
