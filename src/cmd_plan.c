@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "commands.h"
 #include "defaults.h"
 #include "dname.h"
@@ -92,14 +93,18 @@ static int
 cmd_plan_check_output(const char *path, bool force)
 {
 	struct stat st;
-	char *dir, *slash, esc[300];
+	char *dir, *slash, esc[300], err[600], *target;
+	int exists;
 
 	dname_escape(path, strlen(path), esc, sizeof esc);
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "exdns: %s: is a directory\n", esc);
-			return -1;
-		}
+	/* a directory, a device, a FIFO: never, even with --force */
+	if ((exists = util_write_target(path, &target, &st, err,
+	    sizeof err)) < 0) {
+		fprintf(stderr, "exdns: %s\n", err);
+		return -1;
+	}
+	free(target);
+	if (exists) {
 		if (!force) {
 			fprintf(stderr, "exdns: %s: already exists; not overwriting "
 			    "it (use --force: the old plan is kept as %s.bak)\n",

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "atomic.h"
 #include "defaults.h"
 #include "dname.h"
 #include "ini.h"
@@ -238,7 +239,7 @@ plan_valid_connector_name(const char *s)
 }
 
 /* Free text (evidence): printable ASCII, no '"' (it could not be quoted),
- * no trailing backslash (iniparser would join the next line). */
+ * no trailing backslash (the format has no continuation lines). */
 static bool
 plan_valid_text(const char *s)
 {
@@ -1144,275 +1145,25 @@ plan_format(const plan *p, char *err, size_t errlen)
 /* ------------------------------------------------------------------ */
 /* Saving                                                              */
 
-static unsigned
-plan_slow_ms(void)
-{
-	const char *s = getenv("EXDNS_TEST_SLOW_SAVE");
-
-	return s != NULL ? (unsigned)strtoul(s, NULL, 10) : 0;
-}
-
-static void
-plan_pause(unsigned ms)
-{
-	struct timespec ts;
-
-	if (ms == 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Writes text to a new temporary file next to path; returns its name
- * (caller frees) or NULL with err set. Line by line when slow. */
-static char *
-plan_write_temp(const char *path, const char *text, size_t len, mode_t mode,
-                unsigned slow, char *err, size_t errlen)
-{
-	char *tmp, *slash;
-	const char *base;
-	size_t dirlen, off, n;
-	const char *nl;
-	int fd, saved;
-
-	slash = strrchr(path, '/');
-	base = slash ? slash + 1 : path;
-	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	tmp = xmalloc(dirlen + strlen(base) + 16);
-	memcpy(tmp, path, dirlen);
-	sprintf(tmp + dirlen, ".%s.XXXXXX", base);
-	if ((fd = mkstemp(tmp)) < 0) {
-		plan_err(err, errlen, path, 0, "cannot create a temporary file "
-		    "next to it: %s", strerror(errno));
-		free(tmp);
-		return NULL;
-	}
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	for (off = 0; off < len; off += n) {
-		if (slow) {
-			nl = memchr(text + off, '\n', len - off);
-			n = nl ? (size_t)(nl - (text + off)) + 1 : len - off;
-		} else
-			n = len - off;
-		if (write_all(fd, text + off, n) != 0)
-			goto fail;
-		plan_pause(slow);
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return tmp;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	plan_err(err, errlen, path, 0, "cannot write %s: %s", esc(tmp),
-	    strerror(saved));
-	free(tmp);
-	return NULL;
-}
-
-static void
-plan_fsync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd;
-
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-/* PATH.bak becomes (atomically) a copy of PATH: a hard link when the file
- * system has them, else a copy written like a plan. */
-static int
-plan_backup(const char *path, mode_t mode, unsigned slow, char *err,
-            size_t errlen)
-{
-	char *bak = xmalloc(strlen(path) + 5), *tmp = NULL, *old;
-	size_t len;
-	unsigned i;
-	bool linked = false;
-	int rc = -1;
-
-	sprintf(bak, "%s.bak", path);
-	tmp = xmalloc(strlen(path) + 40);
-	for (i = 0; i < 100; i++) {
-		sprintf(tmp, "%s.bak.%ld.%u", path, (long)getpid(), i);
-		if (link(path, tmp) == 0) {
-			linked = true;
-			break;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	if (linked) {
-		if (rename(tmp, bak) != 0) {
-			plan_err(err, errlen, path, 0, "cannot keep %s: %s",
-			    esc(bak), strerror(errno));
-			unlink(tmp);
-			goto out;
-		}
-		rc = 0;
-		goto out;
-	}
-	/* No hard links here: copy. */
-	free(tmp);
-	tmp = NULL;
-	{
-		char e2[512];
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		struct stat st;
-		ssize_t r;
-		if (fd < 0 || fstat(fd, &st) != 0) {
-			plan_err(err, errlen, path, 0, "cannot read it to keep "
-			    "a backup: %s", strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto out;
-		}
-		len = (size_t)st.st_size;
-		old = xmalloc(len + 1);
-		r = read(fd, old, len);
-		close(fd);
-		if (r < 0 || (size_t)r != len) {
-			free(old);
-			plan_err(err, errlen, path, 0, "cannot read it to keep "
-			    "a backup");
-			goto out;
-		}
-		tmp = plan_write_temp(bak, old, len, mode, slow, e2, sizeof e2);
-		free(old);
-		if (tmp == NULL) {
-			snprintf(err, errlen, "%s", e2);
-			goto out;
-		}
-		if (rename(tmp, bak) != 0) {
-			plan_err(err, errlen, path, 0, "cannot keep %s: %s",
-			    esc(bak), strerror(errno));
-			unlink(tmp);
-			goto out;
-		}
-		rc = 0;
-	}
-out:
-	free(tmp);
-	free(bak);
-	return rc;
-}
-
 int
 plan_save(const char *path, const plan *p, unsigned flags, char *err,
           size_t errlen)
 {
-	struct stat st;
-	char *text, *tmp;
-	bool exists;
-	unsigned slow = plan_slow_ms();
-	mode_t mode, um;
+	char *text;
 	int rc;
 
 	if ((text = plan_format(p, err, errlen)) == NULL)
 		return PLAN_SAVE_ERROR;
-	exists = stat(path, &st) == 0;
-	if (exists && S_ISDIR(st.st_mode)) {
-		free(text);
-		plan_err(err, errlen, path, 0, "is a directory");
-		return PLAN_SAVE_ERROR;
-	}
-	if (exists && !(flags & PLAN_SAVE_OVERWRITE)) {
-		free(text);
+	rc = util_atomic_write(path, text, strlen(text),
+	    (flags & PLAN_SAVE_OVERWRITE) ? UTIL_AW_REPLACE | UTIL_AW_BACKUP : 0,
+	    0666, err, errlen);
+	free(text);
+	if (rc == UTIL_AW_EXISTS) {
 		plan_err(err, errlen, path, 0, "already exists; not overwriting "
 		    "it (use --force: the old plan is kept as FILE.bak)");
 		return PLAN_SAVE_EXISTS;
 	}
-	if (exists)
-		mode = st.st_mode & 07777;
-	else {
-		um = umask(022);
-		umask(um);
-		mode = 0666 & ~um;
-	}
-	tmp = plan_write_temp(path, text, strlen(text), mode, slow, err,
-	    errlen);
-	free(text);
-	if (tmp == NULL)
-		return PLAN_SAVE_ERROR;
-	plan_pause(slow);
-
-	if (flags & PLAN_SAVE_OVERWRITE) {
-		if (exists && plan_backup(path, mode, slow, err, errlen) != 0) {
-			unlink(tmp);
-			free(tmp);
-			return PLAN_SAVE_ERROR;
-		}
-		plan_pause(slow);
-		if (rename(tmp, path) != 0) {
-			plan_err(err, errlen, path, 0, "cannot replace it: %s",
-			    strerror(errno));
-			unlink(tmp);
-			free(tmp);
-			return PLAN_SAVE_ERROR;
-		}
-	} else {
-		/* Never replace a file that appeared meanwhile: link() fails
-		 * with EEXIST where rename() would overwrite. */
-		if (link(tmp, path) == 0)
-			rc = 0;
-		else if (errno == EEXIST)
-			rc = PLAN_SAVE_EXISTS;
-		else if (stat(path, &st) == 0)
-			rc = PLAN_SAVE_EXISTS;
-		else
-			rc = rename(tmp, path) == 0 ? 0 : PLAN_SAVE_ERROR;
-		if (rc == PLAN_SAVE_EXISTS)
-			plan_err(err, errlen, path, 0, "already exists; not "
-			    "overwriting it (use --force: the old plan is kept "
-			    "as FILE.bak)");
-		else if (rc != 0)
-			plan_err(err, errlen, path, 0, "cannot create it: %s",
-			    strerror(errno));
-		unlink(tmp);
-		if (rc != 0) {
-			free(tmp);
-			return rc;
-		}
-	}
-	free(tmp);
-	plan_fsync_dir(path);
-	return PLAN_SAVE_OK;
+	return rc == UTIL_AW_OK ? PLAN_SAVE_OK : PLAN_SAVE_ERROR;
 }
 
 /* ------------------------------------------------------------------ */

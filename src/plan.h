@@ -91,13 +91,13 @@ int plan_validate(const plan *p, char *err, size_t errlen);
  * with a message in err if the plan is not valid. */
 char *plan_format(const plan *p, char *err, size_t errlen);
 
-/* Saving. Atomic: a temporary file in the same folder is written, fsynced,
- * renamed over (or linked to) path, and the folder fsynced, so a crash at
- * any moment leaves the old or the new plan whole. Without
- * PLAN_SAVE_OVERWRITE an existing path is never replaced (PLAN_SAVE_EXISTS);
- * with it the previous file is kept as PATH.bak first.
- * $EXDNS_TEST_SLOW_SAVE (milliseconds) sleeps between the steps, for the
- * crash tests. */
+/* Saving, through util_atomic_write (src/atomic.h): a crash at any moment
+ * leaves the old or the new plan whole; only a regular file is written (a
+ * device, FIFO or directory is refused, PLAN_SAVE_ERROR, even with
+ * PLAN_SAVE_OVERWRITE); a symbolic link's target is written, the link
+ * kept. Without PLAN_SAVE_OVERWRITE an existing path is never replaced
+ * (PLAN_SAVE_EXISTS); with it the previous file is kept as PATH.bak
+ * first. */
 #define PLAN_SAVE_OVERWRITE 1u
 enum { PLAN_SAVE_OK = 0, PLAN_SAVE_EXISTS = -2, PLAN_SAVE_ERROR = -1 };
 int plan_save(const char *path, const plan *p, unsigned flags,

@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "session.h"
 #include "util.h"
 
@@ -59,44 +60,14 @@ session_mkdirs(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* Through the one atomic writer: the old file or the new one, whole; the
+ * temporary file removed on a signal; closed even when fsync fails. */
 static int
 session_write_file(const char *path, const char *text, size_t len,
                    char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
-	int fd;
-	size_t off = 0;
-	ssize_t w;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (off < len) {
-		w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return util_atomic_write(path, text, len, UTIL_AW_REPLACE, 0600, err,
+	    errlen) == UTIL_AW_OK ? 0 : -1;
 }
 
 /* ---- escaping ----------------------------------------------------------- */

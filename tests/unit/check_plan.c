@@ -743,6 +743,154 @@ START_TEST(test_kill_during_save)
 }
 END_TEST
 
+/* ---- where a save may write (issue 10 #3, #10) ------------------------- */
+
+/* A FIFO, a device or a folder is never replaced, even with the overwrite
+ * flag: a clear error, the node left as it was. */
+START_TEST(test_save_only_regular_files)
+{
+	plan *p = sample_plan();
+	const char *fifo = tpath("fifo.ini"), *dir = tpath("dir.ini");
+	char err[1024];
+	struct stat st;
+	unsigned fl;
+
+	unlink(fifo);
+	ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+	mkdir(dir, 0700);
+	for (fl = 0; fl <= PLAN_SAVE_OVERWRITE; fl += PLAN_SAVE_OVERWRITE) {
+		ck_assert_int_eq(plan_save(fifo, p, fl, err, sizeof err),
+		    PLAN_SAVE_ERROR);
+		ck_assert_msg(strstr(err, "not a regular file") != NULL, "%s",
+		    err);
+		ck_assert_int_eq(lstat(fifo, &st), 0);
+		ck_assert(S_ISFIFO(st.st_mode));
+		ck_assert_int_eq(plan_save(dir, p, fl, err, sizeof err),
+		    PLAN_SAVE_ERROR);
+		ck_assert_msg(strstr(err, "is a directory") != NULL, "%s", err);
+		ck_assert_int_eq(plan_save("/dev/null", p, fl, err, sizeof err),
+		    PLAN_SAVE_ERROR);
+		ck_assert_msg(strstr(err, "/dev/null: not a regular file") != NULL,
+		    "%s", err);
+		ck_assert_int_eq(lstat("/dev/null", &st), 0);
+		ck_assert(S_ISCHR(st.st_mode));
+	}
+	plan_free(p);
+}
+END_TEST
+
+/* A plan reached through a symbolic link: the link's target is written,
+ * the link stays a link, PATH.bak holds the previous plan. */
+START_TEST(test_save_through_symlink)
+{
+	plan *p = sample_plan(), *q = external_plan();
+	const char *target = tpath("target.ini"), *link = tpath("link.ini");
+	char err[1024], bak[300], *tp, *tq, *now;
+	struct stat st;
+
+	unlink(target);
+	unlink(link);
+	snprintf(bak, sizeof bak, "%s.bak", link);
+	unlink(bak);
+	ck_assert_int_eq(plan_save(target, p, 0, err, sizeof err), PLAN_SAVE_OK);
+	ck_assert_int_eq(symlink("target.ini", link), 0);
+	ck_assert_int_eq(plan_save(link, q, 0, err, sizeof err),
+	    PLAN_SAVE_EXISTS);
+	ck_assert_int_eq(plan_save(link, q, PLAN_SAVE_OVERWRITE, err,
+	    sizeof err), PLAN_SAVE_OK);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert_msg(S_ISLNK(st.st_mode), "the link was replaced by a file");
+	tp = plan_format(p, err, sizeof err);
+	tq = plan_format(q, err, sizeof err);
+	now = read_bytes(target, NULL);
+	ck_assert_str_eq(now, tq);
+	free(now);
+	ck_assert_int_eq(lstat(bak, &st), 0);
+	ck_assert_msg(S_ISREG(st.st_mode), "the backup is not a file of its own");
+	now = read_bytes(bak, NULL);
+	ck_assert_str_eq(now, tp);
+	free(now);
+	/* a link to nowhere is refused, not turned into a file */
+	unlink(target);
+	ck_assert_int_eq(plan_save(link, p, PLAN_SAVE_OVERWRITE, err,
+	    sizeof err), PLAN_SAVE_ERROR);
+	ck_assert_int_eq(lstat(link, &st), 0);
+	ck_assert(S_ISLNK(st.st_mode));
+	ck_assert_int_eq(access(target, F_OK), -1);
+	free(tp);
+	free(tq);
+	plan_free(p);
+	plan_free(q);
+}
+END_TEST
+
+/* Names of the files in the test folder that start with prefix. */
+static unsigned
+count_prefixed(const char *prefix)
+{
+	char cmd[400], line[300];
+	unsigned n = 0;
+	FILE *f;
+
+	snprintf(cmd, sizeof cmd, "ls -A '%s'", tmpdir);
+	f = popen(cmd, "r");
+	ck_assert_ptr_nonnull(f);
+	while (fgets(line, sizeof line, f) != NULL)
+		n += strncmp(line, prefix, strlen(prefix)) == 0;
+	pclose(f);
+	return n;
+}
+
+/* SIGTERM, SIGHUP or SIGINT while a plan is saved: the writer dies by that
+ * signal and leaves no temporary file; the plan is whole. */
+START_TEST(test_signal_during_save_leaves_no_temp)
+{
+	static const int sigs[] = { SIGTERM, SIGHUP, SIGINT };
+	plan *a = sample_plan(), *b = external_plan();
+	const char *path = tpath("sig.ini");
+	char err[1024], *ta, *tb, *now;
+	unsigned i, tries;
+	int status;
+	pid_t pid;
+
+	ta = plan_format(a, err, sizeof err);
+	tb = plan_format(b, err, sizeof err);
+	unlink(path);
+	ck_assert_int_eq(plan_save(path, a, 0, err, sizeof err), PLAN_SAVE_OK);
+	setenv("EXDNS_TEST_SLOW_SAVE", "20", 1);
+	for (i = 0; i < 3; i++) {
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			/* as exdns runs: Check's own handlers are not ours */
+			signal(sigs[i], SIG_DFL);
+			_exit(plan_save(path, b, PLAN_SAVE_OVERWRITE, err,
+			    sizeof err) == PLAN_SAVE_OK ? 0 : 1);
+		}
+		/* wait until the temporary file is there */
+		for (tries = 0; tries < 2000 && count_prefixed(".sig.ini.") == 0;
+		    tries++)
+			usleep(1000);
+		ck_assert_msg(tries < 2000, "no temporary file appeared");
+		kill(pid, sigs[i]);
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == sigs[i],
+		    "the writer did not die by signal %d (status 0x%x)", sigs[i],
+		    status);
+		ck_assert_msg(count_prefixed(".sig.ini.") == 0,
+		    "signal %d left a temporary file", sigs[i]);
+		now = read_bytes(path, NULL);
+		ck_assert(strcmp(now, ta) == 0 || strcmp(now, tb) == 0);
+		free(now);
+	}
+	unsetenv("EXDNS_TEST_SLOW_SAVE");
+	free(ta);
+	free(tb);
+	plan_free(a);
+	plan_free(b);
+}
+END_TEST
+
 START_TEST(test_copy_and_equal)
 {
 	plan *p = sample_plan(), *q = plan_copy(p);
@@ -975,6 +1123,9 @@ main(void)
 	tcase_add_test(tc, test_save_never_overwrites_silently);
 	tcase_add_test(tc, test_save_into_missing_folder);
 	tcase_add_test(tc, test_kill_during_save);
+	tcase_add_test(tc, test_save_only_regular_files);
+	tcase_add_test(tc, test_save_through_symlink);
+	tcase_add_test(tc, test_signal_during_save_leaves_no_temp);
 	tcase_add_test(tc, test_copy_and_equal);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("big");
