@@ -152,6 +152,19 @@ ini_copy(ini_file *f, const char *s, size_t n, bool fold)
 	return o;
 }
 
+/* INI_STRICT_TEXT: a tab in a value becomes a space. */
+static char *
+ini_tabs(const ini_rules *r, char *v)
+{
+	char *p;
+
+	if (r->flags & INI_STRICT_TEXT)
+		for (p = v; *p != '\0'; p++)
+			if (*p == '\t')
+				*p = ' ';
+	return v;
+}
+
 static void
 ini_add_section(ini_file *f, const char *name, unsigned line)
 {
@@ -190,7 +203,7 @@ ini_add_entry(ini_state *st, const char *key, size_t kn, const char *v,
 	f->ents = xgrow(f->ents, sizeof *f->ents, &f->capents, f->nents + 1);
 	e = &f->ents[f->nents];
 	e->key = k;
-	e->value = ini_copy(f, v, vn, false);
+	e->value = ini_tabs(r, ini_copy(f, v, vn, false));
 	e->sec = st->cur;
 	e->line = line;
 	f->nents++;
@@ -378,7 +391,7 @@ ini_line(ini_state *st, const char *s, size_t n, unsigned line)
 			nv[old++] = ' ';
 		memcpy(nv + old, t, tn);
 		nv[old + tn] = '\0';
-		e->value = nv;
+		e->value = ini_tabs(r, nv);
 		return 0;
 	}
 
@@ -403,12 +416,14 @@ ini_line(ini_state *st, const char *s, size_t n, unsigned line)
 		while (kn > 0 && ini_blank(t[kn - 1]))
 			kn--;
 		if (kn == 0)
-			return ini_err(st, line, "no key before '='");
+			return ini_err(st, line, "no key before '=' (a value "
+			    "without a key)");
 		for (i = 0; i < kn; i++)
 			if (!ini_key_char(r, t[i]))
 				return ini_err(st, line, "'%.*s' is not a key name "
-				    "(letters, digits and \"%s\")",
+				    "(%sletters, digits and \"%s\")",
 				    (int)(kn < 40 ? kn : 40), t,
+				    (r->flags & INI_LOWER_KEYS) ? "lowercase " : "",
 				    r->key_punct ? r->key_punct : "");
 	}
 	if ((r->flags & INI_SECTIONS) && f->nsecs == 0)

@@ -8,7 +8,8 @@
  * - lines end with LF or CRLF; the last line need not end;
  * - a line has at most rules.line_max bytes (without its line end);
  * - no NUL byte, no control byte but TAB, no DEL, only valid UTF-8
- *   (INI_STRICT_TEXT also refuses C1 controls, zero-width and bidi marks);
+ *   (INI_STRICT_TEXT also refuses C1 controls, zero-width and bidi marks,
+ *   and turns a tab in a value into a space);
  * - a line whose first non-blank byte is ';' or '#' is a comment, and so
  *   is a blank line;
  * - "[name]" alone on its line opens a section (INI_SECTIONS); blanks
