@@ -187,7 +187,7 @@ ini_add_entry(ini_state *st, const char *key, size_t kn, const char *v,
 	size_t dup;
 
 	if (key != NULL) {
-		k = ini_copy(f, key, kn, (r->flags & INI_FOLD) != 0);
+		k = ini_copy(f, key, kn, (r->flags & INI_FOLD_KEYS) != 0);
 		if (vn == 0 && (r->flags & INI_NO_EMPTY))
 			return ini_err(st, line, "key '%s' has no value", k);
 		if ((dup = ini_find(f, st->cur, k)) != SIZE_MAX &&
@@ -286,7 +286,7 @@ ini_section_line(ini_state *st, const char *t, size_t tn, unsigned line)
 		return ini_err(st, line, "empty section name '[]'");
 	if (memchr(t, '[', tn) != NULL || memchr(t, ']', tn) != NULL)
 		return ini_err(st, line, "bad section name ('[' or ']' in it)");
-	name = ini_copy(f, t, tn, (r->flags & INI_FOLD) != 0);
+	name = ini_copy(f, t, tn, (r->flags & INI_FOLD_SECTIONS) != 0);
 	if ((s = strmap_put(&f->stab, name, f->nsecs)) != SIZE_MAX &&
 	    (r->flags & INI_UNIQUE_SECTIONS))
 		return ini_err(st, line, "section [%s] repeats line %u", name,

@@ -18,6 +18,7 @@
  *   at most rules.key_max bytes; blanks around key and value are trimmed.
  * Nothing is lowercased, cut or joined unless a format's flags say so:
  * - INI_FOLD: keys and section names are ASCII-lowercased (case-blind);
+ *   INI_FOLD_KEYS only the keys;
  * - INI_QUOTES: a value may be "..." or '...' (no escapes inside); text
  *   after the closing quote is an error unless it is a comment;
  * - INI_INLINE_COMMENTS: outside quotes, ';' or '#' after a blank starts a
@@ -48,7 +49,9 @@
 
 enum {
 	INI_SECTIONS         = 1u << 0,
-	INI_FOLD             = 1u << 1,
+	INI_FOLD_KEYS        = 1u << 1,
+	INI_FOLD_SECTIONS    = 1u << 15,
+	INI_FOLD             = INI_FOLD_KEYS | INI_FOLD_SECTIONS,
 	INI_QUOTES           = 1u << 2,
 	INI_INLINE_COMMENTS  = 1u << 3,
 	INI_QUOTE_ESCAPES    = 1u << 4,
