@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "ini.h"
 #include "session.h"
 #include "util.h"
 
@@ -173,7 +174,8 @@ put_results(FILE *f, const char *dir, const results *res, char *err,
 	if (res->plan != NULL) {
 		char *text = plan_format(res->plan, perr, sizeof perr);
 		if (text == NULL) {
-			snprintf(err, errlen, "plan: %s", perr);
+			/* perr says "plan: ..." already */
+			snprintf(err, errlen, "%s", perr);
 			return -1;
 		}
 		snprintf(name, sizeof name, "session-%s.ini",
@@ -311,13 +313,11 @@ typedef struct sload {
 static int
 serr(sload *l, const char *fmt, ...)
 {
-	char msg[300];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	util_file_verr(l->err, l->errlen, l->path, l->line, fmt, ap);
 	va_end(ap);
-	snprintf(l->err, l->errlen, "%s:%u: %s", l->path, l->line, msg);
 	return -1;
 }
 
@@ -600,73 +600,57 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 	return serr(l, "unknown key '%.20s'", key);
 }
 
+/* The session's rules for the one lexer: "key value" lines, the value the
+ * rest of the line verbatim (escaped by put_escaped), '#' comments. */
+static const ini_rules session_rules = {
+	INI_SPACE_KEY, SESSION_MAX_BYTES, 64, "._-", "session"
+};
+
 int
 session_load(const char *dir, session *s, char *err, size_t errlen)
 {
-	char path[PATH_MAX], *line = NULL, *key, *rest;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *f;
+	char path[PATH_MAX], *key, *rest;
 	sload l;
+	ini_file f;
 	results *cur = NULL;
 	results_server *srv = NULL;
 	results_domain *dom = NULL;
 	bool header = false;
 	int rc = 0;
+	size_t i;
 	struct stat st;
 
 	memset(s, 0, sizeof *s);
 	snprintf(path, sizeof path, "%s/%s", dir, SESSION_FILE);
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (lstat(path, &st) != 0 && errno == ENOENT)
+		return 1;
+	/* read once, bounded, a regular file only (a FIFO or /dev/zero in
+	 * its place is refused, not waited on) */
+	if (ini_load(&f, path, SESSION_MAX_BYTES, &session_rules, err,
+	    errlen) != 0)
 		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && st.st_size > SESSION_MAX_BYTES) {
-		snprintf(err, errlen, "%s: too large to be a session", path);
-		fclose(f);
-		return -1;
-	}
 	l.path = path;
 	l.line = 0;
 	l.err = err;
 	l.errlen = errlen;
-	while ((len = getline(&line, &cap, f)) != -1) {
-		l.line++;
-		if (memchr(line, '\0', (size_t)len) != NULL) {
-			rc = serr(&l, "NUL byte");
-			break;
-		}
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		key = line;
-		rest = strchr(line, ' ');
-		if (rest != NULL)
-			*rest++ = '\0';
-		else
-			rest = line + len;
+	for (i = 0; i < f.nents && rc == 0; i++) {
+		l.line = f.ents[i].line;
+		key = xstrdup(f.ents[i].key);
+		rest = xstrdup(f.ents[i].value);
 		if (!header) {
 			if (strcmp(key, "exdns-session") != 0 ||
-			    strcmp(rest, "1") != 0) {
+			    strcmp(rest, "1") != 0)
 				rc = serr(&l, "not an exdns session (format %d)",
 				    SESSION_FORMAT);
-				break;
-			}
 			header = true;
-			continue;
-		}
-		if (unescape(rest) != 0) {
+		} else if (unescape(rest) != 0)
 			rc = serr(&l, "bad escape in value");
-			break;
-		}
-		if ((rc = load_line(&l, dir, s, key, rest, &cur, &srv, &dom)) != 0)
-			break;
+		else
+			rc = load_line(&l, dir, s, key, rest, &cur, &srv, &dom);
+		free(key);
+		free(rest);
 	}
-	free(line);
-	fclose(f);
+	ini_free(&f);
 	if (rc == 0 && !header) {
 		l.line = 1;
 		rc = serr(&l, "empty session file");

@@ -471,6 +471,44 @@ START_TEST(test_session_round_trip)
 }
 END_TEST
 
+/* A FIFO or a device where the session should be is refused at once, not
+ * waited on or read forever (issue 10 #5); a plan that cannot be written
+ * is named once ("plan: ...", not "plan: plan: ...", issue 10 #9/#10). */
+START_TEST(test_session_hostile_files)
+{
+	char path[300], file[340], err[1024];
+	session s, l;
+	int rc;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/exdns-check-wizard-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(path, sizeof path, "%s/state", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(file, sizeof file, "%s/session", path);
+	ck_assert_int_eq(mkfifo(file, 0600), 0);
+	rc = session_load(path, &l, err, sizeof err);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, "session: not a regular file") != NULL, "%s",
+	    err);
+	unlink(file);
+	ck_assert_int_eq(symlink("/dev/zero", file), 0);
+	ck_assert_int_eq(session_load(path, &l, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "not a regular file") != NULL, "%s", err);
+	unlink(file);
+
+	memset(&s, 0, sizeof s);
+	s.step = xstrdup("results");
+	s.domains_res = sample_results();
+	free(s.domains_res->plan->resolver);
+	s.domains_res->plan->resolver = NULL;
+	ck_assert_int_eq(session_save(path, &s, err, sizeof err), -1);
+	ck_assert_msg(strncmp(err, "plan: [plan] has no 'resolver'", 30) == 0,
+	    "%s", err);
+	session_free(&s);
+	rmtree(tmpdir);
+}
+END_TEST
+
 START_TEST(test_session_dir)
 {
 	char buf[300];
@@ -566,6 +604,7 @@ wizard_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(ts, test_session_round_trip);
 	tcase_add_test(ts, test_session_dir);
+	tcase_add_test(ts, test_session_hostile_files);
 	tcase_add_test(ts, test_results_plan);
 	tcase_add_test(ts, test_safe_text);
 	suite_add_tcase(s, ts);
