@@ -14,6 +14,7 @@
 #include "commands.h"
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "opts.h"
 #include "plan.h"
 #include "report.h"
@@ -78,7 +79,7 @@ cmd_plan_names(char ***v, size_t *n, const char *arg)
 		if (!plan_valid_server_name(parts[i])) {
 			fprintf(stderr, "exdns: --transport-server: '%s' is not a "
 			    "server name (letters, digits, '-', '.', '_')\n",
-			    dname_escape(parts[i], strlen(parts[i]), esc,
+			    esc_buf(ESC_TERMINAL, parts[i], strlen(parts[i]), esc,
 			    sizeof esc));
 			rc = -1;
 		} else
@@ -96,7 +97,7 @@ cmd_plan_check_output(const char *path, bool force)
 	char *dir, *slash, esc[300], err[600], *target;
 	int exists;
 
-	dname_escape(path, strlen(path), esc, sizeof esc);
+	esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
 	/* a directory, a device, a FIFO: never, even with --force */
 	if ((exists = util_write_target(path, &target, &st, err,
 	    sizeof err)) < 0) {
@@ -177,7 +178,7 @@ cmd_plan(int argc, char **argv)
 				fprintf(stderr, "exdns: --internet-connector: '%s' is "
 				    "not a connector name (letters, digits, space, "
 				    "'-', '.', '_', '(', ')'; at most 64)\n",
-				    dname_escape(optarg, strlen(optarg), esc,
+				    esc_buf(ESC_TERMINAL, optarg, strlen(optarg), esc,
 				    sizeof esc));
 				goto out;
 			}
@@ -245,7 +246,7 @@ cmd_plan(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	dname_escape(output, strlen(output), esc, sizeof esc);
+	esc_buf(ESC_TERMINAL, output, strlen(output), esc, sizeof esc);
 	switch (p->branch) {
 	case BRANCH_NO_DNS_FAULT:
 		/* The same exit status as `exdns probe` for the same run. */

@@ -13,6 +13,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "ini.h"
 #include "lab_world.h"
 #include "util.h"
@@ -127,7 +128,7 @@ lab_dname_format(const lab_dname *d, char *buf, size_t len)
 	}
 	while (p < d->len && (l = d->w[p]) != 0 && used < len) {
 		memcpy(label, d->w + p + 1, l);
-		dname_escape(label, l, esc, sizeof esc);
+		esc_buf(ESC_TERMINAL, label, l, esc, sizeof esc);
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 		    p ? "." : "", esc);
 		p += (size_t)l + 1;
@@ -535,7 +536,7 @@ parse_types(loader *L, unsigned line, const char *what, char **words,
 		t = ldns_get_rr_type_by_name(words[i]);
 		if (t == 0)
 			return lerr(L, line, "%s: unknown query type '%s'", what,
-			    dname_escape(words[i], strlen(words[i]), esc, sizeof esc));
+			    esc_buf(ESC_TERMINAL, words[i], strlen(words[i]), esc, sizeof esc));
 		if (out->n == LAB_TYPESET_MAX)
 			return lerr(L, line, "%s: more than %d types", what,
 			    LAB_TYPESET_MAX);
@@ -590,7 +591,7 @@ host_name(loader *L, unsigned line, const char *what, const char *text,
 
 	if (dname_normalize(text, norm) != 0 || dname_from_text(norm, d) != 0)
 		return lerr(L, line, "%s: '%s' is not a valid host name", what,
-		    dname_escape(text, strlen(text), esc, sizeof esc));
+		    esc_buf(ESC_TERMINAL, text, strlen(text), esc, sizeof esc));
 	return 0;
 }
 
@@ -720,7 +721,7 @@ load_resolver(loader *L, lab_sect *s, lab_resolver *r)
 	r->udp_max = LAB_UDP_MAX;
 	r->label = xstrdup(s->name);
 	snprintf(what, sizeof what, "[resolver %s]",
-	    dname_escape(s->name, strlen(s->name), esc, sizeof esc));
+	    esc_buf(ESC_TERMINAL, s->name, strlen(s->name), esc, sizeof esc));
 	if ((e = sect_get(s, "address")) == NULL)
 		return lerr(L, s->line, "%s has no 'address ='", what);
 	if (parse_addresses(L, e, what, &r->addrs, &r->naddrs) != 0)
@@ -811,7 +812,7 @@ load_zone(loader *L, lab_sect *s, lab_zone *z)
 	} else {
 		if (dname_from_text(s->name, &z->apex) != 0)
 			return lerr(L, s->line, "[zone %s]: not a domain name",
-			    dname_escape(s->name, strlen(s->name), esc, sizeof esc));
+			    esc_buf(ESC_TERMINAL, s->name, strlen(s->name), esc, sizeof esc));
 		z->name = xmalloc(DNAME_MAX + 8);
 		lab_dname_format(&z->apex, z->name, DNAME_MAX + 8);
 	}
@@ -1126,7 +1127,7 @@ load_records(loader *L, lab_sect *s, size_t zi)
 		rr = rr_from_text(e->value, z->ttl, z->apex_rdf, &st);
 		if (rr == NULL)
 			return lerr(L, e->line, "[zone %s] record '%s': %s", z->name,
-			    dname_escape(e->value, strlen(e->value), esc, sizeof esc),
+			    esc_buf(ESC_TERMINAL, e->value, strlen(e->value), esc, sizeof esc),
 			    ldns_get_errorstr_by_id(st));
 		t = ldns_rr_get_type(rr);
 		if (lab_dname_from_rdf(ldns_rr_owner(rr), &owner) != 0) {

@@ -20,10 +20,13 @@
 #include "atomic.h"
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "ini.h"
 #include "plan.h"
 #include "queue.h"
 #include "util.h"
+
+_Static_assert(PLAN_TEXT_MAX == ESC_PLAN_MAX, "ESC_PLAN cuts plan text");
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
@@ -55,7 +58,7 @@ esc(const char *s)
 	static unsigned slot;
 	char *b = bufs[slot++ & 3];
 
-	return dname_escape(s, strlen(s), b, sizeof bufs[0]);
+	return esc_buf(ESC_TERMINAL, s, strlen(s), b, sizeof bufs[0]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -251,27 +254,6 @@ plan_valid_text(const char *s)
 		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"')
 			return false;
 	return s[n - 1] != '\\';
-}
-
-char *
-plan_sanitize_text(const char *s)
-{
-	size_t i, n = strlen(s);
-	char *out;
-
-	if (n >= PLAN_TEXT_MAX)
-		n = PLAN_TEXT_MAX - 1;
-	out = xmalloc(n + 2);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out[i] = c == '"' ? '\'' : (c < 0x20 || c > 0x7e) ? '?' : (char)c;
-	}
-	out[n] = '\0';
-	while (n > 0 && (out[n - 1] == '\\' || out[n - 1] == ' '))
-		out[--n] = '\0';
-	if (n == 0)
-		strcpy(out, "-");
-	return out;
 }
 
 static bool
@@ -1258,7 +1240,7 @@ query_failed(const probe_query *q)
 static void
 evidence_push(char ***out, size_t *n, const char *text)
 {
-	char *s = plan_sanitize_text(text);
+	char *s = esc_dup(ESC_PLAN, text, SIZE_MAX);
 	size_t i;
 
 	for (i = 0; i < *n; i++)

@@ -135,8 +135,5 @@ plan *plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
  * that failed), at most max. Appended to *out. */
 void plan_domain_evidence(probe_run *r, const probe_domain *d, size_t max,
                           char ***out, size_t *n);
-/* Make text safe for a plan value: printable ASCII, no '"', no trailing
- * '\\', at most PLAN_TEXT_MAX - 1 bytes. Returns a new string. */
-char *plan_sanitize_text(const char *s);
 
 #endif

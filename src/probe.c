@@ -22,6 +22,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "dnswire.h"
+#include "escape.h"
 #include "probe.h"
 #include "util.h"
 
@@ -1793,7 +1794,7 @@ probe_get_progress(const probe_run *r, probe_progress *p)
 		addr_format(probe_query_server(r, q), ip, sizeof ip);
 		snprintf(p->current, sizeof p->current, "%s %s @ %s",
 		    dnsq_type_name(q->qtype),
-		    dname_escape(q->qname, strlen(q->qname), esc, sizeof esc), ip);
+		    esc_buf(ESC_TERMINAL, q->qname, strlen(q->qname), esc, sizeof esc), ip);
 	}
 }
 
@@ -1834,7 +1835,7 @@ probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
 	const char *type = dnsq_type_name(q->qtype);
 
 	addr_format(probe_query_server(r, q), ip, sizeof ip);
-	dname_escape(q->qname, strlen(q->qname), name, sizeof name);
+	esc_buf(ESC_TERMINAL, q->qname, strlen(q->qname), name, sizeof name);
 	switch (q->outcome) {
 	case DNSQ_ANSWER:
 		if (q->rcode == LDNS_RCODE_NOERROR && q->nanswers == 0)

@@ -16,6 +16,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "util.h"
 
 static void
@@ -312,7 +313,7 @@ util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
 	char esc[320], msg[768];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	dname_escape(path, strlen(path), esc, sizeof esc);
+	esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
 	if (line > 0)
 		snprintf(err, errlen, "%s:%u: %s", esc, line, msg);
 	else

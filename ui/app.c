@@ -17,6 +17,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "domains.h"
+#include "escape.h"
 #include "plan.h"
 #include "queue.h"
 #include "util.h"
@@ -28,7 +29,7 @@ app_vmsg(app *a, bool error, const char *fmt, va_list ap)
 	char *safe;
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	safe = results_safe(buf, sizeof buf - 1);
+	safe = esc_dup(ESC_TERMINAL, buf, sizeof buf - 1);
 	snprintf(a->msg, sizeof a->msg, "%s", safe);
 	free(safe);
 	a->msg_error = error;
@@ -194,7 +195,7 @@ app_lookup(const char *name, void *arg)
 		return c->buf;
 	}
 	if (strcmp(name, "internet_connector") == 0) {
-		char *t = results_safe(field_text(&a->f_connector), 200);
+		char *t = esc_dup(ESC_TERMINAL, field_text(&a->f_connector), 200);
 		snprintf(c->buf, sizeof c->buf, "%s", field_empty(&a->f_connector) ?
 		    "<Internet send connector>" : t);
 		free(t);

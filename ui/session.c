@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "atomic.h"
+#include "escape.h"
 #include "ini.h"
 #include "session.h"
 #include "util.h"
@@ -349,7 +350,7 @@ get_rstatus(const char *s, rstatus *out)
 static char *
 safe_dup(const char *s)
 {
-	return results_safe(s, 4000);
+	return esc_dup(ESC_TERMINAL, s, 4000);
 }
 
 static int

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "ini.h"
 #include "plan.h"
 #include "util.h"
@@ -606,8 +607,8 @@ START_TEST(test_sanitize_and_names)
 {
 	char *s;
 
-	s = plan_sanitize_text("say \"hi\"\tthere\\");
-	ck_assert_str_eq(s, "say 'hi'?there");
+	s = esc_dup(ESC_PLAN, "say \"hi\"\tthere\\", SIZE_MAX);
+	ck_assert_str_eq(s, "say 'hi'\\x09there");
 	free(s);
 	ck_assert(plan_valid_server_name("EX01"));
 	ck_assert(plan_valid_server_name("ex01.corp.example"));

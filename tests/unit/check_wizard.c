@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "results.h"
 #include "session.h"
 #include "tree.h"
@@ -574,11 +575,11 @@ END_TEST
 
 START_TEST(test_safe_text)
 {
-	char *s = results_safe("a\x1b[31mb\xc3\xa9\n", 100);
+	char *s = esc_dup(ESC_TERMINAL, "a\x1b[31mb\xc3\xa9\n", 100);
 
 	ck_assert_str_eq(s, "a\\x1b[31mb\\xc3\\xa9\\x0a");
 	free(s);
-	s = results_safe_utf8("plan \xe2\x80\x94 x \xe2\x80\xae evil\x07", 100);
+	s = esc_dup(ESC_TERMINAL_UTF8, "plan \xe2\x80\x94 x \xe2\x80\xae evil\x07", 100);
 	ck_assert_str_eq(s, "plan \xe2\x80\x94 x \\xe2\\x80\\xae evil\\x07");
 	free(s);
 }
