@@ -105,15 +105,20 @@ dname_normalize(const char *in, char *out)
 	return 0;
 }
 
-void
+int
 dname_parent(const char *name, char *out, size_t outlen)
 {
 	const char *dot = strchr(name, '.');
+	const char *up = dot == NULL || dot[1] == '\0' ? "." : dot + 1;
 
-	if (dot == NULL || dot[1] == '\0')
-		snprintf(out, outlen, ".");
-	else
-		snprintf(out, outlen, "%s", dot + 1);
+	if (strlen(up) >= outlen) {
+		/* never cut: a cut name is another name */
+		if (outlen > 0)
+			out[0] = '\0';
+		return -1;
+	}
+	memcpy(out, up, strlen(up) + 1);
+	return 0;
 }
 
 bool

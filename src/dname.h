@@ -21,8 +21,9 @@ int dname_normalize(const char *in, char *out);
  * DNS are, other bytes written \DDD the zone-file way: shown as they
  * are), else its ESC_TERMINAL form (src/escape.h) in out. */
 const char *dname_printable(const char *in, char *out, size_t outlen);
-/* The name one label up ("a.b.c" -> "b.c", "c" -> "."), in out. */
-void dname_parent(const char *name, char *out, size_t outlen);
+/* The name one label up ("a.b.c" -> "b.c", "c" -> "."), in out. Returns
+ * 0, or -1 (out "") when it does not fit in outlen: never a cut name. */
+int dname_parent(const char *name, char *out, size_t outlen);
 /* Case-insensitive equality ignoring one trailing dot on either side. */
 bool dname_equal(const char *a, const char *b);
 /* Is name the zone itself or a name below it (case-insensitive; "." is

@@ -853,7 +853,10 @@ zf_walk_done(probe_run *r, probe_query *q, void *ctx)
 		zf_finish(r, z);    /* nothing found */
 		return;
 	}
-	dname_parent(z->walk, up, sizeof up);
+	if (dname_parent(z->walk, up, sizeof up) != 0) {
+		zf_finish(r, z);    /* a name too long to walk up: not cut */
+		return;
+	}
 	z->walk = probe_intern(r, up);
 	probe_ask(r, z->d, &r->o.resolver, z->walk, LDNS_RR_TYPE_SOA, true,
 	    zf_walk_done, z);
@@ -864,8 +867,8 @@ zf_walk_start(probe_run *r, zfind *z, const char *from)
 {
 	char up[DNAME_MAX + 2];
 
-	dname_parent(from, up, sizeof up);
-	if (strcmp(up, ".") == 0 || !zf_step(z, ZF_WALK)) {
+	if (dname_parent(from, up, sizeof up) != 0 || strcmp(up, ".") == 0 ||
+	    !zf_step(z, ZF_WALK)) {
 		zf_finish(r, z);
 		return;
 	}

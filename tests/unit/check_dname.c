@@ -98,6 +98,18 @@ START_TEST(test_parent_equal)
 	ck_assert_str_eq(out, "contoso.com");
 	dname_parent("com", out, sizeof out);
 	ck_assert_str_eq(out, ".");
+	/* a name longer than the buffer is never cut into another name */
+	{
+		char name[400], up[DNAME_MAX + 2];
+		memset(name, 'a', sizeof name - 1);
+		name[sizeof name - 1] = '\0';
+		name[1] = '.';
+		ck_assert_int_eq(dname_parent(name, up, sizeof up), -1);
+		ck_assert_str_eq(up, "");
+		name[sizeof up + 1] = '\0';     /* the parent just fits */
+		ck_assert_int_eq(dname_parent(name, up, sizeof up), 0);
+		ck_assert_uint_eq(strlen(up), sizeof up - 1);
+	}
 	ck_assert(dname_equal("Contoso.COM.", "contoso.com"));
 	ck_assert(!dname_equal("contoso.com", "contoso.co"));
 }

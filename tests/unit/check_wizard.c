@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
 #include "escape.h"
 #include "results.h"
 #include "session.h"
@@ -585,6 +586,36 @@ START_TEST(test_safe_text)
 }
 END_TEST
 
+/* {plan_path} in the tree's texts is a shell command's argument: shown
+ * whole, quoted, or not at all (a long path was cut, and its quote closed,
+ * naming another file: issue 10 #10). */
+START_TEST(test_plan_path_quoted_whole_or_not)
+{
+	app *a = xcalloc(1, sizeof *a);
+	char *out;
+	size_t i;
+
+	a->wz = w;
+	strcpy(a->saved_path, "/srv/it's here/plan.ini");
+	out = app_expand(a, "exdns emit {plan_path}", 0);
+	ck_assert_str_eq(out, "exdns emit '/srv/it'\\''s here/plan.ini'");
+	free(out);
+	/* 1,500 quotes: 6,000 bytes quoted, more than the 4 KiB buffer */
+	strcpy(a->saved_path, "/srv/");
+	for (i = 0; i < 1500; i++)
+		strcat(a->saved_path, "'");
+	out = app_expand(a, "exdns emit {plan_path}", 0);
+	ck_assert_msg(strstr(out, "/srv/") == NULL, "a cut path: %.60s...", out);
+	ck_assert_ptr_nonnull(strstr(out, "too long or unusual"));
+	free(out);
+	strcpy(a->saved_path, "/srv/\x1b]0;x\x07.ini");
+	out = app_expand(a, "{plan_path}", 0);
+	ck_assert_ptr_null(strchr(out, '\x1b'));
+	free(out);
+	free(a);
+}
+END_TEST
+
 static Suite *
 wizard_suite(void)
 {
@@ -602,6 +633,7 @@ wizard_suite(void)
 	tcase_add_test(tc, test_quit);
 	tcase_add_test(tc, test_run_done_under_quit_question);
 	tcase_add_test(tc, test_restore);
+	tcase_add_test(tc, test_plan_path_quoted_whole_or_not);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ts, test_session_round_trip);
 	tcase_add_test(ts, test_session_dir);
