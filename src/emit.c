@@ -336,7 +336,9 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 	s.err = err;
 	s.errlen = errlen;
 	if ((s.f = open_memstream(&s.text, &s.len)) == NULL) {
-		snprintf(err, errlen, "exdns: %s", strerror(errno));
+		/* the caller says "exdns: " */
+		snprintf(err, errlen, "cannot build the script: %s",
+		    strerror(errno));
 		return -1;
 	}
 	esc_buf(ESC_TERMINAL, name, strlen(name), pesc, sizeof pesc);
@@ -369,11 +371,13 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 			sc_connector_undo(&s, &p->connectors[i]);
 	}
 	if (fclose(s.f) != 0 && !s.failed) {
-		snprintf(err, errlen, "exdns: %s", strerror(errno));
+		snprintf(err, errlen, "cannot build the script: %s",
+		    strerror(errno));
 		s.failed = 1;
 	}
 	if (!s.failed && fwrite(s.text, 1, s.len, out) != s.len) {
-		snprintf(err, errlen, "exdns: write error: %s", strerror(errno));
+		snprintf(err, errlen, "standard output: write error: %s",
+		    strerror(errno));
 		s.failed = 1;
 	}
 	free(s.text);
