@@ -484,8 +484,8 @@ START_TEST(test_refuse_values)
 }
 END_TEST
 
-/* CVE-2023-33461: iniparser_getint/getboolean crash on a key without a
- * value. Such keys are refused before iniparser sees them. */
+/* A key without a value is an error of the format (it once crashed
+ * iniparser's number parsers, CVE-2023-33461, when iniparser read plans). */
 START_TEST(test_refuse_valueless_keys)
 {
 	refuse_text("[plan]\nformat =\n", 2, "key 'format' has no value");
