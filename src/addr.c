@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "addr.h"
+#include "escape.h"
 #include "util.h"
 #include "dname.h"
 
@@ -62,7 +63,7 @@ addr_parse(const char *text, uint16_t default_port, exaddr *out, char *err,
 
 	if (len == 0 || len >= sizeof buf) {
 		snprintf(err, errlen, "'%s' is not an IP address",
-		    dname_escape(text, len, esc, sizeof esc));
+		    esc_buf(ESC_TERMINAL, text, len, esc, sizeof esc));
 		return -1;
 	}
 	memcpy(buf, text, len + 1);
@@ -87,11 +88,11 @@ addr_parse(const char *text, uint16_t default_port, exaddr *out, char *err,
 	return 0;
 bad:
 	snprintf(err, errlen, "'%s' is not an IP address (ADDR or ADDR@PORT)",
-	    dname_escape(text, len, esc, sizeof esc));
+	    esc_buf(ESC_TERMINAL, text, len, esc, sizeof esc));
 	return -1;
 badport:
 	snprintf(err, errlen, "'%s': port must be a number from 1 to 65535",
-	    dname_escape(text, len, esc, sizeof esc));
+	    esc_buf(ESC_TERMINAL, text, len, esc, sizeof esc));
 	return -1;
 }
 

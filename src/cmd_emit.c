@@ -9,6 +9,7 @@
 #include "commands.h"
 #include "dname.h"
 #include "emit.h"
+#include "escape.h"
 #include "plan.h"
 
 enum { OPT_UNDO = 2000, OPT_WHATIF, OPT_EXCHANGE };
@@ -67,7 +68,7 @@ cmd_emit(int argc, char **argv)
 		case OPT_EXCHANGE:
 			if (emit_parse_exchange(optarg, &eo.exchange) != 0) {
 				fprintf(stderr, "exdns: --exchange: '%s' is not 2010 "
-				    "or 2013 (2016, 2019, SE)\n", dname_escape(
+				    "or 2013 (2016, 2019, SE)\n", esc_buf(ESC_TERMINAL, 
 				    optarg, strlen(optarg), esc, sizeof esc));
 				return EXIT_USAGE;
 			}

@@ -10,9 +10,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
 #include "commands.h"
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "opts.h"
 #include "plan.h"
 #include "report.h"
@@ -77,7 +79,7 @@ cmd_plan_names(char ***v, size_t *n, const char *arg)
 		if (!plan_valid_server_name(parts[i])) {
 			fprintf(stderr, "exdns: --transport-server: '%s' is not a "
 			    "server name (letters, digits, '-', '.', '_')\n",
-			    dname_escape(parts[i], strlen(parts[i]), esc,
+			    esc_buf(ESC_TERMINAL, parts[i], strlen(parts[i]), esc,
 			    sizeof esc));
 			rc = -1;
 		} else
@@ -92,14 +94,18 @@ static int
 cmd_plan_check_output(const char *path, bool force)
 {
 	struct stat st;
-	char *dir, *slash, esc[300];
+	char *dir, *slash, esc[300], err[600], *target;
+	int exists;
 
-	dname_escape(path, strlen(path), esc, sizeof esc);
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode)) {
-			fprintf(stderr, "exdns: %s: is a directory\n", esc);
-			return -1;
-		}
+	esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
+	/* a directory, a device, a FIFO: never, even with --force */
+	if ((exists = util_write_target(path, &target, &st, err,
+	    sizeof err)) < 0) {
+		fprintf(stderr, "exdns: %s\n", err);
+		return -1;
+	}
+	free(target);
+	if (exists) {
 		if (!force) {
 			fprintf(stderr, "exdns: %s: already exists; not overwriting "
 			    "it (use --force: the old plan is kept as %s.bak)\n",
@@ -172,7 +178,7 @@ cmd_plan(int argc, char **argv)
 				fprintf(stderr, "exdns: --internet-connector: '%s' is "
 				    "not a connector name (letters, digits, space, "
 				    "'-', '.', '_', '(', ')'; at most 64)\n",
-				    dname_escape(optarg, strlen(optarg), esc,
+				    esc_buf(ESC_TERMINAL, optarg, strlen(optarg), esc,
 				    sizeof esc));
 				goto out;
 			}
@@ -240,7 +246,7 @@ cmd_plan(int argc, char **argv)
 		rc = EXIT_USAGE;
 		goto out;
 	}
-	dname_escape(output, strlen(output), esc, sizeof esc);
+	esc_buf(ESC_TERMINAL, output, strlen(output), esc, sizeof esc);
 	switch (p->branch) {
 	case BRANCH_NO_DNS_FAULT:
 		/* The same exit status as `exdns probe` for the same run. */

@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "opts.h"
 #include "plan.h"
 #include "replay.h"
@@ -179,14 +180,14 @@ cmd_replay(int argc, char **argv)
 			fprintf(stderr, "exdns: note: %s\n", notes[i]);
 		if (np == NULL)
 			fprintf(stderr, "exdns: %s: nothing to update\n",
-			    dname_escape(path, strlen(path), err, 300));
+			    esc_buf(ESC_TERMINAL, path, strlen(path), err, 300));
 		else if (plan_save(path, np, PLAN_SAVE_OVERWRITE, err,
 		    sizeof err) != PLAN_SAVE_OK) {
 			fprintf(stderr, "exdns: %s\n", err);
 			rc = EXIT_USAGE;
 		} else {
 			char esc[300];
-			dname_escape(path, strlen(path), esc, sizeof esc);
+			esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
 			if (rr->count[REPLAY_NOT_NEEDED] > 0 ||
 			    rr->resolver_recovered)
 				fprintf(stderr, "exdns: %s updated (the previous "

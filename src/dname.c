@@ -8,6 +8,7 @@
 #include <strings.h>
 
 #include "dname.h"
+#include "escape.h"
 
 static bool dname_no(char *why, size_t whylen, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -104,46 +105,20 @@ dname_normalize(const char *in, char *out)
 	return 0;
 }
 
-char *
-dname_escape(const char *in, size_t inlen, char *out, size_t outlen)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t o = 0, i;
-
-	if (outlen == 0)
-		return out;
-	for (i = 0; i < inlen; i++) {
-		unsigned char c = (unsigned char)in[i];
-		size_t need = (c >= 0x20 && c < 0x7f && c != '\\' && c != '"') ? 1 : 4;
-		if (o + need + 4 > outlen) {   /* keep room for "..." and NUL */
-			if (outlen >= 4) {
-				memcpy(out + o, "...", 3);
-				o += 3;
-			}
-			break;
-		}
-		if (need == 1)
-			out[o++] = (char)c;
-		else {
-			out[o++] = '\\';
-			out[o++] = 'x';
-			out[o++] = hex[c >> 4];
-			out[o++] = hex[c & 15];
-		}
-	}
-	out[o < outlen ? o : outlen - 1] = '\0';
-	return out;
-}
-
-void
+int
 dname_parent(const char *name, char *out, size_t outlen)
 {
 	const char *dot = strchr(name, '.');
+	const char *up = dot == NULL || dot[1] == '\0' ? "." : dot + 1;
 
-	if (dot == NULL || dot[1] == '\0')
-		snprintf(out, outlen, ".");
-	else
-		snprintf(out, outlen, "%s", dot + 1);
+	if (strlen(up) >= outlen) {
+		/* never cut: a cut name is another name */
+		if (outlen > 0)
+			out[0] = '\0';
+		return -1;
+	}
+	memcpy(out, up, strlen(up) + 1);
+	return 0;
 }
 
 bool
@@ -182,5 +157,5 @@ dname_printable(const char *in, char *out, size_t outlen)
 
 	for (p = (const unsigned char *)in; *p >= 0x20 && *p < 0x7f; p++)
 		;
-	return *p == '\0' ? in : dname_escape(in, strlen(in), out, outlen);
+	return *p == '\0' ? in : esc_buf(ESC_TERMINAL, in, strlen(in), out, outlen);
 }

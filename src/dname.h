@@ -17,16 +17,13 @@ bool dname_check(const char *s, char *why, size_t whylen);
 /* Lowercase, drop one trailing dot. out must hold DNAME_MAX. Returns -1 if
  * not a valid host name. */
 int dname_normalize(const char *in, char *out);
-/* Printable, escaped copy of untrusted bytes: printable ASCII kept, '\\' and
- * '"' and everything else as \xNN. Always NUL-terminates; truncates with
- * "...". Returns out. */
-char *dname_escape(const char *in, size_t inlen, char *out, size_t outlen);
 /* For the terminal: in itself when it is printable ASCII (as names from
  * DNS are, other bytes written \DDD the zone-file way: shown as they
- * are), else dname_escape of it into out. */
+ * are), else its ESC_TERMINAL form (src/escape.h) in out. */
 const char *dname_printable(const char *in, char *out, size_t outlen);
-/* The name one label up ("a.b.c" -> "b.c", "c" -> "."), in out. */
-void dname_parent(const char *name, char *out, size_t outlen);
+/* The name one label up ("a.b.c" -> "b.c", "c" -> "."), in out. Returns
+ * 0, or -1 (out "") when it does not fit in outlen: never a cut name. */
+int dname_parent(const char *name, char *out, size_t outlen);
 /* Case-insensitive equality ignoring one trailing dot on either side. */
 bool dname_equal(const char *a, const char *b);
 /* Is name the zone itself or a name below it (case-insensitive; "." is

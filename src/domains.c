@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "domains.h"
+#include "escape.h"
 #include "idn.h"
 #include "util.h"
 
@@ -65,7 +66,7 @@ domains_add(domains_list *l, const char *entry, const char *where)
 		strv_push(&l->names, &l->n, norm);
 		return;
 	}
-	dname_escape(entry, strlen(entry), esc, sizeof esc);
+	esc_buf(ESC_TERMINAL, entry, strlen(entry), esc, sizeof esc);
 	if (where != NULL)
 		snprintf(msg, sizeof msg, "%s: '%s' is not a valid domain name: %s",
 		    where, esc, why);
@@ -85,7 +86,7 @@ domains_read_file(domains_list *l, const char *path, char *err,
 
 	if (list_read_lines(path, &v, &lines, &n, err, errlen) != 0)
 		return -1;
-	dname_escape(strcmp(path, "-") == 0 ? "<stdin>" : path,
+	esc_buf(ESC_TERMINAL, strcmp(path, "-") == 0 ? "<stdin>" : path,
 	    strlen(strcmp(path, "-") == 0 ? "<stdin>" : path), esc, sizeof esc);
 	for (i = 0; i < n; i++) {
 		snprintf(where, sizeof where, "%s:%u", esc, lines[i]);

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "dname.h"
 #include "emit.h"
+#include "escape.h"
 #include "util.h"
 
 void
@@ -35,30 +36,6 @@ emit_parse_exchange(const char *s, int *out)
 		return 0;
 	}
 	return -1;
-}
-
-char *
-emit_psquote(const char *s)
-{
-	size_t n = 2, i;
-	char *out, *o;
-
-	for (i = 0; s[i]; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c < 0x20 || c > 0x7e)
-			return NULL;
-		n += c == '\'' ? 2 : 1;
-	}
-	out = o = xmalloc(n + 1);
-	*o++ = '\'';
-	for (i = 0; s[i]; i++) {
-		if (s[i] == '\'')
-			*o++ = '\'';
-		*o++ = s[i];
-	}
-	*o++ = '\'';
-	*o = '\0';
-	return out;
 }
 
 /* A script under construction: one memory buffer, flushed only when every
@@ -90,7 +67,7 @@ sc_fail(script *s, unsigned line, const char *fmt, ...)
 		snprintf(s->err, s->errlen, "plan: %s", msg);
 	else
 		snprintf(s->err, s->errlen, "%s:%u: %s",
-		    dname_escape(s->p->path, strlen(s->p->path), pesc,
+		    esc_buf(ESC_TERMINAL, s->p->path, strlen(s->p->path), pesc,
 		    sizeof pesc), line, msg);
 }
 
@@ -98,12 +75,12 @@ sc_fail(script *s, unsigned line, const char *fmt, ...)
 static void
 sc_quoted(script *s, const char *v, unsigned line, const char *what)
 {
-	char *q = emit_psquote(v);
+	char *q = esc_dup(ESC_POWERSHELL, v, SIZE_MAX);
 	char e[160];
 
 	if (q == NULL) {
 		sc_fail(s, line, "%s '%s' cannot be quoted safely", what,
-		    dname_escape(v, strlen(v), e, sizeof e));
+		    esc_buf(ESC_TERMINAL, v, strlen(v), e, sizeof e));
 		return;
 	}
 	fputs(q, s->f);
@@ -138,7 +115,7 @@ sc_comment(script *s, const char *prefix, const char *text)
 	char e[PLAN_TEXT_MAX * 4 + 8];
 
 	fprintf(s->f, "#%s%s\n", prefix,
-	    dname_escape(text, strlen(text), e, sizeof e));
+	    esc_buf(ESC_TERMINAL, text, strlen(text), e, sizeof e));
 }
 
 static const char *
@@ -359,10 +336,12 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 	s.err = err;
 	s.errlen = errlen;
 	if ((s.f = open_memstream(&s.text, &s.len)) == NULL) {
-		snprintf(err, errlen, "exdns: %s", strerror(errno));
+		/* the caller says "exdns: " */
+		snprintf(err, errlen, "cannot build the script: %s",
+		    strerror(errno));
 		return -1;
 	}
-	dname_escape(name, strlen(name), pesc, sizeof pesc);
+	esc_buf(ESC_TERMINAL, name, strlen(name), pesc, sizeof pesc);
 	fprintf(s.f, "# exdns %s: %s the remediation plan %s\n",
 	    PACKAGE_VERSION, o->undo ? "undo" : "apply", pesc);
 	fprintf(s.f, "# Plan created %s%s%s, branch %s, resolver %s\n",
@@ -392,11 +371,13 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 			sc_connector_undo(&s, &p->connectors[i]);
 	}
 	if (fclose(s.f) != 0 && !s.failed) {
-		snprintf(err, errlen, "exdns: %s", strerror(errno));
+		snprintf(err, errlen, "cannot build the script: %s",
+		    strerror(errno));
 		s.failed = 1;
 	}
 	if (!s.failed && fwrite(s.text, 1, s.len, out) != s.len) {
-		snprintf(err, errlen, "exdns: write error: %s", strerror(errno));
+		snprintf(err, errlen, "standard output: write error: %s",
+		    strerror(errno));
 		s.failed = 1;
 	}
 	free(s.text);

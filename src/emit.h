@@ -25,9 +25,6 @@ int emit_parse_exchange(const char *s, int *out);
 int emit_script(FILE *out, const plan *p, const emit_opts *o,
                 char *err, size_t errlen);
 
-/* s as a PowerShell single-quoted string: 'it''s'. Returns NULL (nothing
- * to quote safely) if s holds a control character or non-ASCII byte (some
- * Unicode quotation marks also end a PowerShell string). Caller frees. */
-char *emit_psquote(const char *s);
+/* Values are quoted with esc_dup(ESC_POWERSHELL, ...) (src/escape.h). */
 
 #endif

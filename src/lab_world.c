@@ -13,11 +13,14 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
+#include "ini.h"
 #include "lab_world.h"
 #include "util.h"
 #include "verdict.h"
 
 #define LAB_LINE_MAX      4096
+#define LAB_FILE_MAX      (16 * 1024 * 1024)
 #define LAB_DEFAULT_TTL   3600
 #define LAB_SOA_TTL       300
 #define LAB_UDP_MAX       1232   /* default largest UDP reply (EDNS) */
@@ -125,7 +128,7 @@ lab_dname_format(const lab_dname *d, char *buf, size_t len)
 	}
 	while (p < d->len && (l = d->w[p]) != 0 && used < len) {
 		memcpy(label, d->w + p + 1, l);
-		dname_escape(label, l, esc, sizeof esc);
+		esc_buf(ESC_TERMINAL, label, l, esc, sizeof esc);
 		used += (size_t)snprintf(buf + used, len - used, "%s%s",
 		    p ? "." : "", esc);
 		p += (size_t)l + 1;
@@ -274,30 +277,30 @@ htab_put(struct lab_htab *t, size_t zone, const uint8_t *key, size_t len,
 
 /* --- the file: sections of settings and record lines ------------------- */
 
-typedef struct ini_entry {
+typedef struct lab_entry {
 	char *key;              /* NULL for a record line */
 	char *value;            /* the record line itself for records */
 	unsigned line;
 	bool used;
-} ini_entry;
+} lab_entry;
 
 typedef enum sect_kind {
 	SECT_LAB, SECT_EXPECT, SECT_ZONE, SECT_SERVER, SECT_RESOLVER
 } sect_kind;
 
-typedef struct ini_section {
+typedef struct lab_sect {
 	sect_kind kind;
 	char *name;             /* NULL for [lab], [expect] */
 	unsigned line;
-	ini_entry *e;
+	lab_entry *e;
 	size_t n, cap;
-} ini_section;
+} lab_sect;
 
 typedef struct loader {
 	const char *path;
 	char *err;
 	size_t errlen;
-	ini_section *s;
+	lab_sect *s;
 	size_t ns, caps;
 	lab_world *w;
 	struct lab_htab *server_tab;   /* server name wire -> lab_server */
@@ -336,189 +339,115 @@ lwarn(loader *L, unsigned line, const char *fmt, ...)
 	strv_push(&L->w->warnings, &L->w->nwarnings, buf);
 }
 
-static char *
-trim(char *s)
-{
-	char *e;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	e = s + strlen(s);
-	while (e > s && isspace((unsigned char)e[-1]))
-		*--e = '\0';
-	return s;
-}
-
-/* Cuts a comment: '#' or ';' at the start or after white space, outside
- * double quotes. */
-static void
-cut_comment(char *s)
-{
-	bool quoted = false;
-	char *p;
-
-	for (p = s; *p; p++) {
-		if (*p == '\\' && quoted && p[1]) {
-			p++;
-			continue;
-		}
-		if (*p == '"')
-			quoted = !quoted;
-		else if (!quoted && (*p == '#' || *p == ';') &&
-		    (p == s || isspace((unsigned char)p[-1]))) {
-			*p = '\0';
-			return;
-		}
-	}
-}
+/* The lab world's rules for the one lexer: keys case-blind, ';' or '#'
+ * after a blank starts a comment outside "..." (where '\\' protects the
+ * next byte), a line that is not "key = value" is a record line of the
+ * zone above, a key once per section. */
+static const ini_rules lab_rules = {
+	INI_SECTIONS | INI_FOLD_KEYS | INI_INLINE_COMMENTS | INI_QUOTE_ESCAPES |
+	INI_BARE_LINES | INI_UNIQUE,
+	LAB_LINE_MAX, 64, "-_.", "lab world"
+};
 
 static int
-parse_section_header(loader *L, char *line, unsigned lineno)
+parse_section_header(loader *L, const ini_section *is)
 {
-	char *close = strrchr(line, ']'), *kind, *name;
-	ini_section *s;
+	char *kind = xstrdup(is->name), *name = kind;
+	lab_sect *s;
 	size_t i;
+	int rc = 0;
 
-	if (close == NULL || trim(close + 1)[0] != '\0')
-		return lerr(L, lineno, "section header without ']'");
-	*close = '\0';
-	kind = trim(line + 1);
-	name = kind;
-	while (*name && !isspace((unsigned char)*name))
+	while (*name && *name != ' ' && *name != '\t')
 		name++;
 	if (*name)
 		*name++ = '\0';
-	name = trim(name);
+	while (*name == ' ' || *name == '\t')
+		name++;
 	L->s = xgrow(L->s, sizeof *L->s, &L->caps, L->ns + 1);
 	s = &L->s[L->ns];
 	memset(s, 0, sizeof *s);
-	s->line = lineno;
+	s->line = is->line;
 	for (i = 0; kind[i]; i++)
 		kind[i] = (char)tolower((unsigned char)kind[i]);
 	if (strcmp(kind, "lab") == 0 || strcmp(kind, "expect") == 0) {
 		if (*name)
-			return lerr(L, lineno, "[%s] takes no name", kind);
+			rc = lerr(L, is->line, "[%s] takes no name", kind);
 		s->kind = kind[0] == 'l' ? SECT_LAB : SECT_EXPECT;
-		for (i = 0; i < L->ns; i++)
+		for (i = 0; rc == 0 && i < L->ns; i++)
 			if (L->s[i].kind == s->kind)
-				return lerr(L, lineno, "second [%s] section "
+				rc = lerr(L, is->line, "second [%s] section "
 				    "(the first is at line %u)", kind, L->s[i].line);
 	} else if (strcmp(kind, "zone") == 0 || strcmp(kind, "server") == 0 ||
 	    strcmp(kind, "resolver") == 0) {
 		if (*name == '\0' || strpbrk(name, " \t") != NULL)
-			return lerr(L, lineno, "[%s NAME] needs one name", kind);
+			rc = lerr(L, is->line, "[%s NAME] needs one name", kind);
 		s->kind = kind[0] == 'z' ? SECT_ZONE : kind[0] == 's' ?
 		    SECT_SERVER : SECT_RESOLVER;
 		s->name = xstrdup(name);
 	} else
-		return lerr(L, lineno, "unknown section [%s] (expected [lab], "
+		rc = lerr(L, is->line, "unknown section [%s] (expected [lab], "
 		    "[zone NAME], [server NAME], [resolver LABEL] or [expect])",
 		    kind);
-	L->ns++;
-	return 0;
+	free(kind);
+	if (rc == 0)
+		L->ns++;
+	else
+		free(s->name);
+	return rc;
 }
 
 static void
-section_add(ini_section *s, char *key, const char *value, unsigned line)
+section_add(lab_sect *s, const char *key, const char *value, unsigned line)
 {
 	s->e = xgrow(s->e, sizeof *s->e, &s->cap, s->n + 1);
-	s->e[s->n].key = key;
+	s->e[s->n].key = key != NULL ? xstrdup(key) : NULL;
 	s->e[s->n].value = xstrdup(value);
 	s->e[s->n].line = line;
 	s->e[s->n].used = false;
 	s->n++;
 }
 
-/* "key = value" when the first word is a plain key followed by '='. */
-static int
-split_setting(char *line, char **key, char **value)
-{
-	char *p = line, *end;
-
-	while (isalnum((unsigned char)*p) || *p == '-' || *p == '_' || *p == '.')
-		p++;
-	if (p == line)
-		return 0;
-	end = p;
-	while (*p == ' ' || *p == '\t')
-		p++;
-	if (*p != '=')
-		return 0;
-	*end = '\0';
-	*key = line;
-	*value = trim(p + 1);
-	return 1;
-}
-
+/* The file, read once by the bounded reader and lexed. */
 static int
 read_file(loader *L)
 {
-	FILE *f = fopen(L->path, "r");
-	char *line = NULL, *t, *key, *value;
-	size_t cap = 0, i, len;
-	ssize_t n;
-	unsigned lineno = 0;
+	ini_file f;
+	size_t i, j;
 	int rc = 0;
 
-	if (f == NULL)
-		return lerr(L, 0, "%s", strerror(errno));
-	while ((n = getline(&line, &cap, f)) != -1) {
-		lineno++;
-		len = (size_t)n;
-		if (len > LAB_LINE_MAX) {
-			rc = lerr(L, lineno, "line longer than %d bytes", LAB_LINE_MAX);
+	if (ini_load(&f, L->path, LAB_FILE_MAX, &lab_rules, L->err,
+	    L->errlen) != 0)
+		return -1;
+	for (i = 0; i < f.nsecs && rc == 0; i++) {
+		const ini_section *is = &f.secs[i];
+		lab_sect *s;
+		if ((rc = parse_section_header(L, is)) != 0)
 			break;
-		}
-		if (memchr(line, '\0', len) != NULL) {
-			rc = lerr(L, lineno, "NUL byte in line");
-			break;
-		}
-		cut_comment(line);
-		t = trim(line);
-		if (*t == '\0')
-			continue;
-		if (*t == '[') {
-			if ((rc = parse_section_header(L, t, lineno)) != 0)
+		s = &L->s[L->ns - 1];
+		for (j = is->first; j < is->first + is->n; j++) {
+			const ini_entry *e = &f.ents[j];
+			size_t vn = strlen(e->value);
+			if (e->key == NULL && s->kind != SECT_ZONE) {
+				rc = lerr(L, e->line, "expected KEY = VALUE, got "
+				    "'%.60s'", e->value);
 				break;
-			continue;
-		}
-		if (L->ns == 0) {
-			rc = lerr(L, lineno, "'%s' before the first [section]", t);
-			break;
-		}
-		if (split_setting(t, &key, &value)) {
-			ini_section *s = &L->s[L->ns - 1];
-			for (i = 0; key[i]; i++)
-				key[i] = (char)tolower((unsigned char)key[i]);
-			for (i = 0; i < s->n; i++)
-				if (s->e[i].key && strcmp(s->e[i].key, key) == 0) {
-					rc = lerr(L, lineno, "'%s' given twice (also at "
-					    "line %u)", key, s->e[i].line);
-					goto out;
-				}
-			if (*value == '"' && strlen(value) >= 2 &&
-			    value[strlen(value) - 1] == '"') {
-				value[strlen(value) - 1] = '\0';
-				value++;
 			}
-			section_add(s, xstrdup(key), value, lineno);
-		} else if (L->s[L->ns - 1].kind == SECT_ZONE) {
-			section_add(&L->s[L->ns - 1], NULL, t, lineno);
-		} else {
-			rc = lerr(L, lineno, "expected KEY = VALUE, got '%s'", t);
-			break;
+			if (e->key != NULL && vn >= 2 && e->value[0] == '"' &&
+			    e->value[vn - 1] == '"') {
+				char *v = xstrdup(e->value + 1);
+				v[vn - 2] = '\0';
+				section_add(s, e->key, v, e->line);
+				free(v);
+			} else
+				section_add(s, e->key, e->value, e->line);
 		}
 	}
-out:
-	if (rc == 0 && ferror(f))
-		rc = lerr(L, 0, "%s", strerror(errno));
-	free(line);
-	fclose(f);
+	ini_free(&f);
 	return rc;
 }
 
-static ini_entry *
-sect_get(ini_section *s, const char *key)
+static lab_entry *
+sect_get(lab_sect *s, const char *key)
 {
 	size_t i;
 
@@ -531,7 +460,7 @@ sect_get(ini_section *s, const char *key)
 }
 
 static int
-sect_check_unused(loader *L, ini_section *s, const char *known)
+sect_check_unused(loader *L, lab_sect *s, const char *known)
 {
 	size_t i;
 
@@ -562,7 +491,7 @@ sections_free(loader *L)
 /* --- values ------------------------------------------------------------- */
 
 static int
-parse_uint(loader *L, const ini_entry *e, const char *what, unsigned long lo,
+parse_uint(loader *L, const lab_entry *e, const char *what, unsigned long lo,
            unsigned long hi, unsigned long *out)
 {
 	char *end;
@@ -607,7 +536,7 @@ parse_types(loader *L, unsigned line, const char *what, char **words,
 		t = ldns_get_rr_type_by_name(words[i]);
 		if (t == 0)
 			return lerr(L, line, "%s: unknown query type '%s'", what,
-			    dname_escape(words[i], strlen(words[i]), esc, sizeof esc));
+			    esc_buf(ESC_TERMINAL, words[i], strlen(words[i]), esc, sizeof esc));
 		if (out->n == LAB_TYPESET_MAX)
 			return lerr(L, line, "%s: more than %d types", what,
 			    LAB_TYPESET_MAX);
@@ -617,7 +546,7 @@ parse_types(loader *L, unsigned line, const char *what, char **words,
 }
 
 static int
-parse_addresses(loader *L, const ini_entry *e, const char *sect,
+parse_addresses(loader *L, const lab_entry *e, const char *sect,
                 exaddr **out, size_t *nout)
 {
 	char **v = NULL, err[160], ip[ADDR_TEXT_MAX];
@@ -662,17 +591,17 @@ host_name(loader *L, unsigned line, const char *what, const char *text,
 
 	if (dname_normalize(text, norm) != 0 || dname_from_text(norm, d) != 0)
 		return lerr(L, line, "%s: '%s' is not a valid host name", what,
-		    dname_escape(text, strlen(text), esc, sizeof esc));
+		    esc_buf(ESC_TERMINAL, text, strlen(text), esc, sizeof esc));
 	return 0;
 }
 
 /* --- sections ---------------------------------------------------------- */
 
 static int
-load_lab(loader *L, ini_section *s)
+load_lab(loader *L, lab_sect *s)
 {
 	lab_world *w = L->w;
-	ini_entry *e;
+	lab_entry *e;
 	unsigned long v;
 	char **names = NULL, norm[DNAME_MAX];
 	size_t n = 0, i;
@@ -715,10 +644,10 @@ lookup_name(const char *const *names, unsigned count, const char *v)
 }
 
 static int
-load_server(loader *L, ini_section *s, lab_server *srv, lab_dname *dn)
+load_server(loader *L, lab_sect *s, lab_server *srv, lab_dname *dn)
 {
 	char what[DNAME_MAX + 16], norm[DNAME_MAX], **v = NULL;
-	ini_entry *e;
+	lab_entry *e;
 	unsigned long num;
 	size_t n = 0;
 	int b, rc;
@@ -764,7 +693,7 @@ load_server(loader *L, ini_section *s, lab_server *srv, lab_dname *dn)
 }
 
 static int
-parse_domain_list(loader *L, const ini_entry *e, const char *what,
+parse_domain_list(loader *L, const lab_entry *e, const char *what,
                   lab_dname **out, size_t *nout)
 {
 	char **v = NULL, norm[DNAME_MAX];
@@ -781,10 +710,10 @@ parse_domain_list(loader *L, const ini_entry *e, const char *what,
 }
 
 static int
-load_resolver(loader *L, ini_section *s, lab_resolver *r)
+load_resolver(loader *L, lab_sect *s, lab_resolver *r)
 {
 	char what[300], esc[260], list[340];
-	ini_entry *e;
+	lab_entry *e;
 	unsigned long num;
 	int m;
 
@@ -792,7 +721,7 @@ load_resolver(loader *L, ini_section *s, lab_resolver *r)
 	r->udp_max = LAB_UDP_MAX;
 	r->label = xstrdup(s->name);
 	snprintf(what, sizeof what, "[resolver %s]",
-	    dname_escape(s->name, strlen(s->name), esc, sizeof esc));
+	    esc_buf(ESC_TERMINAL, s->name, strlen(s->name), esc, sizeof esc));
 	if ((e = sect_get(s, "address")) == NULL)
 		return lerr(L, s->line, "%s has no 'address ='", what);
 	if (parse_addresses(L, e, what, &r->addrs, &r->naddrs) != 0)
@@ -832,7 +761,7 @@ load_resolver(loader *L, ini_section *s, lab_resolver *r)
 }
 
 static int
-parse_policy(loader *L, const ini_entry *e, const char *what, lab_policy *p)
+parse_policy(loader *L, const lab_entry *e, const char *what, lab_policy *p)
 {
 	char **v = NULL;
 	size_t n = 0;
@@ -862,10 +791,10 @@ parse_policy(loader *L, const ini_entry *e, const char *what, lab_policy *p)
 }
 
 static int
-load_zone(loader *L, ini_section *s, lab_zone *z)
+load_zone(loader *L, lab_sect *s, lab_zone *z)
 {
 	char what[300], esc[260], **v = NULL, norm[DNAME_MAX];
-	ini_entry *e;
+	lab_entry *e;
 	unsigned long num;
 	size_t n = 0, i, j;
 	lab_dname d;
@@ -883,7 +812,7 @@ load_zone(loader *L, ini_section *s, lab_zone *z)
 	} else {
 		if (dname_from_text(s->name, &z->apex) != 0)
 			return lerr(L, s->line, "[zone %s]: not a domain name",
-			    dname_escape(s->name, strlen(s->name), esc, sizeof esc));
+			    esc_buf(ESC_TERMINAL, s->name, strlen(s->name), esc, sizeof esc));
 		z->name = xmalloc(DNAME_MAX + 8);
 		lab_dname_format(&z->apex, z->name, DNAME_MAX + 8);
 	}
@@ -930,7 +859,7 @@ load_zone(loader *L, ini_section *s, lab_zone *z)
 }
 
 static int
-load_expect(loader *L, ini_section *s)
+load_expect(loader *L, lab_sect *s)
 {
 	lab_world *w = L->w;
 	char norm[DNAME_MAX];
@@ -939,7 +868,7 @@ load_expect(loader *L, ini_section *s)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		ini_entry *e = &s->e[i];
+		lab_entry *e = &s->e[i];
 		e->used = true;
 		if (host_name(L, e->line, "[expect]", e->key, norm, &d) != 0)
 			return -1;
@@ -1178,7 +1107,7 @@ gen_server_addresses(loader *L)
 }
 
 static int
-load_records(loader *L, ini_section *s, size_t zi)
+load_records(loader *L, lab_sect *s, size_t zi)
 {
 	lab_world *w = L->w;
 	lab_zone *z = &w->zones[zi];
@@ -1192,13 +1121,13 @@ load_records(loader *L, ini_section *s, size_t zi)
 	size_t i;
 
 	for (i = 0; i < s->n; i++) {
-		ini_entry *e = &s->e[i];
+		lab_entry *e = &s->e[i];
 		if (e->key != NULL)
 			continue;
 		rr = rr_from_text(e->value, z->ttl, z->apex_rdf, &st);
 		if (rr == NULL)
 			return lerr(L, e->line, "[zone %s] record '%s': %s", z->name,
-			    dname_escape(e->value, strlen(e->value), esc, sizeof esc),
+			    esc_buf(ESC_TERMINAL, e->value, strlen(e->value), esc, sizeof esc),
 			    ldns_get_errorstr_by_id(st));
 		t = ldns_rr_get_type(rr);
 		if (lab_dname_from_rdf(ldns_rr_owner(rr), &owner) != 0) {
@@ -1347,7 +1276,7 @@ build(loader *L)
 
 	/* [lab] first: its ttl is every zone's default. */
 	for (i = 0; i < L->ns; i++) {
-		ini_section *s = &L->s[i];
+		lab_sect *s = &L->s[i];
 		if (s->kind == SECT_LAB && load_lab(L, s) != 0)
 			return -1;
 		nz += s->kind == SECT_ZONE;
@@ -1359,7 +1288,7 @@ build(loader *L)
 	w->resolvers = xcalloc(nres, sizeof *w->resolvers);
 	w->zones = xcalloc(nz, sizeof *w->zones);
 	for (i = 0; i < L->ns; i++) {
-		ini_section *s = &L->s[i];
+		lab_sect *s = &L->s[i];
 		if (s->kind == SECT_SERVER) {
 			lab_server *srv = &w->servers[w->nservers++];
 			if (load_server(L, s, srv, &L->server_names[w->nservers - 1]) != 0)
@@ -1378,7 +1307,7 @@ build(loader *L)
 			return -1;
 	}
 	for (i = 0; i < L->ns; i++) {
-		ini_section *s = &L->s[i];
+		lab_sect *s = &L->s[i];
 		lab_zone *z;
 		if (s->kind != SECT_ZONE)
 			continue;

@@ -8,6 +8,7 @@
 
 #include "commands.h"
 #include "dname.h"
+#include "escape.h"
 
 static const command commands[] = {
 	{"probe", cmd_probe, cmd_probe_usage,
@@ -64,7 +65,7 @@ main_unknown(const char *name)
 
 	fprintf(stderr, "exdns: unknown command '%s'\n"
 	    "Try 'exdns --help' for the list of commands.\n",
-	    dname_escape(name, strlen(name), esc, sizeof esc));
+	    esc_buf(ESC_TERMINAL, name, strlen(name), esc, sizeof esc));
 	return EXIT_USAGE;
 }
 

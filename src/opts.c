@@ -10,6 +10,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "opts.h"
 #include "resolvconf.h"
 #include "util.h"
@@ -43,7 +44,7 @@ opts_number(const char *opt, const char *arg, long min, long max, long *out)
 	v = strtol(arg, &end, 10);
 	if (errno != 0 || end == arg || *end != '\0' || v < min || v > max) {
 		fprintf(stderr, "exdns: --%s: '%s' is not a number from %ld to %ld\n",
-		    opt, dname_escape(arg, strlen(arg), esc, sizeof esc), min, max);
+		    opt, esc_buf(ESC_TERMINAL, arg, strlen(arg), esc, sizeof esc), min, max);
 		return -1;
 	}
 	*out = v;
@@ -81,7 +82,7 @@ opts_add_canaries(opts_probe *o, char **list, size_t n, const char *where)
 	for (i = 0; i < n; i++) {
 		if (dname_normalize(list[i], norm) != 0) {
 			fprintf(stderr, "exdns: %s: '%s' is not a valid domain name\n", where,
-			    dname_escape(list[i], strlen(list[i]), esc, sizeof esc));
+			    esc_buf(ESC_TERMINAL, list[i], strlen(list[i]), esc, sizeof esc));
 			return -1;
 		}
 		strv_push(&o->canaries, &o->ncanaries, norm);

@@ -1,13 +1,11 @@
-/* plan.c - the remediation plan file (exdns-plan(5)): a strict line lexer
- * that numbers every line, iniparser for the values, validation of every
- * value, our own quoting writer, atomic saving, and building a plan from a
- * probe run. */
+/* plan.c - the remediation plan file (exdns-plan(5)): read once through
+ * the one lexer (src/ini.h), validation of every value, our own quoting
+ * writer, atomic saving, and building a plan from a probe run. */
 #include <config.h>
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <iniparser/iniparser.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -19,11 +17,16 @@
 #include <unistd.h>
 
 #include "addr.h"
+#include "atomic.h"
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
+#include "ini.h"
 #include "plan.h"
 #include "queue.h"
 #include "util.h"
+
+_Static_assert(PLAN_TEXT_MAX == ESC_PLAN_MAX, "ESC_PLAN cuts plan text");
 
 /* ------------------------------------------------------------------ */
 /* Messages                                                            */
@@ -55,7 +58,7 @@ esc(const char *s)
 	static unsigned slot;
 	char *b = bufs[slot++ & 3];
 
-	return dname_escape(s, strlen(s), b, sizeof bufs[0]);
+	return esc_buf(ESC_TERMINAL, s, strlen(s), b, sizeof bufs[0]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -145,6 +148,8 @@ plan_copy(const plan *p)
 		memcpy(c->checked, p->checked, p->nchecked * sizeof *c->checked);
 	}
 	c->path = p->path ? xstrdup(p->path) : NULL;
+	c->capconnectors = p->nconnectors;
+	c->capchecked = p->nchecked;
 	return c;
 }
 
@@ -153,8 +158,10 @@ plan_add_connector(plan *p, const char *domain)
 {
 	plan_connector *c;
 
-	p->connectors = xrealloc(p->connectors,
-	    (p->nconnectors + 1) * sizeof *p->connectors);
+	if (p->capconnectors < p->nconnectors)
+		p->capconnectors = p->nconnectors;     /* sized by hand */
+	p->connectors = xgrow(p->connectors, sizeof *p->connectors,
+	    &p->capconnectors, p->nconnectors + 1);
 	c = &p->connectors[p->nconnectors++];
 	memset(c, 0, sizeof *c);
 	snprintf(c->domain, sizeof c->domain, "%s", domain);
@@ -235,7 +242,7 @@ plan_valid_connector_name(const char *s)
 }
 
 /* Free text (evidence): printable ASCII, no '"' (it could not be quoted),
- * no trailing backslash (iniparser would join the next line). */
+ * no trailing backslash (the format has no continuation lines). */
 static bool
 plan_valid_text(const char *s)
 {
@@ -247,27 +254,6 @@ plan_valid_text(const char *s)
 		if (s[i] < 0x20 || s[i] > 0x7e || s[i] == '"')
 			return false;
 	return s[n - 1] != '\\';
-}
-
-char *
-plan_sanitize_text(const char *s)
-{
-	size_t i, n = strlen(s);
-	char *out;
-
-	if (n >= PLAN_TEXT_MAX)
-		n = PLAN_TEXT_MAX - 1;
-	out = xmalloc(n + 2);
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		out[i] = c == '"' ? '\'' : (c < 0x20 || c > 0x7e) ? '?' : (char)c;
-	}
-	out[n] = '\0';
-	while (n > 0 && (out[n - 1] == '\\' || out[n - 1] == ' '))
-		out[--n] = '\0';
-	if (n == 0)
-		strcpy(out, "-");
-	return out;
 }
 
 static bool
@@ -363,12 +349,12 @@ plan_cmp_str(const void *a, const void *b)
 /* The [checked DOMAIN] sections: names, verdicts, no domain twice or
  * also a connector's. */
 static int
-plan_validate_checked(const plan *p, const char *path, char *err,
-                      size_t errlen)
+plan_validate_checked(const plan *p, const strmap *conns, const char *path,
+                      char *err, size_t errlen)
 {
 	char norm[DNAME_MAX];
 	const char **names;
-	size_t i, j;
+	size_t i;
 	int rc = 0;
 
 	if (p->nchecked > PLAN_MAX_CHECKED)
@@ -386,11 +372,10 @@ plan_validate_checked(const plan *p, const char *path, char *err,
 			    "[checked %s]: verdict '%s' calls for a connector: "
 			    "that is a [connector] section", k->domain,
 			    verdict_to_string(k->verdict));
-		for (j = 0; j < p->nconnectors; j++)
-			if (strcmp(p->connectors[j].domain, k->domain) == 0)
-				return plan_err(err, errlen, path, k->line,
-				    "[checked %s]: the domain has a [connector] "
-				    "section too", k->domain);
+		if (strmap_get(conns, k->domain) != SIZE_MAX)
+			return plan_err(err, errlen, path, k->line,
+			    "[checked %s]: the domain has a [connector] "
+			    "section too", k->domain);
 	}
 	if (p->nchecked < 2)
 		return 0;
@@ -406,8 +391,23 @@ plan_validate_checked(const plan *p, const char *path, char *err,
 	return rc;
 }
 
+static int plan_validate_in(const plan *p, strmap *conns, char *err,
+                            size_t errlen);
+
 int
 plan_validate(const plan *p, char *err, size_t errlen)
+{
+	strmap conns = {0};
+	int rc = plan_validate_in(p, &conns, err, errlen);
+
+	strmap_free(&conns);
+	return rc;
+}
+
+/* conns maps each connector's domain to its index, for the duplicate
+ * checks (one lookup each). */
+static int
+plan_validate_in(const plan *p, strmap *conns, char *err, size_t errlen)
 {
 	const char *path = p->path;
 	exaddr a;
@@ -452,10 +452,9 @@ plan_validate(const plan *p, char *err, size_t errlen)
 		    strcmp(norm, c->domain) != 0)
 			return plan_err(err, errlen, path, c->line,
 			    "[connector %s]: not a domain name", esc(c->domain));
-		for (j = 0; j < i; j++)
-			if (strcmp(p->connectors[j].domain, c->domain) == 0)
-				return plan_err(err, errlen, path, c->line,
-				    "[connector %s] appears twice", c->domain);
+		if (strmap_put(conns, c->domain, i) != SIZE_MAX)
+			return plan_err(err, errlen, path, c->line,
+			    "[connector %s] appears twice", c->domain);
 		if (plan_check_list(c->smart_hosts, c->nsmart, "smart_hosts",
 		    true, valid_smart_host, "an IPv4 address that may be a smart "
 		    "host (not loopback, private, link-local, multicast or "
@@ -484,7 +483,7 @@ plan_validate(const plan *p, char *err, size_t errlen)
 				    j + 1);
 	}
 
-	if (plan_validate_checked(p, path, err, errlen) != 0)
+	if (plan_validate_checked(p, conns, path, err, errlen) != 0)
 		return -1;
 	switch (p->branch) {
 	case BRANCH_NO_DNS_FAULT:
@@ -530,286 +529,23 @@ plan_validate(const plan *p, char *err, size_t errlen)
 }
 
 /* ------------------------------------------------------------------ */
-/* The lexer: every line numbered, a strict subset of what iniparser 4.1
- * reads, so that both read the same values.                            */
+/* The format's lexical rules (src/ini.h; doc/exdns-plan.5): keys and
+ * section names are case-blind, values are kept byte for byte, a value may
+ * be quoted with " or ' (no escapes inside), ';' or '#' after a blank
+ * starts a comment outside quotes, every key has a value and appears once
+ * in its section, every section once, text outside comments is printable
+ * ASCII, a line has at most PLAN_LINE_MAX bytes and does not end with '\\'. */
 
-typedef struct lex_section {
-	char *name;             /* trimmed, lowercased */
-	unsigned line;
-} lex_section;
-
-typedef struct lex_entry {
-	size_t sec;             /* index into sections */
-	char *key;              /* lowercased */
-	char *value;            /* unquoted; replaced by iniparser's copy */
-	unsigned line;
-} lex_entry;
-
-typedef struct lex_file {
-	lex_section *secs; size_t nsecs, capsecs;
-	lex_entry *ents; size_t nents, capents;
-} lex_file;
-
-static void
-lex_free(lex_file *lf)
-{
-	size_t i;
-
-	for (i = 0; i < lf->nsecs; i++)
-		free(lf->secs[i].name);
-	for (i = 0; i < lf->nents; i++) {
-		free(lf->ents[i].key);
-		free(lf->ents[i].value);
-	}
-	free(lf->secs);
-	free(lf->ents);
-	memset(lf, 0, sizeof *lf);
-}
-
-static char *
-lex_dup_lower(const char *s, size_t n)
-{
-	char *o = xmalloc(n + 1);
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		o[i] = (char)tolower((unsigned char)s[i]);
-	o[n] = '\0';
-	return o;
-}
+static const ini_rules plan_rules = {
+	INI_SECTIONS | INI_FOLD | INI_QUOTES | INI_INLINE_COMMENTS | INI_UNIQUE |
+	INI_UNIQUE_SECTIONS | INI_NO_EMPTY | INI_ASCII | INI_NO_BACKSLASH_END,
+	PLAN_LINE_MAX, 64, "_-", "plan"
+};
 
 static bool
 lex_space(char c)
 {
 	return c == ' ' || c == '\t';
-}
-
-/* Length of a valid UTF-8 sequence at s (max n bytes), or 0. */
-static size_t
-lex_utf8(const unsigned char *s, size_t n)
-{
-	size_t len, i;
-	unsigned cp;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2; cp = s[0] & 0x1f;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3; cp = s[0] & 0x0f;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4; cp = s[0] & 0x07;
-	} else
-		return 0;
-	if (len > n)
-		return 0;
-	for (i = 1; i < len; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
-	    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
-		return 0;
-	return len;
-}
-
-static int
-lex_line(lex_file *lf, const char *path, unsigned lineno, const char *s,
-         size_t n, char *err, size_t errlen)
-{
-	const char *t, *eq, *k, *v, *close;
-	size_t tn, kn, vn, i, w;
-	bool nonascii = false;
-	char *key, *name;
-	char q;
-
-	/* Bytes first: no NUL, no control characters, valid UTF-8. */
-	for (i = 0; i < n; i += w) {
-		unsigned char c = (unsigned char)s[i];
-		w = 1;
-		if (c == '\0')
-			return plan_err(err, errlen, path, lineno,
-			    "NUL byte at column %zu: binary data, not a plan",
-			    i + 1);
-		if ((c < 0x20 && c != '\t') || c == 0x7f)
-			return plan_err(err, errlen, path, lineno,
-			    "control byte 0x%02x at column %zu: binary data, "
-			    "not a plan", c, i + 1);
-		if (c >= 0x80) {
-			if (lineno == 1 && i == 0 && n >= 3 &&
-			    memcmp(s, "\xef\xbb\xbf", 3) == 0)
-				return plan_err(err, errlen, path, lineno,
-				    "file starts with a byte-order mark; save "
-				    "it as UTF-8 without BOM");
-			if ((w = lex_utf8((const unsigned char *)s + i,
-			    n - i)) == 0)
-				return plan_err(err, errlen, path, lineno,
-				    "byte 0x%02x at column %zu is not UTF-8: "
-				    "binary data, not a plan", c, i + 1);
-			nonascii = true;
-		}
-	}
-	t = s;
-	tn = n;
-	while (tn > 0 && lex_space(t[0])) {
-		t++;
-		tn--;
-	}
-	while (tn > 0 && lex_space(t[tn - 1]))
-		tn--;
-	if (tn == 0 || t[0] == ';' || t[0] == '#')
-		return 0;                        /* blank or comment */
-	if (nonascii)
-		return plan_err(err, errlen, path, lineno,
-		    "non-ASCII text outside a comment");
-	if (t[tn - 1] == '\\')
-		return plan_err(err, errlen, path, lineno,
-		    "line ends with '\\' (continuation lines are not allowed)");
-
-	if (t[0] == '[') {
-		if (t[tn - 1] != ']')
-			return plan_err(err, errlen, path, lineno,
-			    "a section line is '[name]' alone (no comment after "
-			    "it)");
-		t++;
-		tn -= 2;
-		while (tn > 0 && lex_space(t[0])) {
-			t++;
-			tn--;
-		}
-		while (tn > 0 && lex_space(t[tn - 1]))
-			tn--;
-		if (tn == 0)
-			return plan_err(err, errlen, path, lineno,
-			    "empty section name '[]'");
-		if (tn > 300 || memchr(t, '[', tn) || memchr(t, ']', tn) ||
-		    memchr(t, ':', tn))
-			return plan_err(err, errlen, path, lineno,
-			    "bad section name");
-		name = lex_dup_lower(t, tn);
-		for (i = 0; i < lf->nsecs; i++)
-			if (strcmp(lf->secs[i].name, name) == 0) {
-				plan_err(err, errlen, path, lineno,
-				    "section [%s] repeats line %u", esc(name),
-				    lf->secs[i].line);
-				free(name);
-				return -1;
-			}
-		lf->secs = xgrow(lf->secs, sizeof *lf->secs, &lf->capsecs,
-		    lf->nsecs + 1);
-		lf->secs[lf->nsecs].name = name;
-		lf->secs[lf->nsecs].line = lineno;
-		lf->nsecs++;
-		return 0;
-	}
-
-	if ((eq = memchr(t, '=', tn)) == NULL)
-		return plan_err(err, errlen, path, lineno,
-		    "expected 'key = value', '[section]' or a '; comment'");
-	k = t;
-	kn = (size_t)(eq - t);
-	while (kn > 0 && lex_space(k[kn - 1]))
-		kn--;
-	if (kn == 0)
-		return plan_err(err, errlen, path, lineno, "no key before '='");
-	if (kn > 64)
-		return plan_err(err, errlen, path, lineno, "key too long");
-	for (i = 0; i < kn; i++)
-		if (!(isalnum((unsigned char)k[i]) || k[i] == '_' ||
-		    k[i] == '-'))
-			return plan_err(err, errlen, path, lineno,
-			    "bad key name (letters, digits, '_' and '-' only)");
-	if (lf->nsecs == 0)
-		return plan_err(err, errlen, path, lineno,
-		    "key before the first [section]");
-
-	v = eq + 1;
-	vn = tn - (size_t)(v - t);
-	while (vn > 0 && lex_space(v[0])) {
-		v++;
-		vn--;
-	}
-	if (vn > 0 && (v[0] == '"' || v[0] == '\'')) {
-		q = v[0];
-		if ((close = memchr(v + 1, q, vn - 1)) == NULL)
-			return plan_err(err, errlen, path, lineno,
-			    "no closing %c quote", q);
-		for (i = (size_t)(close - v) + 1; i < vn; i++) {
-			if (v[i] == ';' || v[i] == '#')
-				break;
-			if (!lex_space(v[i]))
-				return plan_err(err, errlen, path, lineno,
-				    "text after the closing quote");
-		}
-		vn = (size_t)(close - v) - 1;
-		v++;
-	} else {
-		for (i = 0; i < vn; i++)
-			if (v[i] == ';' || v[i] == '#')
-				break;
-		vn = i;
-		while (vn > 0 && lex_space(v[vn - 1]))
-			vn--;
-	}
-	key = lex_dup_lower(k, kn);
-	if (vn == 0) {
-		plan_err(err, errlen, path, lineno, "key '%s' has no value",
-		    key);
-		free(key);
-		return -1;
-	}
-	for (i = 0; i < lf->nents; i++)
-		if (lf->ents[i].sec == lf->nsecs - 1 &&
-		    strcmp(lf->ents[i].key, key) == 0) {
-			plan_err(err, errlen, path, lineno,
-			    "key '%s' repeats line %u in [%s]", key,
-			    lf->ents[i].line, esc(lf->secs[lf->nsecs - 1].name));
-			free(key);
-			return -1;
-		}
-	lf->ents = xgrow(lf->ents, sizeof *lf->ents, &lf->capents,
-	    lf->nents + 1);
-	lf->ents[lf->nents].sec = lf->nsecs - 1;
-	lf->ents[lf->nents].key = key;
-	lf->ents[lf->nents].value = xmalloc(vn + 1);
-	memcpy(lf->ents[lf->nents].value, v, vn);
-	lf->ents[lf->nents].value[vn] = '\0';
-	lf->ents[lf->nents].line = lineno;
-	lf->nents++;
-	return 0;
-}
-
-static int
-lex_buffer(lex_file *lf, const char *path, const char *buf, size_t len,
-           char *err, size_t errlen)
-{
-	size_t pos = 0, n, next;
-	const char *nl;
-	unsigned lineno = 0;
-
-	while (pos < len) {
-		lineno++;
-		nl = memchr(buf + pos, '\n', len - pos);
-		next = nl ? (size_t)(nl - buf) + 1 : len;
-		n = (nl ? (size_t)(nl - buf) : len) - pos;
-		if (n > 0 && buf[pos + n - 1] == '\r')
-			n--;            /* CRLF */
-		if (n > PLAN_LINE_MAX)
-			return plan_err(err, errlen, path, lineno,
-			    "line longer than %d bytes", PLAN_LINE_MAX);
-		if (lex_line(lf, path, lineno, buf + pos, n, err, errlen) != 0)
-			return -1;
-		pos = next;
-	}
-	return 0;
-}
-
-static int
-plan_ini_silent(const char *fmt, ...)
-{
-	(void)fmt;
-	return 0;
 }
 
 /* ------------------------------------------------------------------ */
@@ -881,32 +617,38 @@ plan_evidence_index(const char *key)
 	return atoi(d);
 }
 
-/* Collects the evidence entries of section sec in key order. */
+/* Collects the evidence entries of section sec in key order: one pass
+ * over the section, then its at most PLAN_MAX_EVIDENCE + 1 slots. */
 static int
-plan_take_evidence(lex_file *lf, size_t sec, char ***out, size_t *n,
+plan_take_evidence(const ini_file *lf, size_t sec, char ***out, size_t *n,
                    const char *path, char *err, size_t errlen)
 {
-	int idx;
+	const ini_entry *slot[PLAN_MAX_EVIDENCE + 1];
+	const ini_section *sc = &lf->secs[sec];
+	int idx, top = -1;
 	size_t i;
 
-	for (idx = 0; idx <= PLAN_MAX_EVIDENCE; idx++)
-		for (i = 0; i < lf->nents; i++) {
-			if (lf->ents[i].sec != sec ||
-			    plan_evidence_index(lf->ents[i].key) != idx)
-				continue;
-			if (!plan_valid_text(lf->ents[i].value))
-				return plan_err(err, errlen, path,
-				    lf->ents[i].line, "%s: printable text "
-				    "without '\"', at most %d bytes",
-				    lf->ents[i].key, PLAN_TEXT_MAX - 1);
-			strv_push(out, n, lf->ents[i].value);
-		}
+	for (i = sc->first; i < sc->first + sc->n; i++) {
+		const ini_entry *e = &lf->ents[i];
+		if ((idx = plan_evidence_index(e->key)) < 0)
+			continue;
+		if (!plan_valid_text(e->value))
+			return plan_err(err, errlen, path, e->line, "%s: printable "
+			    "text without '\"', at most %d bytes", e->key,
+			    PLAN_TEXT_MAX - 1);
+		while (top < idx)
+			slot[++top] = NULL;
+		slot[idx] = e;
+	}
+	for (idx = 0; idx <= top; idx++)
+		if (slot[idx] != NULL)
+			strv_push(out, n, slot[idx]->value);
 	return 0;
 }
 
 static int
-plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
-              size_t errlen)
+plan_from_lex_in(plan *p, const ini_file *lf, const char *path, char *err,
+                 size_t errlen, strmap *seen)
 {
 	size_t s, i;
 	bool have_plan = false, seen_format = false, seen_created = false,
@@ -919,7 +661,7 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 		plan_connector *c = NULL;
 		bool seen_as = false, seen_sh = false, seen_verdict = false;
 		unsigned line_as = 0;
-		char *as = NULL;
+		const char *as = NULL;
 
 		if (strcmp(name, "plan") == 0) {
 			have_plan = true;
@@ -938,11 +680,11 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 				return plan_err(err, errlen, path, sline,
 				    "[connector %s]: '%s' is not a domain name",
 				    esc(d), esc(d));
-			for (i = 0; i < p->nconnectors; i++)
-				if (strcmp(p->connectors[i].domain, norm) == 0)
-					return plan_err(err, errlen, path, sline,
-					    "[connector %s] repeats the domain of "
-					    "line %u", norm, p->connectors[i].line);
+			if ((i = strmap_put(seen, norm, p->nconnectors)) !=
+			    SIZE_MAX)
+				return plan_err(err, errlen, path, sline,
+				    "[connector %s] repeats the domain of line %u",
+				    norm, p->connectors[i].line);
 			c = plan_add_connector(p, norm);
 			c->line = sline;
 		} else if (strncmp(name, "checked", 7) == 0 &&
@@ -956,8 +698,8 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 				return plan_err(err, errlen, path, sline,
 				    "more than %d [checked DOMAIN] sections",
 				    PLAN_MAX_CHECKED);
-			p->checked = xrealloc(p->checked, (p->nchecked + 1) *
-			    sizeof *p->checked);
+			p->checked = xgrow(p->checked, sizeof *p->checked,
+			    &p->capchecked, p->nchecked + 1);
 			k = &p->checked[p->nchecked++];
 			memset(k, 0, sizeof *k);
 			k->line = sline;
@@ -965,10 +707,9 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 				return plan_err(err, errlen, path, sline,
 				    "[checked %s]: '%s' is not a domain name",
 				    esc(d), esc(d));
-			for (i = 0; i < lf->nents; i++) {
-				lex_entry *e = &lf->ents[i];
-				if (e->sec != s)
-					continue;
+			for (i = lf->secs[s].first; i < lf->secs[s].first +
+			    lf->secs[s].n; i++) {
+				const ini_entry *e = &lf->ents[i];
 				if (strcmp(e->key, "verdict") != 0)
 					return plan_err(err, errlen, path, e->line,
 					    "unknown key '%s' in [checked %s]",
@@ -991,13 +732,12 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 			    "DOMAIN], [checked DOMAIN] or [external-dns])",
 			    esc(name));
 
-		for (i = 0; i < lf->nents; i++) {
-			lex_entry *e = &lf->ents[i];
+		for (i = lf->secs[s].first; i < lf->secs[s].first + lf->secs[s].n;
+		    i++) {
+			const ini_entry *e = &lf->ents[i];
 			const char *k = e->key, *v = e->value;
 			unsigned ln = e->line;
 
-			if (e->sec != s)
-				continue;
 			if (plan_evidence_index(k) >= 0 &&
 			    (c != NULL || p->line_external == sline))
 				continue;                 /* taken below */
@@ -1179,17 +919,27 @@ plan_from_lex(plan *p, lex_file *lf, const char *path, char *err,
 	return 0;
 }
 
+/* The sections in file order; seen maps each connector's domain to its
+ * index, so a repeated domain costs one lookup. */
+static int
+plan_from_lex(plan *p, const ini_file *lf, const char *path, char *err,
+              size_t errlen)
+{
+	strmap seen = {0};
+	int rc = plan_from_lex_in(p, lf, path, err, errlen, &seen);
+
+	strmap_free(&seen);
+	return rc;
+}
+
 plan *
 plan_load(const char *path, char *err, size_t errlen)
 {
-	lex_file lf;
-	dictionary *d;
+	ini_file lf;
 	plan *p;
-	char *buf, full[400];
-	const char *v;
-	size_t len, i;
+	char *buf;
+	size_t len;
 
-	memset(&lf, 0, sizeof lf);
 	if ((buf = util_read_file(path, PLAN_MAX_BYTES, &len, err, errlen)) ==
 	    NULL)
 		return NULL;
@@ -1198,65 +948,23 @@ plan_load(const char *path, char *err, size_t errlen)
 		plan_err(err, errlen, path, 1, "empty file: not an exdns plan");
 		return NULL;
 	}
-	if (lex_buffer(&lf, path, buf, len, err, errlen) != 0) {
+	/* One read: the lexer works on this buffer, and nothing opens the
+	 * path again (a file swapped for a FIFO meanwhile is never read). */
+	if (ini_parse(&lf, path, buf, len, &plan_rules, err, errlen) != 0) {
 		free(buf);
-		lex_free(&lf);
 		return NULL;
 	}
 	free(buf);
-
-	/* The lexer accepted the file; iniparser now reads it, and each of
-	 * its values must be what the lexer saw (else the file changed under
-	 * us, or the two disagree: refuse rather than guess). Values are only
-	 * fetched as strings: iniparser_getint/getboolean crash on entries
-	 * without a value (CVE-2023-33461). */
-	iniparser_set_error_callback(plan_ini_silent);
-	d = iniparser_load(path);
-	if (d == NULL) {
-		plan_err(err, errlen, path, 0, "iniparser could not read it");
-		lex_free(&lf);
-		return NULL;
-	}
-	if (iniparser_getnsec(d) != (int)lf.nsecs) {
-		plan_err(err, errlen, path, 0,
-		    "sections read differently (did the file change?)");
-		goto fail;
-	}
-	for (i = 0; i < lf.nents; i++) {
-		snprintf(full, sizeof full, "%s:%s", lf.secs[lf.ents[i].sec].name,
-		    lf.ents[i].key);
-		v = iniparser_getstring(d, full, NULL);
-		if (v == NULL || strcmp(v, lf.ents[i].value) != 0) {
-			plan_err(err, errlen, path, lf.ents[i].line,
-			    "value of '%s' read differently (did the file "
-			    "change?)", lf.ents[i].key);
-			goto fail;
-		}
-		free(lf.ents[i].value);
-		lf.ents[i].value = xstrdup(v);
-	}
-	iniparser_freedict(d);
-	d = NULL;
-
 	p = plan_new();
 	p->path = xstrdup(path);
-	if (plan_from_lex(p, &lf, path, err, errlen) != 0) {
+	if (plan_from_lex(p, &lf, path, err, errlen) != 0 ||
+	    plan_validate(p, err, errlen) != 0) {
 		plan_free(p);
-		lex_free(&lf);
+		ini_free(&lf);
 		return NULL;
 	}
-	if (plan_validate(p, err, errlen) != 0) {
-		plan_free(p);
-		lex_free(&lf);
-		return NULL;
-	}
-	lex_free(&lf);
+	ini_free(&lf);
 	return p;
-fail:
-	if (d != NULL)
-		iniparser_freedict(d);
-	lex_free(&lf);
-	return NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1405,281 +1113,39 @@ plan_format(const plan *p, char *err, size_t errlen)
 		    PLAN_LINE_MAX, esc(w.toolong_key));
 		return NULL;
 	}
+	if (w.len > PLAN_MAX_BYTES) {
+		/* what exdns writes, exdns must be able to read back */
+		free(w.text);
+		plan_err(err, errlen, p->path, 0, "the plan would be larger than "
+		    "%d bytes (%zu connectors): split the domains into several "
+		    "plans", PLAN_MAX_BYTES, p->nconnectors);
+		return NULL;
+	}
 	return w.text;
 }
 
 /* ------------------------------------------------------------------ */
 /* Saving                                                              */
 
-static unsigned
-plan_slow_ms(void)
-{
-	const char *s = getenv("EXDNS_TEST_SLOW_SAVE");
-
-	return s != NULL ? (unsigned)strtoul(s, NULL, 10) : 0;
-}
-
-static void
-plan_pause(unsigned ms)
-{
-	struct timespec ts;
-
-	if (ms == 0)
-		return;
-	ts.tv_sec = ms / 1000;
-	ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
-		;
-}
-
-static int
-write_all(int fd, const char *p, size_t n)
-{
-	ssize_t w;
-
-	while (n > 0) {
-		w = write(fd, p, n);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0)
-			return -1;
-		p += w;
-		n -= (size_t)w;
-	}
-	return 0;
-}
-
-/* Writes text to a new temporary file next to path; returns its name
- * (caller frees) or NULL with err set. Line by line when slow. */
-static char *
-plan_write_temp(const char *path, const char *text, size_t len, mode_t mode,
-                unsigned slow, char *err, size_t errlen)
-{
-	char *tmp, *slash;
-	const char *base;
-	size_t dirlen, off, n;
-	const char *nl;
-	int fd, saved;
-
-	slash = strrchr(path, '/');
-	base = slash ? slash + 1 : path;
-	dirlen = slash ? (size_t)(slash - path) + 1 : 0;
-	tmp = xmalloc(dirlen + strlen(base) + 16);
-	memcpy(tmp, path, dirlen);
-	sprintf(tmp + dirlen, ".%s.XXXXXX", base);
-	if ((fd = mkstemp(tmp)) < 0) {
-		plan_err(err, errlen, path, 0, "cannot create a temporary file "
-		    "next to it: %s", strerror(errno));
-		free(tmp);
-		return NULL;
-	}
-	if (fchmod(fd, mode) != 0)
-		goto fail;
-	for (off = 0; off < len; off += n) {
-		if (slow) {
-			nl = memchr(text + off, '\n', len - off);
-			n = nl ? (size_t)(nl - (text + off)) + 1 : len - off;
-		} else
-			n = len - off;
-		if (write_all(fd, text + off, n) != 0)
-			goto fail;
-		plan_pause(slow);
-	}
-	if (fsync(fd) != 0)
-		goto fail;
-	if (close(fd) != 0) {
-		fd = -1;
-		goto fail;
-	}
-	return tmp;
-fail:
-	saved = errno;
-	if (fd >= 0)
-		close(fd);
-	unlink(tmp);
-	plan_err(err, errlen, path, 0, "cannot write %s: %s", esc(tmp),
-	    strerror(saved));
-	free(tmp);
-	return NULL;
-}
-
-static void
-plan_fsync_dir(const char *path)
-{
-	char *dir = xstrdup(path), *slash = strrchr(dir, '/');
-	int fd;
-
-	if (slash == NULL)
-		strcpy(dir, ".");
-	else if (slash == dir)
-		dir[1] = '\0';
-	else
-		*slash = '\0';
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
-		fsync(fd);
-		close(fd);
-	}
-	free(dir);
-}
-
-/* PATH.bak becomes (atomically) a copy of PATH: a hard link when the file
- * system has them, else a copy written like a plan. */
-static int
-plan_backup(const char *path, mode_t mode, unsigned slow, char *err,
-            size_t errlen)
-{
-	char *bak = xmalloc(strlen(path) + 5), *tmp = NULL, *old;
-	size_t len;
-	unsigned i;
-	bool linked = false;
-	int rc = -1;
-
-	sprintf(bak, "%s.bak", path);
-	tmp = xmalloc(strlen(path) + 40);
-	for (i = 0; i < 100; i++) {
-		sprintf(tmp, "%s.bak.%ld.%u", path, (long)getpid(), i);
-		if (link(path, tmp) == 0) {
-			linked = true;
-			break;
-		}
-		if (errno != EEXIST)
-			break;
-	}
-	if (linked) {
-		if (rename(tmp, bak) != 0) {
-			plan_err(err, errlen, path, 0, "cannot keep %s: %s",
-			    esc(bak), strerror(errno));
-			unlink(tmp);
-			goto out;
-		}
-		rc = 0;
-		goto out;
-	}
-	/* No hard links here: copy. */
-	free(tmp);
-	tmp = NULL;
-	{
-		char e2[512];
-		int fd = open(path, O_RDONLY | O_CLOEXEC);
-		struct stat st;
-		ssize_t r;
-		if (fd < 0 || fstat(fd, &st) != 0) {
-			plan_err(err, errlen, path, 0, "cannot read it to keep "
-			    "a backup: %s", strerror(errno));
-			if (fd >= 0)
-				close(fd);
-			goto out;
-		}
-		len = (size_t)st.st_size;
-		old = xmalloc(len + 1);
-		r = read(fd, old, len);
-		close(fd);
-		if (r < 0 || (size_t)r != len) {
-			free(old);
-			plan_err(err, errlen, path, 0, "cannot read it to keep "
-			    "a backup");
-			goto out;
-		}
-		tmp = plan_write_temp(bak, old, len, mode, slow, e2, sizeof e2);
-		free(old);
-		if (tmp == NULL) {
-			snprintf(err, errlen, "%s", e2);
-			goto out;
-		}
-		if (rename(tmp, bak) != 0) {
-			plan_err(err, errlen, path, 0, "cannot keep %s: %s",
-			    esc(bak), strerror(errno));
-			unlink(tmp);
-			goto out;
-		}
-		rc = 0;
-	}
-out:
-	free(tmp);
-	free(bak);
-	return rc;
-}
-
 int
 plan_save(const char *path, const plan *p, unsigned flags, char *err,
           size_t errlen)
 {
-	struct stat st;
-	char *text, *tmp;
-	bool exists;
-	unsigned slow = plan_slow_ms();
-	mode_t mode, um;
+	char *text;
 	int rc;
 
 	if ((text = plan_format(p, err, errlen)) == NULL)
 		return PLAN_SAVE_ERROR;
-	exists = stat(path, &st) == 0;
-	if (exists && S_ISDIR(st.st_mode)) {
-		free(text);
-		plan_err(err, errlen, path, 0, "is a directory");
-		return PLAN_SAVE_ERROR;
-	}
-	if (exists && !(flags & PLAN_SAVE_OVERWRITE)) {
-		free(text);
+	rc = util_atomic_write(path, text, strlen(text),
+	    (flags & PLAN_SAVE_OVERWRITE) ? UTIL_AW_REPLACE | UTIL_AW_BACKUP : 0,
+	    0666, err, errlen);
+	free(text);
+	if (rc == UTIL_AW_EXISTS) {
 		plan_err(err, errlen, path, 0, "already exists; not overwriting "
 		    "it (use --force: the old plan is kept as FILE.bak)");
 		return PLAN_SAVE_EXISTS;
 	}
-	if (exists)
-		mode = st.st_mode & 07777;
-	else {
-		um = umask(022);
-		umask(um);
-		mode = 0666 & ~um;
-	}
-	tmp = plan_write_temp(path, text, strlen(text), mode, slow, err,
-	    errlen);
-	free(text);
-	if (tmp == NULL)
-		return PLAN_SAVE_ERROR;
-	plan_pause(slow);
-
-	if (flags & PLAN_SAVE_OVERWRITE) {
-		if (exists && plan_backup(path, mode, slow, err, errlen) != 0) {
-			unlink(tmp);
-			free(tmp);
-			return PLAN_SAVE_ERROR;
-		}
-		plan_pause(slow);
-		if (rename(tmp, path) != 0) {
-			plan_err(err, errlen, path, 0, "cannot replace it: %s",
-			    strerror(errno));
-			unlink(tmp);
-			free(tmp);
-			return PLAN_SAVE_ERROR;
-		}
-	} else {
-		/* Never replace a file that appeared meanwhile: link() fails
-		 * with EEXIST where rename() would overwrite. */
-		if (link(tmp, path) == 0)
-			rc = 0;
-		else if (errno == EEXIST)
-			rc = PLAN_SAVE_EXISTS;
-		else if (stat(path, &st) == 0)
-			rc = PLAN_SAVE_EXISTS;
-		else
-			rc = rename(tmp, path) == 0 ? 0 : PLAN_SAVE_ERROR;
-		if (rc == PLAN_SAVE_EXISTS)
-			plan_err(err, errlen, path, 0, "already exists; not "
-			    "overwriting it (use --force: the old plan is kept "
-			    "as FILE.bak)");
-		else if (rc != 0)
-			plan_err(err, errlen, path, 0, "cannot create it: %s",
-			    strerror(errno));
-		unlink(tmp);
-		if (rc != 0) {
-			free(tmp);
-			return rc;
-		}
-	}
-	free(tmp);
-	plan_fsync_dir(path);
-	return PLAN_SAVE_OK;
+	return rc == UTIL_AW_OK ? PLAN_SAVE_OK : PLAN_SAVE_ERROR;
 }
 
 /* ------------------------------------------------------------------ */
@@ -1774,7 +1240,7 @@ query_failed(const probe_query *q)
 static void
 evidence_push(char ***out, size_t *n, const char *text)
 {
-	char *s = plan_sanitize_text(text);
+	char *s = esc_dup(ESC_PLAN, text, SIZE_MAX);
 	size_t i;
 
 	for (i = 0; i < *n; i++)
@@ -1967,8 +1433,10 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 				strv_push(notes, nnotes, buf);
 				break;
 			}
-			p->checked = xrealloc(p->checked, (p->nchecked + 1) *
-			    sizeof *p->checked);
+			if (p->capchecked < p->nchecked)
+				p->capchecked = p->nchecked;
+			p->checked = xgrow(p->checked, sizeof *p->checked,
+			    &p->capchecked, p->nchecked + 1);
 			memset(&p->checked[p->nchecked], 0, sizeof *p->checked);
 			strcpy(p->checked[p->nchecked].domain, norm);
 			p->checked[p->nchecked++].verdict = d->verdict;

@@ -1,5 +1,5 @@
 /* plan.h - the remediation plan (exdns-plan(5), format 1): load with a
- * line-numbering pre-scan and iniparser, validate, write with our own
+ * the one lexer (src/ini.h), validate, write with our own
  * quoting writer, save atomically, build from a probe run, compare. */
 #ifndef EXDNS_PLAN_H
 #define EXDNS_PLAN_H
@@ -15,8 +15,7 @@
 
 #define PLAN_FORMAT        1
 #define PLAN_MAX_BYTES     (1024 * 1024)  /* a bigger file is not a plan */
-#define PLAN_LINE_MAX      1000           /* bytes, without the newline;
-                                             iniparser 4.1 stops at 1022 */
+#define PLAN_LINE_MAX      1000           /* bytes, without the newline */
 #define PLAN_TEXT_MAX      512            /* free text (evidence, names) */
 #define PLAN_MAX_EVIDENCE  99             /* evidence lines per section */
 #define PLAN_MAX_LIST      32             /* items in a list value */
@@ -58,6 +57,7 @@ typedef struct plan {
 	bool use_external_dns_lookups;
 	char **external_evidence; size_t nexternal_evidence;
 	plan_checked *checked; size_t nchecked;        /* [checked DOMAIN] */
+	size_t capconnectors, capchecked;   /* allocated (may be 0: unknown) */
 	/* where it came from, for FILE:LINE messages (NULL: built in memory) */
 	char *path;
 	unsigned line_plan, line_branch;     /* [plan], branch = */
@@ -91,13 +91,13 @@ int plan_validate(const plan *p, char *err, size_t errlen);
  * with a message in err if the plan is not valid. */
 char *plan_format(const plan *p, char *err, size_t errlen);
 
-/* Saving. Atomic: a temporary file in the same folder is written, fsynced,
- * renamed over (or linked to) path, and the folder fsynced, so a crash at
- * any moment leaves the old or the new plan whole. Without
- * PLAN_SAVE_OVERWRITE an existing path is never replaced (PLAN_SAVE_EXISTS);
- * with it the previous file is kept as PATH.bak first.
- * $EXDNS_TEST_SLOW_SAVE (milliseconds) sleeps between the steps, for the
- * crash tests. */
+/* Saving, through util_atomic_write (src/atomic.h): a crash at any moment
+ * leaves the old or the new plan whole; only a regular file is written (a
+ * device, FIFO or directory is refused, PLAN_SAVE_ERROR, even with
+ * PLAN_SAVE_OVERWRITE); a symbolic link's target is written, the link
+ * kept. Without PLAN_SAVE_OVERWRITE an existing path is never replaced
+ * (PLAN_SAVE_EXISTS); with it the previous file is kept as PATH.bak
+ * first. */
 #define PLAN_SAVE_OVERWRITE 1u
 enum { PLAN_SAVE_OK = 0, PLAN_SAVE_EXISTS = -2, PLAN_SAVE_ERROR = -1 };
 int plan_save(const char *path, const plan *p, unsigned flags,
@@ -135,8 +135,5 @@ plan *plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
  * that failed), at most max. Appended to *out. */
 void plan_domain_evidence(probe_run *r, const probe_domain *d, size_t max,
                           char ***out, size_t *n);
-/* Make text safe for a plan value: printable ASCII, no '"', no trailing
- * '\\', at most PLAN_TEXT_MAX - 1 bytes. Returns a new string. */
-char *plan_sanitize_text(const char *s);
 
 #endif

@@ -22,6 +22,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "dnswire.h"
+#include "escape.h"
 #include "probe.h"
 #include "util.h"
 
@@ -852,7 +853,10 @@ zf_walk_done(probe_run *r, probe_query *q, void *ctx)
 		zf_finish(r, z);    /* nothing found */
 		return;
 	}
-	dname_parent(z->walk, up, sizeof up);
+	if (dname_parent(z->walk, up, sizeof up) != 0) {
+		zf_finish(r, z);    /* a name too long to walk up: not cut */
+		return;
+	}
 	z->walk = probe_intern(r, up);
 	probe_ask(r, z->d, &r->o.resolver, z->walk, LDNS_RR_TYPE_SOA, true,
 	    zf_walk_done, z);
@@ -863,8 +867,8 @@ zf_walk_start(probe_run *r, zfind *z, const char *from)
 {
 	char up[DNAME_MAX + 2];
 
-	dname_parent(from, up, sizeof up);
-	if (strcmp(up, ".") == 0 || !zf_step(z, ZF_WALK)) {
+	if (dname_parent(from, up, sizeof up) != 0 || strcmp(up, ".") == 0 ||
+	    !zf_step(z, ZF_WALK)) {
 		zf_finish(r, z);
 		return;
 	}
@@ -1793,7 +1797,7 @@ probe_get_progress(const probe_run *r, probe_progress *p)
 		addr_format(probe_query_server(r, q), ip, sizeof ip);
 		snprintf(p->current, sizeof p->current, "%s %s @ %s",
 		    dnsq_type_name(q->qtype),
-		    dname_escape(q->qname, strlen(q->qname), esc, sizeof esc), ip);
+		    esc_buf(ESC_TERMINAL, q->qname, strlen(q->qname), esc, sizeof esc), ip);
 	}
 }
 
@@ -1834,7 +1838,7 @@ probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
 	const char *type = dnsq_type_name(q->qtype);
 
 	addr_format(probe_query_server(r, q), ip, sizeof ip);
-	dname_escape(q->qname, strlen(q->qname), name, sizeof name);
+	esc_buf(ESC_TERMINAL, q->qname, strlen(q->qname), name, sizeof name);
 	switch (q->outcome) {
 	case DNSQ_ANSWER:
 		if (q->rcode == LDNS_RCODE_NOERROR && q->nanswers == 0)

@@ -13,6 +13,7 @@
 
 #include "defaults.h"
 #include "domains.h"
+#include "escape.h"
 #include "queue.h"
 #include "util.h"
 
@@ -299,7 +300,7 @@ queue_row(qstate *st, unsigned line, char *const *val)
 			kind = type;
 	}
 	if (kind != NULL) {
-		queue_skip(q, dname_escape(kind, strlen(kind), esc, 64));
+		queue_skip(q, esc_buf(ESC_TERMINAL, kind, strlen(kind), esc, 64));
 		return;
 	}
 	q->nexternal++;
@@ -322,7 +323,7 @@ queue_row(qstate *st, unsigned line, char *const *val)
 		}
 		if (*p != '\0') {
 			queue_error(st, line, "MessageCount '%s' is not a "
-			    "number", dname_escape(val[COL_COUNT],
+			    "number", esc_buf(ESC_TERMINAL, val[COL_COUNT],
 			    strlen(val[COL_COUNT]), esc, sizeof esc));
 			free(inner);
 			return;
@@ -331,13 +332,13 @@ queue_row(qstate *st, unsigned line, char *const *val)
 	if (strlen(hop) > 3 && strcmp(hop + strlen(hop) - 3, "...") == 0) {
 		queue_error(st, line, "NextHopDomain '%s' was cut short by the "
 		    "console; export the queue with Export-Csv instead",
-		    dname_escape(hop, strlen(hop), esc, sizeof esc));
+		    esc_buf(ESC_TERMINAL, hop, strlen(hop), esc, sizeof esc));
 		free(inner);
 		return;
 	}
 	if (domains_parse(hop, norm, why, sizeof why) != 0) {
 		queue_error(st, line, "NextHopDomain '%s' is not a valid domain "
-		    "name: %s", dname_escape(hop, strlen(hop), esc, sizeof esc), why);
+		    "name: %s", esc_buf(ESC_TERMINAL, hop, strlen(hop), esc, sizeof esc), why);
 		free(inner);
 		return;
 	}
@@ -776,7 +777,7 @@ queue_parse(const char *text, size_t len, const char *path, char *err,
 
 	memset(&st, 0, sizeof st);
 	st.q = q;
-	q->path = xstrdup(dname_escape(path, strlen(path), esc, sizeof esc));
+	q->path = xstrdup(esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc));
 	st.path = q->path;
 	ln = queue_lines(text, len, &n);
 	for (h = 0; h < n && queue_blank(&ln[h]); h++)

@@ -12,6 +12,7 @@
 #include "addr.h"
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "replay.h"
 #include "util.h"
 
@@ -327,7 +328,7 @@ replay_summary(const replay_result *rr, const char *name, char *buf,
 	bool first = true;
 
 	used = (size_t)snprintf(buf, len, "exdns replay: %s: %zu connector%s",
-	    dname_escape(name, strlen(name), esc, sizeof esc), rr->nitems,
+	    esc_buf(ESC_TERMINAL, name, strlen(name), esc, sizeof esc), rr->nitems,
 	    rr->nitems == 1 ? "" : "s");
 	for (s = 0; s < REPLAY_NSTATES && used < len; s++) {
 		if (rr->count[s] == 0)

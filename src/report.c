@@ -10,6 +10,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "idn.h"
 #include "report.h"
 #include "util.h"
@@ -337,7 +338,7 @@ jstr(const char *s)
 	char buf[1200];
 
 	if (j == NULL)
-		j = json_string(dname_escape(s, strlen(s), buf, sizeof buf));
+		j = json_string(esc_buf(ESC_TERMINAL, s, strlen(s), buf, sizeof buf));
 	return j;
 }
 
@@ -368,9 +369,8 @@ report_check_json(const probe_resolver_check *c, bool usable)
  * A run of 10,000 domains writes some 200,000 evidence objects: building
  * a jansson object for each cost most of the run's time, so these are
  * written here with a small writer of our own. Every string goes through
- * jw_str, which escapes as JSON requires; text with bytes outside
- * printable ASCII (never from our DNS text, which escapes them already)
- * is first escaped the way DNS names are, so the output is ASCII. */
+ * jw_str, that is esc_put(ESC_JSON): each value escaped once, the
+ * document printable ASCII. */
 
 static void
 jw_raw(FILE *out, const char *s)
@@ -393,27 +393,8 @@ jw_uint(FILE *out, unsigned long long v)
 static void
 jw_str(FILE *out, const char *s)
 {
-	static const char hex[] = "0123456789abcdef";
-	char buf[1200];
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)s; *p; p++)
-		if (*p < 0x20 || *p >= 0x7f)
-			break;
-	if (*p != '\0')
-		s = dname_escape(s, strlen(s), buf, sizeof buf);
 	putc_unlocked('"', out);
-	for (p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\') {
-			putc_unlocked('\\', out);
-			putc_unlocked(*p, out);
-		} else if (*p < 0x20 || *p >= 0x7f) {
-			fputs_unlocked("\\u00", out);
-			putc_unlocked(hex[*p >> 4], out);
-			putc_unlocked(hex[*p & 15], out);
-		} else
-			putc_unlocked(*p, out);
-	}
+	esc_put(out, ESC_JSON, s);
 	putc_unlocked('"', out);
 }
 

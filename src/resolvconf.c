@@ -9,6 +9,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "resolvconf.h"
 
 const char *
@@ -55,7 +56,7 @@ resolvconf_first(const char *path, exaddr *out, char *err, size_t errlen)
 		if (addr_parse(word, DEFAULT_DNS_PORT, out, msg, sizeof msg) != 0 ||
 		    strchr(word, '@') != NULL) {
 			snprintf(err, errlen, "%s:%u: '%s' is not an IP address", path,
-			    lineno, dname_escape(word, strlen(word), esc, sizeof esc));
+			    lineno, esc_buf(ESC_TERMINAL, word, strlen(word), esc, sizeof esc));
 			break;
 		}
 		rc = 0;

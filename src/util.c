@@ -16,6 +16,7 @@
 
 #include "defaults.h"
 #include "dname.h"
+#include "escape.h"
 #include "util.h"
 
 static void
@@ -110,6 +111,76 @@ fnv1a(uint64_t h, const void *p, size_t n)
 	for (i = 0; i < n; i++)
 		h = (h ^ b[i]) * 1099511628211ull;
 	return h;
+}
+
+struct strmap_slot {
+	char *key;              /* NULL: empty */
+	size_t val;
+	uint64_t h;
+};
+
+static size_t
+strmap_slot(const struct strmap_slot *t, size_t cap, const char *key,
+            uint64_t h)
+{
+	size_t i, mask = cap - 1;
+
+	for (i = (size_t)h & mask; t[i].key != NULL; i = (i + 1) & mask)
+		if (t[i].h == h && strcmp(t[i].key, key) == 0)
+			break;
+	return i;
+}
+
+size_t
+strmap_get(const strmap *m, const char *key)
+{
+	size_t i;
+
+	if (m->cap == 0)
+		return SIZE_MAX;
+	i = strmap_slot(m->slots, m->cap, key,
+	    fnv1a(FNV_INIT, key, strlen(key)));
+	return m->slots[i].key != NULL ? m->slots[i].val : SIZE_MAX;
+}
+
+size_t
+strmap_put(strmap *m, const char *key, size_t val)
+{
+	uint64_t h = fnv1a(FNV_INIT, key, strlen(key));
+	size_t i, j;
+
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 64;
+		struct strmap_slot *t = xcalloc(cap, sizeof *t);
+		for (i = 0; i < m->cap; i++)
+			if (m->slots[i].key != NULL) {
+				j = strmap_slot(t, cap, m->slots[i].key,
+				    m->slots[i].h);
+				t[j] = m->slots[i];
+			}
+		free(m->slots);
+		m->slots = t;
+		m->cap = cap;
+	}
+	i = strmap_slot(m->slots, m->cap, key, h);
+	if (m->slots[i].key != NULL)
+		return m->slots[i].val;
+	m->slots[i].key = xstrdup(key);
+	m->slots[i].val = val;
+	m->slots[i].h = h;
+	m->n++;
+	return SIZE_MAX;
+}
+
+void
+strmap_free(strmap *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	memset(m, 0, sizeof *m);
 }
 
 #define ARENA_CHUNK (256 * 1024)   /* above malloc's mmap threshold */
@@ -242,7 +313,7 @@ util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
 	char esc[320], msg[768];
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
-	dname_escape(path, strlen(path), esc, sizeof esc);
+	esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
 	if (line > 0)
 		snprintf(err, errlen, "%s:%u: %s", esc, line, msg);
 	else

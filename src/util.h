@@ -34,6 +34,19 @@ char *arena_alloc(arena *a, size_t n);
 const char *arena_strdup(arena *a, const char *s);
 void arena_free(arena *a);
 
+/* A map from strings (copied in) to indices, open addressing: constant
+ * time per operation, so checking n names for duplicates is linear. */
+typedef struct strmap {
+	struct strmap_slot *slots;
+	size_t cap, n;
+} strmap;
+/* Adds key -> val and returns SIZE_MAX, or returns the value key already
+ * has (and leaves it). */
+size_t strmap_put(strmap *m, const char *key, size_t val);
+/* The value of key, or SIZE_MAX. */
+size_t strmap_get(const strmap *m, const char *key);
+void strmap_free(strmap *m);
+
 uint64_t now_ms(void);   /* monotonic */
 
 /* $EXDNS_DATADIR/file if set; else, for the program of the build tree

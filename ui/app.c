@@ -17,6 +17,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "domains.h"
+#include "escape.h"
 #include "plan.h"
 #include "queue.h"
 #include "util.h"
@@ -28,7 +29,7 @@ app_vmsg(app *a, bool error, const char *fmt, va_list ap)
 	char *safe;
 
 	vsnprintf(buf, sizeof buf, fmt, ap);
-	safe = results_safe(buf, sizeof buf - 1);
+	safe = esc_dup(ESC_TERMINAL, buf, sizeof buf - 1);
 	snprintf(a->msg, sizeof a->msg, "%s", safe);
 	free(safe);
 	a->msg_error = error;
@@ -75,26 +76,40 @@ app_current_results(const app *a)
 	}
 }
 
-/* A path as a shell command line needs it. */
-static void
+/* A path as a shell command line needs it. Returns -1 (out "") when it
+ * does not fit whole in len bytes, or holds a byte that is not printable
+ * ASCII (raw, it would reach the terminal; escaped, it would name another
+ * file): a command is shown whole or not at all. */
+static int
 shell_quote(const char *s, char *out, size_t len)
 {
 	const char *p;
 	size_t o = 0;
 	bool plain = *s != '\0';
 
-	for (p = s; *p != '\0'; p++)
+	if (len > 0)
+		out[0] = '\0';
+	for (p = s; *p != '\0'; p++) {
+		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
+			return -1;
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
 		    (*p >= '0' && *p <= '9') || strchr("/._+-:@%,=", *p)))
 			plain = false;
+	}
 	if (plain) {
-		snprintf(out, len, "%s", s);
-		return;
+		if (strlen(s) >= len)
+			return -1;
+		memcpy(out, s, strlen(s) + 1);
+		return 0;
 	}
 	if (len < 3)
-		return;
+		return -1;
 	out[o++] = '\'';
-	for (p = s; *p != '\0' && o + 6 < len; p++) {
+	for (p = s; *p != '\0'; p++) {
+		if (o + (*p == '\'' ? 4 : 1) + 2 > len) {
+			out[0] = '\0';
+			return -1;
+		}
 		if (*p == '\'') {
 			memcpy(out + o, "'\\''", 4);
 			o += 4;
@@ -103,6 +118,7 @@ shell_quote(const char *s, char *out, size_t len)
 	}
 	out[o++] = '\'';
 	out[o] = '\0';
+	return 0;
 }
 
 static void
@@ -194,7 +210,7 @@ app_lookup(const char *name, void *arg)
 		return c->buf;
 	}
 	if (strcmp(name, "internet_connector") == 0) {
-		char *t = results_safe(field_text(&a->f_connector), 200);
+		char *t = esc_dup(ESC_TERMINAL, field_text(&a->f_connector), 200);
 		snprintf(c->buf, sizeof c->buf, "%s", field_empty(&a->f_connector) ?
 		    "<Internet send connector>" : t);
 		free(t);
@@ -205,8 +221,10 @@ app_lookup(const char *name, void *arg)
 		return c->buf;
 	}
 	if (strcmp(name, "plan_path") == 0) {
-		shell_quote(a->saved_path[0] ? a->saved_path :
-		    field_text(&a->f_path), c->buf, sizeof c->buf);
+		if (shell_quote(a->saved_path[0] ? a->saved_path :
+		    field_text(&a->f_path), c->buf, sizeof c->buf) != 0)
+			return "<the plan (its path is too long or unusual to "
+			    "show as a command)>";
 		return c->buf;
 	}
 	return NULL;

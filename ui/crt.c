@@ -20,6 +20,7 @@
 
 #include "crt.h"
 #include "dname.h"
+#include "escape.h"
 
 crt_info crt;
 
@@ -170,7 +171,7 @@ crt_init(bool ascii, char *err, size_t errlen)
 		    "TERM=xterm) %s", alt);
 		return -1;
 	}
-	dname_escape(term, strlen(term), crt.term, sizeof crt.term);
+	esc_buf(ESC_TERMINAL, term, strlen(term), crt.term, sizeof crt.term);
 	cs = nl_langinfo(CODESET);
 	crt.utf8 = cs != NULL && strcmp(cs, "UTF-8") == 0;
 

@@ -9,6 +9,7 @@
 
 #include "addr.h"
 #include "dname.h"
+#include "escape.h"
 #include "results.h"
 #include "util.h"
 
@@ -37,66 +38,10 @@ results_kind_from_string(const char *s, results_kind *out)
 	return -1;
 }
 
-char *
-results_safe(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max), i, o = 0;
-	char *out = xmalloc(n * 4 + 1);
-
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		if (c >= 0x20 && c < 0x7f)
-			out[o++] = (char)c;
-		else
-			o += (size_t)sprintf(out + o, "\\x%02x", c);
-	}
-	out[o] = '\0';
-	return out;
-}
-
-char *
-results_safe_utf8(const char *s, size_t max)
-{
-	size_t n = strnlen(s, max), i = 0, o = 0, k, need;
-	char *out = xmalloc(n * 4 + 1);
-	const unsigned char *u = (const unsigned char *)s;
-	unsigned long c;
-
-	while (i < n) {
-		if (u[i] >= 0x20 && u[i] < 0x7f) {
-			out[o++] = (char)u[i++];
-			continue;
-		}
-		need = u[i] >= 0xc2 && u[i] <= 0xdf ? 1 : u[i] >= 0xe0 &&
-		    u[i] <= 0xef ? 2 : u[i] >= 0xf0 && u[i] <= 0xf4 ? 3 : 0;
-		c = need == 1 ? u[i] & 0x1f : need == 2 ? u[i] & 0x0f : u[i] & 0x07;
-		for (k = 1; k <= need; k++) {
-			if (i + k >= n || (u[i + k] & 0xc0) != 0x80)
-				break;
-			c = (c << 6) | (u[i + k] & 0x3f);
-		}
-		/* Printable, and not a control that reorders or hides text. */
-		if (need > 0 && k > need && c >= 0xa0 &&
-		    !(need == 2 && c < 0x800) && !(need == 3 && c < 0x10000) &&
-		    !(c >= 0x200b && c <= 0x200f) && !(c >= 0x2028 && c <= 0x202e) &&
-		    !(c >= 0x2060 && c <= 0x206f) && c != 0xfeff &&
-		    !(c >= 0xd800 && c <= 0xdfff) && c <= 0x10ffff) {
-			memcpy(out + o, s + i, need + 1);
-			o += need + 1;
-			i += need + 1;
-			continue;
-		}
-		o += (size_t)sprintf(out + o, "\\x%02x", u[i]);
-		i++;
-	}
-	out[o] = '\0';
-	return out;
-}
-
 static void
 push_safe(char ***v, size_t *n, const char *s)
 {
-	char *c = results_safe(s, 1000);
+	char *c = esc_dup(ESC_TERMINAL, s, 1000);
 
 	*v = xrealloc(*v, (*n + 1) * sizeof **v);
 	(*v)[(*n)++] = c;
@@ -221,7 +166,7 @@ domain_brief(probe_run *r, const probe_domain *d)
 	}
 	snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype), what,
 	    q->rd ? " (resolver)" : "");
-	return results_safe(buf, sizeof buf);
+	return esc_dup(ESC_TERMINAL, buf, sizeof buf);
 }
 
 static void
@@ -230,9 +175,9 @@ domain_copy(probe_run *r, probe_domain *d, results_domain *o)
 	char esc[400], line[1200];
 	size_t i, j;
 
-	o->name = results_safe(d->name, DNAME_MAX);
+	o->name = esc_dup(ESC_TERMINAL, d->name, DNAME_MAX);
 	o->verdict = d->verdict;
-	o->reason = results_safe(d->reason, strlen(d->reason) + 1);
+	o->reason = esc_dup(ESC_TERMINAL, d->reason, strlen(d->reason) + 1);
 	o->brief = domain_brief(r, d);
 	for (i = 0; i < d->nsmart; i++)
 		push_safe(&o->smart, &o->nsmart, d->smart_hosts[i]);
@@ -351,7 +296,7 @@ external_plan(probe_run *r, results *res)
 		strv_push(&p->external_evidence, &p->nexternal_evidence, buf);
 	}
 	for (j = 0; j < p->nexternal_evidence; j++) {
-		char *s = plan_sanitize_text(p->external_evidence[j]);
+		char *s = esc_dup(ESC_PLAN, p->external_evidence[j], SIZE_MAX);
 		free(p->external_evidence[j]);
 		p->external_evidence[j] = s;
 	}
@@ -437,9 +382,9 @@ results_build_finish(results_build *b)
 		res->plan = plan_from_probe(r, &meta, &res->notes, &res->nnotes,
 		    err, sizeof err);
 		if (res->plan == NULL)
-			res->plan_err = results_safe(err, sizeof err);
+			res->plan_err = esc_dup(ESC_TERMINAL, err, sizeof err);
 		for (i = 0; i < res->nnotes; i++) {
-			char *s = results_safe(res->notes[i], 1000);
+			char *s = esc_dup(ESC_TERMINAL, res->notes[i], 1000);
 			free(res->notes[i]);
 			res->notes[i] = s;
 		}

@@ -95,11 +95,5 @@ plan *results_plan(const results *res, char *const *servers, size_t nservers,
                    const char *connector, time_t now, char *err,
                    size_t errlen);
 
-/* Printable copy of untrusted bytes (control and non-ASCII bytes as \xNN),
- * at most max bytes of input. Caller frees. */
-char *results_safe(const char *s, size_t max);
-/* The same, but printable UTF-8 characters are kept (not those that
- * reorder or hide text): for exdns's own texts, such as a plan's header. */
-char *results_safe_utf8(const char *s, size_t max);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "escape.h"
 #include "screens.h"
 
 void
@@ -35,7 +36,7 @@ screen_confirm_draw(app *a)
 		nl = strchr(p, '\n');
 		if (nl == NULL)
 			nl = p + strlen(p);
-		l = results_safe_utf8(p, (size_t)(nl - p));
+		l = esc_dup(ESC_TERMINAL_UTF8, p, (size_t)(nl - p));
 		page_text(&pg, l, CRT_DIM, 0, 4);
 		free(l);
 		if (*nl == '\0')

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "draw.h"
+#include "escape.h"
 #include "results.h"
 #include "screens.h"
 #include "util.h"
@@ -72,7 +73,7 @@ screen_progress_draw(app *a)
 		snprintf(line, sizeof line, "Every answer is in; preparing the "
 		    "results: %zu of %zu domains...", done, n);
 	} else {
-		cur = results_safe(pg.current, sizeof pg.current);
+		cur = esc_dup(ESC_TERMINAL, pg.current, sizeof pg.current);
 		snprintf(line, sizeof line, "Asking: %s", cur[0] ? cur : "...");
 		free(cur);
 	}

@@ -13,6 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "atomic.h"
+#include "escape.h"
+#include "ini.h"
 #include "session.h"
 #include "util.h"
 
@@ -59,44 +62,14 @@ session_mkdirs(const char *dir, char *err, size_t errlen)
 	return 0;
 }
 
+/* Through the one atomic writer: the old file or the new one, whole; the
+ * temporary file removed on a signal; closed even when fsync fails. */
 static int
 session_write_file(const char *path, const char *text, size_t len,
                    char *err, size_t errlen)
 {
-	char tmp[PATH_MAX];
-	int fd;
-	size_t off = 0;
-	ssize_t w;
-
-	snprintf(tmp, sizeof tmp, "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		return -1;
-	}
-	while (off < len) {
-		w = write(fd, text + off, len - off);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0) {
-			snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-			close(fd);
-			unlink(tmp);
-			return -1;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) != 0 || close(fd) != 0) {
-		snprintf(err, errlen, "%s: %s", tmp, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	if (rename(tmp, path) != 0) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		unlink(tmp);
-		return -1;
-	}
-	return 0;
+	return util_atomic_write(path, text, len, UTIL_AW_REPLACE, 0600, err,
+	    errlen) == UTIL_AW_OK ? 0 : -1;
 }
 
 /* ---- escaping ----------------------------------------------------------- */
@@ -202,7 +175,8 @@ put_results(FILE *f, const char *dir, const results *res, char *err,
 	if (res->plan != NULL) {
 		char *text = plan_format(res->plan, perr, sizeof perr);
 		if (text == NULL) {
-			snprintf(err, errlen, "plan: %s", perr);
+			/* perr says "plan: ..." already */
+			snprintf(err, errlen, "%s", perr);
 			return -1;
 		}
 		snprintf(name, sizeof name, "session-%s.ini",
@@ -340,13 +314,11 @@ typedef struct sload {
 static int
 serr(sload *l, const char *fmt, ...)
 {
-	char msg[300];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	util_file_verr(l->err, l->errlen, l->path, l->line, fmt, ap);
 	va_end(ap);
-	snprintf(l->err, l->errlen, "%s:%u: %s", l->path, l->line, msg);
 	return -1;
 }
 
@@ -378,7 +350,7 @@ get_rstatus(const char *s, rstatus *out)
 static char *
 safe_dup(const char *s)
 {
-	return results_safe(s, 4000);
+	return esc_dup(ESC_TERMINAL, s, 4000);
 }
 
 static int
@@ -629,73 +601,57 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 	return serr(l, "unknown key '%.20s'", key);
 }
 
+/* The session's rules for the one lexer: "key value" lines, the value the
+ * rest of the line verbatim (escaped by put_escaped), '#' comments. */
+static const ini_rules session_rules = {
+	INI_SPACE_KEY, SESSION_MAX_BYTES, 64, "._-", "session"
+};
+
 int
 session_load(const char *dir, session *s, char *err, size_t errlen)
 {
-	char path[PATH_MAX], *line = NULL, *key, *rest;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *f;
+	char path[PATH_MAX], *key, *rest;
 	sload l;
+	ini_file f;
 	results *cur = NULL;
 	results_server *srv = NULL;
 	results_domain *dom = NULL;
 	bool header = false;
 	int rc = 0;
+	size_t i;
 	struct stat st;
 
 	memset(s, 0, sizeof *s);
 	snprintf(path, sizeof path, "%s/%s", dir, SESSION_FILE);
-	if ((f = fopen(path, "r")) == NULL) {
-		if (errno == ENOENT)
-			return 1;
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if (lstat(path, &st) != 0 && errno == ENOENT)
+		return 1;
+	/* read once, bounded, a regular file only (a FIFO or /dev/zero in
+	 * its place is refused, not waited on) */
+	if (ini_load(&f, path, SESSION_MAX_BYTES, &session_rules, err,
+	    errlen) != 0)
 		return -1;
-	}
-	if (fstat(fileno(f), &st) == 0 && st.st_size > SESSION_MAX_BYTES) {
-		snprintf(err, errlen, "%s: too large to be a session", path);
-		fclose(f);
-		return -1;
-	}
 	l.path = path;
 	l.line = 0;
 	l.err = err;
 	l.errlen = errlen;
-	while ((len = getline(&line, &cap, f)) != -1) {
-		l.line++;
-		if (memchr(line, '\0', (size_t)len) != NULL) {
-			rc = serr(&l, "NUL byte");
-			break;
-		}
-		if (len > 0 && line[len - 1] == '\n')
-			line[--len] = '\0';
-		if (line[0] == '#' || line[0] == '\0')
-			continue;
-		key = line;
-		rest = strchr(line, ' ');
-		if (rest != NULL)
-			*rest++ = '\0';
-		else
-			rest = line + len;
+	for (i = 0; i < f.nents && rc == 0; i++) {
+		l.line = f.ents[i].line;
+		key = xstrdup(f.ents[i].key);
+		rest = xstrdup(f.ents[i].value);
 		if (!header) {
 			if (strcmp(key, "exdns-session") != 0 ||
-			    strcmp(rest, "1") != 0) {
+			    strcmp(rest, "1") != 0)
 				rc = serr(&l, "not an exdns session (format %d)",
 				    SESSION_FORMAT);
-				break;
-			}
 			header = true;
-			continue;
-		}
-		if (unescape(rest) != 0) {
+		} else if (unescape(rest) != 0)
 			rc = serr(&l, "bad escape in value");
-			break;
-		}
-		if ((rc = load_line(&l, dir, s, key, rest, &cur, &srv, &dom)) != 0)
-			break;
+		else
+			rc = load_line(&l, dir, s, key, rest, &cur, &srv, &dom);
+		free(key);
+		free(rest);
 	}
-	free(line);
-	fclose(f);
+	ini_free(&f);
 	if (rc == 0 && !header) {
 		l.line = 1;
 		rc = serr(&l, "empty session file");

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ini.h"
 #include "tree.h"
 #include "util.h"
 
@@ -94,90 +95,40 @@ tree_expand(const char *text, tree_lookup_fn lookup, void *arg)
 
 /* ---- lexing ------------------------------------------------------------ */
 
-/* One "key = value" with its line; continuation lines already joined. */
-typedef struct tree_kv {
-	char *key;
-	char *value;
-	unsigned line;
-} tree_kv;
+/* The file through the one lexer (src/ini.h); a section is a view of
+ * its entries there. */
+typedef ini_entry tree_kv;
 
 typedef struct tree_sect {
-	char *name;            /* "tree" or the step name */
+	const char *name;      /* "tree" or the step name */
 	bool is_step;
 	unsigned line;
-	tree_kv *kv; size_t nkv;
+	const tree_kv *kv; size_t nkv;
 } tree_sect;
 
 typedef struct tree_parse {
 	const char *path;
 	char *err; size_t errlen;
+	ini_file f;
 	tree_sect *s; size_t ns;
 } tree_parse;
 
 static int
 tree_err(tree_parse *tp, unsigned line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	util_file_verr(tp->err, tp->errlen, tp->path, line, fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		snprintf(tp->err, tp->errlen, "%s:%u: %s", tp->path, line, msg);
-	else
-		snprintf(tp->err, tp->errlen, "%s: %s", tp->path, msg);
 	return -1;
 }
 
 static void
 tree_parse_free(tree_parse *tp)
 {
-	size_t i, j;
-
-	for (i = 0; i < tp->ns; i++) {
-		for (j = 0; j < tp->s[i].nkv; j++) {
-			free(tp->s[i].kv[j].key);
-			free(tp->s[i].kv[j].value);
-		}
-		free(tp->s[i].kv);
-		free(tp->s[i].name);
-	}
 	free(tp->s);
-}
-
-/* Length of the UTF-8 sequence at s (at most n bytes), 0 if malformed, or
- * a control character other than tab. */
-static size_t
-tree_utf8_char(const unsigned char *s, size_t n)
-{
-	unsigned c = s[0], need, i;
-	unsigned long cp;
-
-	if (c == '\t' || (c >= 0x20 && c < 0x7f))
-		return 1;
-	if (c < 0x80)
-		return 0;                           /* C0 control or DEL */
-	if (c >= 0xc2 && c <= 0xdf) { need = 1; cp = c & 0x1f; }
-	else if (c >= 0xe0 && c <= 0xef) { need = 2; cp = c & 0x0f; }
-	else if (c >= 0xf0 && c <= 0xf4) { need = 3; cp = c & 0x07; }
-	else
-		return 0;
-	if (n < need + 1)
-		return 0;
-	for (i = 1; i <= need; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if ((need == 2 && cp < 0x800) || (need == 3 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) ||
-	    (cp >= 0x80 && cp <= 0x9f) ||          /* C1 controls */
-	    (cp >= 0x200b && cp <= 0x200f) ||      /* zero width, marks */
-	    (cp >= 0x2028 && cp <= 0x202e) ||      /* separators, embeddings */
-	    (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff)
-		return 0;
-	return need + 1;
+	ini_free(&tp->f);
 }
 
 static char *
@@ -207,139 +158,63 @@ tree_valid_name(const char *s)
 	return n <= 32;
 }
 
-static int
-tree_lex_line(tree_parse *tp, char *line, unsigned lineno)
-{
-	char *p, *eq, *key, *val;
-	tree_sect *sect;
-	tree_kv *kv;
-	size_t i;
-
-	for (i = 0; line[i] != '\0'; i++)
-		if (line[i] == '\t')
-			line[i] = ' ';
-	p = line;
-	while (*p == ' ')
-		p++;
-	if (*p == '\0' || *p == '#' || *p == ';')
-		return 0;
-	if (p != line) {
-		/* A continuation of the value above. */
-		if (tp->ns == 0 || tp->s[tp->ns - 1].nkv == 0)
-			return tree_err(tp, lineno, "indented line continues no "
-			    "value (only a value may go on over several lines)");
-		sect = &tp->s[tp->ns - 1];
-		kv = &sect->kv[sect->nkv - 1];
-		p = tree_trim(p);
-		val = xmalloc(strlen(kv->value) + strlen(p) + 2);
-		sprintf(val, "%s%s%s", kv->value, *kv->value ? " " : "", p);
-		free(kv->value);
-		kv->value = val;
-		return 0;
-	}
-	if (*p == '[') {
-		char *close = strchr(p, ']'), *name;
-		if (close == NULL)
-			return tree_err(tp, lineno, "section header without ']'");
-		if (*tree_trim(close + 1) != '\0')
-			return tree_err(tp, lineno, "text after the section header");
-		*close = '\0';
-		name = tree_trim(p + 1);
-		tp->s = xrealloc(tp->s, (tp->ns + 1) * sizeof *tp->s);
-		sect = &tp->s[tp->ns];
-		memset(sect, 0, sizeof *sect);
-		sect->line = lineno;
-		if (strcmp(name, "tree") == 0) {
-			for (i = 0; i < tp->ns; i++)
-				if (!tp->s[i].is_step)
-					return tree_err(tp, lineno, "[tree] appears twice "
-					    "(first at line %u)", tp->s[i].line);
-			sect->name = xstrdup("tree");
-		} else if (strncmp(name, "step", 4) == 0 &&
-		    (name[4] == ' ' || name[4] == '\t')) {
-			name = tree_trim(name + 5);
-			if (!tree_valid_name(name))
-				return tree_err(tp, lineno, "'%.40s' is not a step name "
-				    "(lowercase letters, digits, '-', '_'; at most 32)",
-				    name);
-			for (i = 0; i < tp->ns; i++)
-				if (tp->s[i].is_step && strcmp(tp->s[i].name, name) == 0)
-					return tree_err(tp, lineno, "step '%s' appears twice "
-					    "(first at line %u)", name, tp->s[i].line);
-			sect->name = xstrdup(name);
-			sect->is_step = true;
-		} else
-			return tree_err(tp, lineno, "unknown section [%.40s] "
-			    "(expected [tree] or [step NAME])", name);
-		tp->ns++;
-		return 0;
-	}
-	if ((eq = strchr(p, '=')) == NULL)
-		return tree_err(tp, lineno, "expected 'key = value', a [section] "
-		    "or a # comment");
-	*eq = '\0';
-	key = tree_trim(p);
-	val = tree_trim(eq + 1);
-	if (*key == '\0')
-		return tree_err(tp, lineno, "a value without a key");
-	for (p = key; *p != '\0'; p++)
-		if (!islower((unsigned char)*p) && *p != '-' && *p != '_')
-			return tree_err(tp, lineno, "'%.40s' is not a key "
-			    "(lowercase letters and '-')", key);
-	if (tp->ns == 0)
-		return tree_err(tp, lineno, "'%s' before any section", key);
-	sect = &tp->s[tp->ns - 1];
-	sect->kv = xrealloc(sect->kv, (sect->nkv + 1) * sizeof *sect->kv);
-	kv = &sect->kv[sect->nkv++];
-	kv->key = xstrdup(key);
-	kv->value = xstrdup(val);
-	kv->line = lineno;
-	return 0;
-}
+/* The tree file's rules: no quotes, no comments after a value, keys in
+ * lowercase, an indented line goes on with the value above, text
+ * without control characters or invisible marks (tabs become spaces). */
+static const ini_rules tree_rules = {
+	INI_SECTIONS | INI_CONTINUATION | INI_STRICT_TEXT | INI_LOWER_KEYS,
+	TREE_LINE_MAX, 64, "-_", "tree file"
+};
 
 static int
 tree_lex(tree_parse *tp, const char *text, size_t len)
 {
-	size_t pos = 0, ll, i, cl;
-	unsigned lineno = 0;
-	char *line;
-	int rc;
+	strmap steps = {0};
+	size_t i, prev;
+	int rc = 0;
 
 	if (len > TREE_FILE_MAX)
 		return tree_err(tp, 0, "larger than %d bytes: not a tree file",
 		    TREE_FILE_MAX);
-	while (pos < len) {
-		const char *nl = memchr(text + pos, '\n', len - pos);
-		ll = nl != NULL ? (size_t)(nl - (text + pos)) : len - pos;
-		lineno++;
-		if (ll > 0 && text[pos + ll - 1] == '\r')
-			cl = ll - 1;
-		else
-			cl = ll;
-		if (cl > TREE_LINE_MAX)
-			return tree_err(tp, lineno, "line longer than %d bytes",
-			    TREE_LINE_MAX);
-		if (memchr(text + pos, '\0', cl) != NULL)
-			return tree_err(tp, lineno, "NUL byte in line");
-		for (i = 0; i < cl; ) {
-			size_t n = tree_utf8_char((const unsigned char *)text + pos + i,
-			    cl - i);
-			if (n == 0)
-				return tree_err(tp, lineno, "byte 0x%02x at column %zu is "
-				    "a control character or not UTF-8",
-				    (unsigned char)text[pos + i], i + 1);
-			i += n;
-		}
-		line = xmalloc(cl + 1);
-		memcpy(line, text + pos, cl);
-		line[cl] = '\0';
-		rc = tree_lex_line(tp, line, lineno);
-		free(line);
-		if (rc != 0)
-			return -1;
-		pos += ll + (nl != NULL ? 1 : 0);
+	if (ini_parse(&tp->f, tp->path, text, len, &tree_rules, tp->err,
+	    tp->errlen) != 0)
+		return -1;
+	tp->s = xcalloc(tp->f.nsecs + 1, sizeof *tp->s);
+	for (i = 0; i < tp->f.nsecs && rc == 0; i++) {
+		const ini_section *is = &tp->f.secs[i];
+		tree_sect *sect = &tp->s[tp->ns];
+		const char *name = is->name;
+
+		sect->line = is->line;
+		sect->kv = &tp->f.ents[is->first];
+		sect->nkv = is->n;
+		if (strcmp(name, "tree") == 0) {
+			if ((prev = strmap_put(&steps, "[tree]", tp->ns)) != SIZE_MAX)
+				rc = tree_err(tp, is->line, "[tree] appears twice "
+				    "(first at line %u)", tp->s[prev].line);
+			sect->name = "tree";
+		} else if (strncmp(name, "step", 4) == 0 &&
+		    (name[4] == ' ' || name[4] == '\t')) {
+			name += 5;
+			while (*name == ' ' || *name == '\t')
+				name++;
+			if (!tree_valid_name(name))
+				rc = tree_err(tp, is->line, "'%.40s' is not a step "
+				    "name (lowercase letters, digits, '-', '_'; at "
+				    "most 32)", name);
+			else if ((prev = strmap_put(&steps, name, tp->ns)) !=
+			    SIZE_MAX)
+				rc = tree_err(tp, is->line, "step '%s' appears twice "
+				    "(first at line %u)", name, tp->s[prev].line);
+			sect->name = name;
+			sect->is_step = true;
+		} else
+			rc = tree_err(tp, is->line, "unknown section [%.40s] "
+			    "(expected [tree] or [step NAME])", name);
+		tp->ns++;
 	}
-	return 0;
+	strmap_free(&steps);
+	return rc;
 }
 
 /* ---- building ---------------------------------------------------------- */
@@ -857,24 +732,14 @@ tree_load_mem(const char *name, const char *text, size_t len, char *err,
 tree *
 tree_load(const char *path, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "rb");
 	char *buf;
 	size_t n;
 	tree *t;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	/* the one bounded reader: a regular file, at most TREE_FILE_MAX */
+	if ((buf = util_read_file(path, TREE_FILE_MAX, &n, err, errlen)) ==
+	    NULL)
 		return NULL;
-	}
-	buf = xmalloc(TREE_FILE_MAX + 2);
-	n = fread(buf, 1, TREE_FILE_MAX + 1, f);
-	if (ferror(f)) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
-		fclose(f);
-		free(buf);
-		return NULL;
-	}
-	fclose(f);
 	t = tree_load_mem(path, buf, n, err, errlen);
 	free(buf);
 	return t;

@@ -18,6 +18,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "draw.h"
+#include "escape.h"
 #include "resolvconf.h"
 #include "screens.h"
 #include "session.h"
@@ -92,7 +93,7 @@ wizard_check_data(void)
 		for (i = 0; i < n; i++)
 			if (dname_normalize(list[i], norm) != 0) {
 				fprintf(stderr, "%s: '%s' is not a domain name\n", path,
-				    dname_escape(list[i], strlen(list[i]), esc,
+				    esc_buf(ESC_TERMINAL, list[i], strlen(list[i]), esc,
 				    sizeof esc));
 				rc = EXIT_USAGE;
 				break;
@@ -511,12 +512,12 @@ wizard_default_resolver(app *a)
 	}
 	if (resolvconf_first(path, &a->opts.probe.resolver, err,
 	    sizeof err) == 0) {
-		safe = results_safe(path, 100);
+		safe = esc_dup(ESC_TERMINAL, path, 100);
 		snprintf(a->resolver_source, sizeof a->resolver_source,
 		    "the first nameserver of %s", safe);
 		free(safe);
 	} else {
-		safe = results_safe(err, 120);
+		safe = esc_dup(ESC_TERMINAL, err, 120);
 		snprintf(a->resolver_source, sizeof a->resolver_source,
 		    "%s: change it", safe);
 		free(safe);

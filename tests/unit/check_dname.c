@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dname.h"
+#include "escape.h"
 #include "util.h"
 #include "unit.h"
 
@@ -61,14 +62,15 @@ START_TEST(test_escape)
 	char out[64];
 	const char nasty[] = "a\x1b[31m\"\\\n\xff";
 
-	dname_escape(nasty, sizeof nasty - 1, out, sizeof out);
-	ck_assert_str_eq(out, "a\\x1b[31m\\x22\\x5c\\x0a\\xff");
+	esc_buf(ESC_TERMINAL, nasty, sizeof nasty - 1, out, sizeof out);
+	/* '"' and '\\' are printable: kept, so escaping is idempotent */
+	ck_assert_str_eq(out, "a\\x1b[31m\"\\\\x0a\\xff");
 	/* truncation keeps the NUL and says so */
-	dname_escape("abcdefghijklmnopqrstuvwxyz", 26, out, 12);
+	esc_buf(ESC_TERMINAL, "abcdefghijklmnopqrstuvwxyz", 26, out, 12);
 	ck_assert_uint_lt(strlen(out), 12);
 	ck_assert_ptr_nonnull(strstr(out, "..."));
 	/* an embedded NUL byte is shown, not a string end */
-	dname_escape("a\0b", 3, out, sizeof out);
+	esc_buf(ESC_TERMINAL, "a\0b", 3, out, sizeof out);
 	ck_assert_str_eq(out, "a\\x00b");
 }
 END_TEST
@@ -96,6 +98,18 @@ START_TEST(test_parent_equal)
 	ck_assert_str_eq(out, "contoso.com");
 	dname_parent("com", out, sizeof out);
 	ck_assert_str_eq(out, ".");
+	/* a name longer than the buffer is never cut into another name */
+	{
+		char name[400], up[DNAME_MAX + 2];
+		memset(name, 'a', sizeof name - 1);
+		name[sizeof name - 1] = '\0';
+		name[1] = '.';
+		ck_assert_int_eq(dname_parent(name, up, sizeof up), -1);
+		ck_assert_str_eq(up, "");
+		name[sizeof up + 1] = '\0';     /* the parent just fits */
+		ck_assert_int_eq(dname_parent(name, up, sizeof up), 0);
+		ck_assert_uint_eq(strlen(up), sizeof up - 1);
+	}
 	ck_assert(dname_equal("Contoso.COM.", "contoso.com"));
 	ck_assert(!dname_equal("contoso.com", "contoso.co"));
 }

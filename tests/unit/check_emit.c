@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "emit.h"
+#include "escape.h"
 #include "plan.h"
 #include "util.h"
 #include "unit.h"
@@ -381,14 +382,14 @@ START_TEST(test_psquote)
 	size_t i;
 	char *q, *back;
 
-	q = emit_psquote("it's");
+	q = esc_dup(ESC_POWERSHELL, "it's", SIZE_MAX);
 	ck_assert_str_eq(q, "'it''s'");
 	free(q);
-	q = emit_psquote("$(Remove-Item x)");
+	q = esc_dup(ESC_POWERSHELL, "$(Remove-Item x)", SIZE_MAX);
 	ck_assert_str_eq(q, "'$(Remove-Item x)'");
 	free(q);
 	for (i = 0; i < sizeof nasty / sizeof nasty[0]; i++) {
-		q = emit_psquote(nasty[i]);
+		q = esc_dup(ESC_POWERSHELL, nasty[i], SIZE_MAX);
 		ck_assert_ptr_nonnull(q);
 		back = ps_read_single_quoted(q);
 		ck_assert_msg(back != NULL, "%s escapes its quotes: %s", nasty[i], q);
@@ -397,11 +398,11 @@ START_TEST(test_psquote)
 		free(q);
 	}
 	/* what single quotes cannot hold safely is refused */
-	ck_assert_ptr_null(emit_psquote("line\nbreak"));
-	ck_assert_ptr_null(emit_psquote("carriage\rreturn"));
-	ck_assert_ptr_null(emit_psquote("smart\xe2\x80\x99quote"));  /* U+2019 */
-	ck_assert_ptr_null(emit_psquote("low\xe2\x80\x9aquote"));    /* U+201A */
-	ck_assert_ptr_null(emit_psquote("nul\x01"));
+	ck_assert_ptr_null(esc_dup(ESC_POWERSHELL, "line\nbreak", SIZE_MAX));
+	ck_assert_ptr_null(esc_dup(ESC_POWERSHELL, "carriage\rreturn", SIZE_MAX));
+	ck_assert_ptr_null(esc_dup(ESC_POWERSHELL, "smart\xe2\x80\x99quote", SIZE_MAX));  /* U+2019 */
+	ck_assert_ptr_null(esc_dup(ESC_POWERSHELL, "low\xe2\x80\x9aquote", SIZE_MAX));    /* U+201A */
+	ck_assert_ptr_null(esc_dup(ESC_POWERSHELL, "nul\x01", SIZE_MAX));
 }
 END_TEST
 

@@ -278,7 +278,7 @@ static const bad_case bad[] = {
 	{"[step w]", "[step W!]", "[step W!]", "is not a step name"},
 	{"[step d]", "[step q]", "[step q]\nkind = domains", "step 'q' appears twice"},
 	{"title = Welcome\n", "title Welcome\n", "title Welcome", "expected 'key = value'"},
-	{"# a test tree\n", "kind = welcome\n", "kind = welcome", "before any section"},
+	{"# a test tree\n", "kind = welcome\n", "kind = welcome", "before the first [section]"},
 	{"title = Welcome\n", "Title = Welcome\n", "Title", "is not a key"},
 	{"title = Welcome\n", "= Welcome\n", "= Welcome", "a value without a key"},
 	{"# a test tree\n", "  floating\n", "floating", "continues no value"},

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "app.h"
+#include "escape.h"
 #include "results.h"
 #include "session.h"
 #include "tree.h"
@@ -471,6 +473,44 @@ START_TEST(test_session_round_trip)
 }
 END_TEST
 
+/* A FIFO or a device where the session should be is refused at once, not
+ * waited on or read forever (issue 10 #5); a plan that cannot be written
+ * is named once ("plan: ...", not "plan: plan: ...", issue 10 #9/#10). */
+START_TEST(test_session_hostile_files)
+{
+	char path[300], file[340], err[1024];
+	session s, l;
+	int rc;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/exdns-check-wizard-XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(path, sizeof path, "%s/state", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(file, sizeof file, "%s/session", path);
+	ck_assert_int_eq(mkfifo(file, 0600), 0);
+	rc = session_load(path, &l, err, sizeof err);
+	ck_assert_int_eq(rc, -1);
+	ck_assert_msg(strstr(err, "session: not a regular file") != NULL, "%s",
+	    err);
+	unlink(file);
+	ck_assert_int_eq(symlink("/dev/zero", file), 0);
+	ck_assert_int_eq(session_load(path, &l, err, sizeof err), -1);
+	ck_assert_msg(strstr(err, "not a regular file") != NULL, "%s", err);
+	unlink(file);
+
+	memset(&s, 0, sizeof s);
+	s.step = xstrdup("results");
+	s.domains_res = sample_results();
+	free(s.domains_res->plan->resolver);
+	s.domains_res->plan->resolver = NULL;
+	ck_assert_int_eq(session_save(path, &s, err, sizeof err), -1);
+	ck_assert_msg(strncmp(err, "plan: [plan] has no 'resolver'", 30) == 0,
+	    "%s", err);
+	session_free(&s);
+	rmtree(tmpdir);
+}
+END_TEST
+
 START_TEST(test_session_dir)
 {
 	char buf[300];
@@ -536,13 +576,43 @@ END_TEST
 
 START_TEST(test_safe_text)
 {
-	char *s = results_safe("a\x1b[31mb\xc3\xa9\n", 100);
+	char *s = esc_dup(ESC_TERMINAL, "a\x1b[31mb\xc3\xa9\n", 100);
 
 	ck_assert_str_eq(s, "a\\x1b[31mb\\xc3\\xa9\\x0a");
 	free(s);
-	s = results_safe_utf8("plan \xe2\x80\x94 x \xe2\x80\xae evil\x07", 100);
+	s = esc_dup(ESC_TERMINAL_UTF8, "plan \xe2\x80\x94 x \xe2\x80\xae evil\x07", 100);
 	ck_assert_str_eq(s, "plan \xe2\x80\x94 x \\xe2\\x80\\xae evil\\x07");
 	free(s);
+}
+END_TEST
+
+/* {plan_path} in the tree's texts is a shell command's argument: shown
+ * whole, quoted, or not at all (a long path was cut, and its quote closed,
+ * naming another file: issue 10 #10). */
+START_TEST(test_plan_path_quoted_whole_or_not)
+{
+	app *a = xcalloc(1, sizeof *a);
+	char *out;
+	size_t i;
+
+	a->wz = w;
+	strcpy(a->saved_path, "/srv/it's here/plan.ini");
+	out = app_expand(a, "exdns emit {plan_path}", 0);
+	ck_assert_str_eq(out, "exdns emit '/srv/it'\\''s here/plan.ini'");
+	free(out);
+	/* 1,500 quotes: 6,000 bytes quoted, more than the 4 KiB buffer */
+	strcpy(a->saved_path, "/srv/");
+	for (i = 0; i < 1500; i++)
+		strcat(a->saved_path, "'");
+	out = app_expand(a, "exdns emit {plan_path}", 0);
+	ck_assert_msg(strstr(out, "/srv/") == NULL, "a cut path: %.60s...", out);
+	ck_assert_ptr_nonnull(strstr(out, "too long or unusual"));
+	free(out);
+	strcpy(a->saved_path, "/srv/\x1b]0;x\x07.ini");
+	out = app_expand(a, "{plan_path}", 0);
+	ck_assert_ptr_null(strchr(out, '\x1b'));
+	free(out);
+	free(a);
 }
 END_TEST
 
@@ -563,9 +633,11 @@ wizard_suite(void)
 	tcase_add_test(tc, test_quit);
 	tcase_add_test(tc, test_run_done_under_quit_question);
 	tcase_add_test(tc, test_restore);
+	tcase_add_test(tc, test_plan_path_quoted_whole_or_not);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ts, test_session_round_trip);
 	tcase_add_test(ts, test_session_dir);
+	tcase_add_test(ts, test_session_hostile_files);
 	tcase_add_test(ts, test_results_plan);
 	tcase_add_test(ts, test_safe_text);
 	suite_add_tcase(s, ts);
