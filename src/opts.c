@@ -11,6 +11,7 @@
 #include "defaults.h"
 #include "dname.h"
 #include "opts.h"
+#include "plan.h"
 #include "resolvconf.h"
 #include "util.h"
 
@@ -275,5 +276,48 @@ opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
 	o->probe.ncanaries = o->ncanaries;
 	o->probe.externals = o->externals;
 	o->probe.nexternals = o->nexternals;
+	return 0;
+}
+
+/* See opts.h. */
+int
+opts_probe_from_plan(opts_probe *o, const plan *p)
+{
+	exaddr *all = NULL;
+	size_t n = 0, i, j;
+	char err[200];
+
+	if (!o->resolver_set) {
+		if (addr_parse(p->resolver, DEFAULT_DNS_PORT, &o->probe.resolver,
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: %s\n", err);
+			return -1;
+		}
+		o->resolver_set = true;
+	}
+	if (p->has_external)
+		all = xcalloc(p->nexternal + o->nexternals + 1, sizeof *all);
+	else
+		return 0;
+	for (i = 0; i < p->nexternal; i++) {
+		if (addr_parse(p->external_servers[i], DEFAULT_DNS_PORT, &all[n],
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: %s\n", err);
+			free(all);
+			return -1;
+		}
+		n++;
+	}
+	for (i = 0; i < o->nexternals; i++) {
+		bool dup = false;
+		for (j = 0; j < n; j++)
+			dup |= addr_equal(&all[j], &o->externals[i]);
+		if (!dup)
+			all[n++] = o->externals[i];
+	}
+	free(o->externals);
+	o->externals = all;
+	o->nexternals = n;
+	o->external_set = true;
 	return 0;
 }

@@ -270,7 +270,7 @@ plan_sanitize_text(const char *s)
 	return out;
 }
 
-static bool
+bool
 plan_valid_time(const char *s)
 {
 	int y, mo, d, h, mi, se;
@@ -1604,23 +1604,33 @@ int
 plan_save(const char *path, const plan *p, unsigned flags, char *err,
           size_t errlen)
 {
+	char *text;
+	int rc;
+
+	if ((text = plan_format(p, err, errlen)) == NULL)
+		return PLAN_SAVE_ERROR;
+	rc = plan_save_text(path, text, flags, err, errlen);
+	free(text);
+	return rc;
+}
+
+int
+plan_save_text(const char *path, const char *text, unsigned flags, char *err,
+               size_t errlen)
+{
 	struct stat st;
-	char *text, *tmp;
+	char *tmp;
 	bool exists;
 	unsigned slow = plan_slow_ms();
 	mode_t mode, um;
 	int rc;
 
-	if ((text = plan_format(p, err, errlen)) == NULL)
-		return PLAN_SAVE_ERROR;
 	exists = stat(path, &st) == 0;
 	if (exists && S_ISDIR(st.st_mode)) {
-		free(text);
 		plan_err(err, errlen, path, 0, "is a directory");
 		return PLAN_SAVE_ERROR;
 	}
 	if (exists && !(flags & PLAN_SAVE_OVERWRITE)) {
-		free(text);
 		plan_err(err, errlen, path, 0, "already exists; not overwriting "
 		    "it (use --force: the old plan is kept as FILE.bak)");
 		return PLAN_SAVE_EXISTS;
@@ -1634,7 +1644,6 @@ plan_save(const char *path, const plan *p, unsigned flags, char *err,
 	}
 	tmp = plan_write_temp(path, text, strlen(text), mode, slow, err,
 	    errlen);
-	free(text);
 	if (tmp == NULL)
 		return PLAN_SAVE_ERROR;
 	plan_pause(slow);
