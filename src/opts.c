@@ -321,3 +321,29 @@ opts_probe_from_plan(opts_probe *o, const plan *p)
 	o->external_set = true;
 	return 0;
 }
+
+void
+opts_probe_usage(FILE *out)
+{
+	fprintf(out,
+	    "  --resolver ADDR[@PORT]   resolver to test (default: first nameserver\n"
+	    "                           of /etc/resolv.conf, or of $EXDNS_RESOLV_CONF)\n"
+	    "  --resolv-conf FILE       read the default resolver from FILE\n"
+	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
+	    "  --timeout MS             time to wait for each try (2000)\n"
+	    "  --tries N                tries per query over UDP (2)\n"
+	    "  --max-inflight N         queries in flight at once (4096)\n"
+	    "  --resolver-inflight N    most in flight to the resolver (256)\n"
+	    "  --auth-inflight N        most in flight to each authoritative server (16)\n"
+	    "  --rate N                 most queries/s to any one server (0: adaptive)\n"
+	    "  --canary DOMAIN          domain the resolver must answer (repeatable;\n"
+	    "                           default: the list in canaries.txt)\n"
+	    "  --external ADDR[@PORT],...  candidate external DNS servers to check\n"
+	    "  --file FILE              read domains from FILE ('-': standard input)\n"
+	    "  --queue FILE             the Exchange queue as exported (Get-Queue |\n"
+	    "                           Export-Csv, Format-List, the table, or\n"
+	    "                           Select-Object NextHopDomain): its failing\n"
+	    "                           external queues, most messages first\n"
+	    "  --skip-bad               probe the good domains when some are bad\n"
+	    "                           (default: list every bad one, probe none)\n");
+}
