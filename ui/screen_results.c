@@ -143,10 +143,10 @@ screen_results_draw(app *a)
 	draw_frame(a, s->title, a->searching ?
 	    "type a part of a name  Enter keep  Esc clear  arrows choose  "
 	    "F1 help  F10 quit" : results_switch_offered(a) ?
-	    "arrows choose  Enter evidence  s save  m message  a fix resolver  "
-	    "/ search  o sort  v verdict  Esc back  ? help  q quit" :
-	    "arrows choose  Enter evidence  s save plan  m message  / search  "
-	    "o sort  v verdict  Esc back  ? help  q quit");
+	    "arrows choose  Enter evidence  s save  a fix resolver  / search  "
+	    "o sort  v verdict  m message  Esc back  ? help  q quit" :
+	    "arrows choose  Enter evidence  s save plan  / search  o sort  "
+	    "v verdict  m message  Esc back  ? help  q quit");
 	if (r == NULL)
 		return;
 	n = r->ndomains;
