@@ -11,12 +11,13 @@
 #include "defaults.h"
 #include "dname.h"
 #include "escape.h"
+#include "history.h"
 #include "opts.h"
 #include "plan.h"
 #include "replay.h"
 #include "util.h"
 
-enum { OPT_UPDATE = OPT_COMMON_LAST + 1 };
+enum { OPT_UPDATE = OPT_COMMON_LAST + 1, OPT_HISTORY };
 
 void
 cmd_replay_usage(FILE *out)
@@ -32,6 +33,8 @@ cmd_replay_usage(FILE *out)
 	    "      --json               print one JSON document instead\n"
 	    "      --update             write the refreshed plan to FILE (atomically;\n"
 	    "                           the old one is kept as FILE.bak)\n"
+	    "      --history DIR        append one line per connector to\n"
+	    "                           DIR/history.jsonl (see 'exdns history')\n"
 	    "  --resolver ADDR[@PORT]   resolver to test (default: the plan's)\n"
 	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
 	    "  --timeout MS             time to wait for each try (2000)\n"
@@ -49,41 +52,6 @@ cmd_replay_usage(FILE *out)
 	    "connector could not be judged and nothing calls for a change.\n");
 }
 
-/* The plan's external servers first, then any --external candidates. */
-static int
-cmd_replay_externals(opts_probe *o, const plan *p)
-{
-	exaddr *all = NULL;
-	size_t n = 0, i, j;
-	char err[200];
-
-	if (p->has_external)
-		all = xcalloc(p->nexternal + o->nexternals + 1, sizeof *all);
-	else
-		return 0;
-	for (i = 0; i < p->nexternal; i++) {
-		if (addr_parse(p->external_servers[i], DEFAULT_DNS_PORT, &all[n],
-		    err, sizeof err) != 0) {
-			fprintf(stderr, "exdns: %s\n", err);
-			free(all);
-			return -1;
-		}
-		n++;
-	}
-	for (i = 0; i < o->nexternals; i++) {
-		bool dup = false;
-		for (j = 0; j < n; j++)
-			dup |= addr_equal(&all[j], &o->externals[i]);
-		if (!dup)
-			all[n++] = o->externals[i];
-	}
-	free(o->externals);
-	o->externals = all;
-	o->nexternals = n;
-	o->external_set = true;
-	return 0;
-}
-
 int
 cmd_replay(int argc, char **argv)
 {
@@ -91,6 +59,7 @@ cmd_replay(int argc, char **argv)
 		OPTS_PROBE_LONGOPTS,
 		{"json", no_argument, NULL, OPT_JSON},
 		{"update", no_argument, NULL, OPT_UPDATE},
+		{"history", required_argument, NULL, OPT_HISTORY},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0}
 	};
@@ -100,7 +69,7 @@ cmd_replay(int argc, char **argv)
 	replay_result *rr = NULL;
 	plan *p = NULL, *np = NULL;
 	char err[1200], **notes = NULL;
-	const char *path;
+	const char *path, *history = NULL;
 	size_t nnotes = 0, i;
 	bool json = false, update = false;
 	int c, rc = EXIT_USAGE;
@@ -120,6 +89,10 @@ cmd_replay(int argc, char **argv)
 		}
 		if (c == OPT_UPDATE) {
 			update = true;
+			continue;
+		}
+		if (c == OPT_HISTORY) {
+			history = optarg;
 			continue;
 		}
 		if (c == OPT_FILE) {
@@ -144,15 +117,7 @@ cmd_replay(int argc, char **argv)
 		fprintf(stderr, "exdns: %s\n", err);
 		goto out;
 	}
-	if (!o.resolver_set) {
-		if (addr_parse(p->resolver, DEFAULT_DNS_PORT, &o.probe.resolver,
-		    err, sizeof err) != 0) {
-			fprintf(stderr, "exdns: %s\n", err);
-			goto out;
-		}
-		o.resolver_set = true;
-	}
-	if (cmd_replay_externals(&o, p) != 0)
+	if (opts_probe_from_plan(&o, p) != 0)
 		goto out;
 	if (opts_probe_finish(&o, 0, argv + argc, false, false) != 0)
 		goto out;
@@ -173,6 +138,11 @@ cmd_replay(int argc, char **argv)
 	} else
 		replay_print_text(stdout, rr, path);
 	rc = rr->exit_status;
+	if (history != NULL && history_append(history, rr, path, plan_now(),
+	    err, sizeof err) != 0) {
+		fprintf(stderr, "exdns: %s\n", err);
+		rc = EXIT_USAGE;
+	}
 
 	if (update) {
 		np = replay_updated_plan(rr, plan_now(), &notes, &nnotes);

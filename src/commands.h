@@ -20,6 +20,10 @@ int cmd_plan(int argc, char **argv);
 void cmd_plan_usage(FILE *out);
 int cmd_replay(int argc, char **argv);
 void cmd_replay_usage(FILE *out);
+int cmd_report(int argc, char **argv);
+void cmd_report_usage(FILE *out);
+int cmd_history(int argc, char **argv);
+void cmd_history_usage(FILE *out);
 int cmd_emit(int argc, char **argv);
 void cmd_emit_usage(FILE *out);
 /* The wizard (ui/wizard_main.c): `exdns`, `exdns wizard`, `exdns --resume`,

@@ -12,6 +12,7 @@
 #include "dname.h"
 #include "escape.h"
 #include "opts.h"
+#include "plan.h"
 #include "resolvconf.h"
 #include "util.h"
 
@@ -277,4 +278,73 @@ opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
 	o->probe.externals = o->externals;
 	o->probe.nexternals = o->nexternals;
 	return 0;
+}
+
+/* See opts.h. */
+int
+opts_probe_from_plan(opts_probe *o, const plan *p)
+{
+	exaddr *all = NULL;
+	size_t n = 0, i, j;
+	char err[200];
+
+	if (!o->resolver_set) {
+		if (addr_parse(p->resolver, DEFAULT_DNS_PORT, &o->probe.resolver,
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: %s\n", err);
+			return -1;
+		}
+		o->resolver_set = true;
+	}
+	if (p->has_external)
+		all = xcalloc(p->nexternal + o->nexternals + 1, sizeof *all);
+	else
+		return 0;
+	for (i = 0; i < p->nexternal; i++) {
+		if (addr_parse(p->external_servers[i], DEFAULT_DNS_PORT, &all[n],
+		    err, sizeof err) != 0) {
+			fprintf(stderr, "exdns: %s\n", err);
+			free(all);
+			return -1;
+		}
+		n++;
+	}
+	for (i = 0; i < o->nexternals; i++) {
+		bool dup = false;
+		for (j = 0; j < n; j++)
+			dup |= addr_equal(&all[j], &o->externals[i]);
+		if (!dup)
+			all[n++] = o->externals[i];
+	}
+	free(o->externals);
+	o->externals = all;
+	o->nexternals = n;
+	o->external_set = true;
+	return 0;
+}
+
+void
+opts_probe_usage(FILE *out)
+{
+	fprintf(out,
+	    "  --resolver ADDR[@PORT]   resolver to test (default: first nameserver\n"
+	    "                           of /etc/resolv.conf, or of $EXDNS_RESOLV_CONF)\n"
+	    "  --resolv-conf FILE       read the default resolver from FILE\n"
+	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
+	    "  --timeout MS             time to wait for each try (2000)\n"
+	    "  --tries N                tries per query over UDP (2)\n"
+	    "  --max-inflight N         queries in flight at once (4096)\n"
+	    "  --resolver-inflight N    most in flight to the resolver (256)\n"
+	    "  --auth-inflight N        most in flight to each authoritative server (16)\n"
+	    "  --rate N                 most queries/s to any one server (0: adaptive)\n"
+	    "  --canary DOMAIN          domain the resolver must answer (repeatable;\n"
+	    "                           default: the list in canaries.txt)\n"
+	    "  --external ADDR[@PORT],...  candidate external DNS servers to check\n"
+	    "  --file FILE              read domains from FILE ('-': standard input)\n"
+	    "  --queue FILE             the Exchange queue as exported (Get-Queue |\n"
+	    "                           Export-Csv, Format-List, the table, or\n"
+	    "                           Select-Object NextHopDomain): its failing\n"
+	    "                           external queues, most messages first\n"
+	    "  --skip-bad               probe the good domains when some are bad\n"
+	    "                           (default: list every bad one, probe none)\n");
 }

@@ -64,4 +64,13 @@ int opts_probe_handle(opts_probe *o, int opt, const char *arg);
 int opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
                       bool load_external_defaults);
 
+/* The help lines of OPTS_PROBE_LONGOPTS, for a command's usage. */
+void opts_probe_usage(FILE *out);
+
+/* For a command that re-probes a plan (replay, report PLAN): the plan's
+ * resolver unless --resolver was given; its external servers first, then
+ * any --external candidates. Returns 0, or -1 (printed). */
+struct plan;
+int opts_probe_from_plan(opts_probe *o, const struct plan *p);
+
 #endif

@@ -256,7 +256,7 @@ plan_valid_text(const char *s)
 	return s[n - 1] != '\\';
 }
 
-static bool
+bool
 plan_valid_time(const char *s)
 {
 	int y, mo, d, h, mi, se;
@@ -1136,10 +1136,23 @@ plan_save(const char *path, const plan *p, unsigned flags, char *err,
 
 	if ((text = plan_format(p, err, errlen)) == NULL)
 		return PLAN_SAVE_ERROR;
+	rc = plan_save_text(path, text, flags, err, errlen);
+	free(text);
+	return rc;
+}
+
+/* Save TEXT (already formatted and checked) to PATH through the one atomic
+ * writer: a new file unless PLAN_SAVE_OVERWRITE, then the old one is kept
+ * as PATH.bak. */
+int
+plan_save_text(const char *path, const char *text, unsigned flags, char *err,
+               size_t errlen)
+{
+	int rc;
+
 	rc = util_atomic_write(path, text, strlen(text),
 	    (flags & PLAN_SAVE_OVERWRITE) ? UTIL_AW_REPLACE | UTIL_AW_BACKUP : 0,
 	    0666, err, errlen);
-	free(text);
 	if (rc == UTIL_AW_EXISTS) {
 		plan_err(err, errlen, path, 0, "already exists; not overwriting "
 		    "it (use --force: the old plan is kept as FILE.bak)");

@@ -75,6 +75,8 @@ plan_connector *plan_add_connector(plan *p, const char *domain);
 void plan_remove_connector(plan *p, size_t i);
 /* Sets created (or updated) to the time t as RFC 3339 UTC. */
 void plan_set_time(char out[PLAN_TIME_LEN], time_t t);
+/* True for a time as plans write it: "2026-11-25T09:30:00Z", a real date. */
+bool plan_valid_time(const char *s);
 /* The time to write into plans: $SOURCE_DATE_EPOCH if set, else now. */
 time_t plan_now(void);
 
@@ -102,6 +104,10 @@ char *plan_format(const plan *p, char *err, size_t errlen);
 enum { PLAN_SAVE_OK = 0, PLAN_SAVE_EXISTS = -2, PLAN_SAVE_ERROR = -1 };
 int plan_save(const char *path, const plan *p, unsigned flags,
               char *err, size_t errlen);
+/* The same for any text (a report, a message): written and renamed the
+ * same atomic way, never replacing path without PLAN_SAVE_OVERWRITE. */
+int plan_save_text(const char *path, const char *text, unsigned flags,
+                   char *err, size_t errlen);
 
 /* Compare two plans as their files would (text of every value, order of
  * connectors and lists); created/updated are ignored when ignore_times. */

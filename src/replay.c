@@ -35,6 +35,17 @@ replay_state_key(replay_state s)
 	return (unsigned)s < REPLAY_NSTATES ? state_key[s] : "?";
 }
 
+int
+replay_state_from_key(const char *s, replay_state *out)
+{
+	int i = enum_index(state_key, REPLAY_NSTATES, s);
+
+	if (i < 0)
+		return -1;
+	*out = (replay_state)i;
+	return 0;
+}
+
 /* ------------------------------------------------------------------ */
 /* Observations                                                        */
 

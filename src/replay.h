@@ -21,6 +21,7 @@ typedef enum replay_state {
 
 const char *replay_state_to_string(replay_state s);  /* "still needed" */
 const char *replay_state_key(replay_state s);        /* "still-needed" */
+int replay_state_from_key(const char *s, replay_state *out);   /* 0 or -1 */
 
 /* What the probes saw for one domain. */
 typedef struct replay_seen {

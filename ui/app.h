@@ -67,6 +67,10 @@ typedef struct app {
 	size_t preview_top;
 	char saved_path[PATH_MAX];       /* absolute, once saved */
 
+	/* saving the message for a domain's DNS operator (m) */
+	bool msg_saving;                 /* the prompt is open */
+	field f_msgpath;
+
 	/* overlays and messages */
 	bool help;
 	size_t help_top;

@@ -10,6 +10,7 @@
 #include "addr.h"
 #include "dname.h"
 #include "escape.h"
+#include "report_msg.h"
 #include "results.h"
 #include "util.h"
 
@@ -179,6 +180,7 @@ domain_copy(probe_run *r, probe_domain *d, results_domain *o)
 	o->verdict = d->verdict;
 	o->reason = esc_dup(ESC_TERMINAL, d->reason, strlen(d->reason) + 1);
 	o->brief = domain_brief(r, d);
+	o->message = report_msg_text(r, d, plan_now());
 	for (i = 0; i < d->nsmart; i++)
 		push_safe(&o->smart, &o->nsmart, d->smart_hosts[i]);
 	for (i = 0; i < d->nmx; i++) {
@@ -229,6 +231,7 @@ domain_free(results_domain *d)
 	free(d->name);
 	free(d->reason);
 	free(d->brief);
+	free(d->message);
 	strv_free(d->smart, d->nsmart);
 	strv_free(d->mx, d->nmx);
 	strv_free(d->detail, d->ndetail);

@@ -43,6 +43,10 @@ typedef struct results_domain {
 	char **mx; size_t nmx;              /* MX host names */
 	char **detail; size_t ndetail;      /* MX hosts with addresses, servers */
 	char **evidence; size_t nevidence;  /* the proof first ("* "), then all */
+	char *message;                      /* the message for the domain's DNS
+	                                       operator (exdns report), or NULL:
+	                                       no fault of theirs, or a resumed
+	                                       session (not kept in it) */
 } results_domain;
 
 typedef struct results {

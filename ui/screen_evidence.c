@@ -3,10 +3,14 @@
  * KB says to do with the real values filled in. Scrollable. */
 #include <config.h>
 
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "draw.h"
+#include "plan.h"
+#include "report_msg.h"
 #include "screens.h"
 
 static void
@@ -68,18 +72,26 @@ screen_evidence_draw(app *a)
 	snprintf(title, sizeof title, "%s: %s", s->title,
 	    a->res != NULL && a->row < a->res->ndomains ?
 	    a->res->domains[a->row].name : "");
-	draw_frame(a, title, "arrows/PgUp/PgDn scroll  Esc back to the table  "
-	    "s save plan  ? help  q quit");
+	draw_frame(a, title, "arrows scroll  Esc back  s save plan  m save "
+	    "message  ? help  q quit");
 	page_init(&p, draw_width());
 	evidence_page(a, &p);
 	page_draw(&p, DRAW_TOP, DRAW_LEFT, draw_bottom() - DRAW_TOP, &a->ev_top,
 	    SIZE_MAX, SIZE_MAX);
 	page_free(&p);
+	if (a->msg_saving)
+		screen_message_draw(a);
 }
 
 bool
 screen_evidence_key(app *a, int key)
 {
+	if (a->msg_saving)
+		return screen_message_key(a, key);
+	if (key == 'm' || key == 'M') {
+		screen_message_start(a);
+		return true;
+	}
 	if (key == 's' || key == 'S') {
 		if (a->res == NULL || a->res->plan == NULL) {
 			app_error(a, "no plan can be made from these results: %s",
@@ -93,4 +105,130 @@ screen_evidence_key(app *a, int key)
 	if (screen_is_enter(key))
 		return true;             /* nothing deeper to open */
 	return screen_scroll(key, &a->ev_top, draw_bottom() - DRAW_TOP);
+}
+
+/* ---- the message for the domain's DNS operator --------------------- */
+
+static const results_domain *
+message_domain(const app *a)
+{
+	if (a->res == NULL || a->row >= a->res->ndomains)
+		return NULL;
+	return &a->res->domains[a->row];
+}
+
+void
+screen_message_start(app *a)
+{
+	const results_domain *d = message_domain(a);
+	char name[DNAME_MAX + 16];
+
+	if (d == NULL) {
+		app_error(a, "no domain is chosen");
+		return;
+	}
+	if (d->message == NULL) {
+		if (report_msg_wanted(d->verdict))
+			app_error(a, "the message is made from the answers of a run: "
+			    "test again to write it (a resumed session has not kept "
+			    "them)");
+		else
+			app_error(a, "%s: %s: no fault of its own DNS to tell its "
+			    "operator about", d->name, verdict_to_string(d->verdict));
+		return;
+	}
+	snprintf(name, sizeof name, "%s-dns.txt", d->name);
+	field_set(&a->f_msgpath, name);
+	a->msg_saving = true;
+}
+
+bool
+screen_message_typing(const app *a)
+{
+	return a->msg_saving;
+}
+
+void
+screen_message_draw(app *a)
+{
+	const results_domain *d = message_domain(a);
+	char title[DNAME_MAX + 40], hint[PATH_MAX + 80], folder[PATH_MAX];
+	int iy, ix, ih, iw;
+	crt_role role = CRT_DIM;
+
+	if (d == NULL)
+		return;
+	snprintf(title, sizeof title, "Message for %s", d->name);
+	draw_dialog(9, 76, title, &iy, &ix, &ih, &iw);
+	draw_wrap(iy, ix, iw, 2, 0, "The message for the domain's postmaster "
+	    "or DNS operator (what fails, where, why, and the dig commands) "
+	    "goes to the file:", CRT_NORMAL, 0);
+	draw_field(iy + 2, ix, iw, &a->f_msgpath, true);
+	switch (app_path_check(field_text(&a->f_msgpath), folder,
+	    sizeof folder)) {
+	case APP_PATH_EMPTY:
+		snprintf(hint, sizeof hint, "Type a file name.");
+		role = CRT_WARN;
+		break;
+	case APP_PATH_EXISTS:
+		snprintf(hint, sizeof hint, "This file exists: it is kept; type "
+		    "another name.");
+		role = CRT_ERROR;
+		break;
+	case APP_PATH_IS_FOLDER:
+		snprintf(hint, sizeof hint, "This is a folder: add a file name.");
+		role = CRT_ERROR;
+		break;
+	case APP_PATH_NO_FOLDER:
+		snprintf(hint, sizeof hint, "Its folder does not exist.");
+		role = CRT_ERROR;
+		break;
+	default:
+		snprintf(hint, sizeof hint, "A new file%s.", strcmp(folder, ".")
+		    == 0 ? ", in the folder you started exdns in" : "");
+		break;
+	}
+	draw_wrap(iy + 3, ix, iw, 2, 0, hint, role, 0);
+	crt_put(iy + ih - 1, ix, iw, "Enter save   Esc cancel");
+}
+
+bool
+screen_message_key(app *a, int key)
+{
+	const results_domain *d = message_domain(a);
+	char err[PATH_MAX + 200], path[PATH_MAX];
+	const char *t;
+	size_t n;
+
+	if (key == CRT_KEY_ESC) {
+		a->msg_saving = false;
+		app_msg(a, "The message was not saved.");
+		return true;
+	}
+	if (!screen_is_enter(key))
+		return field_key(&a->f_msgpath, key) || true;
+	if (d == NULL || d->message == NULL) {
+		a->msg_saving = false;
+		return true;
+	}
+	/* blanks around the name are not part of it */
+	for (t = field_text(&a->f_msgpath); *t == ' '; t++)
+		;
+	n = strlen(t);
+	while (n > 0 && t[n - 1] == ' ')
+		n--;
+	if (n == 0 || n >= sizeof path) {
+		app_error(a, "type a file name");
+		return true;
+	}
+	memcpy(path, t, n);
+	path[n] = '\0';
+	if (plan_save_text(path, d->message, 0, err, sizeof err) !=
+	    PLAN_SAVE_OK) {
+		app_error(a, "%s", err);
+		return true;
+	}
+	a->msg_saving = false;
+	app_msg(a, "The message for %s is saved in %s.", d->name, path);
+	return true;
 }

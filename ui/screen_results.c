@@ -18,8 +18,10 @@
 const char screen_results_keys[] = "o sorts the rows: as tested, by name, "
     "by verdict (faults first). v shows one verdict at a time, then all "
     "again. / searches the names: type a part of one; Enter keeps the "
-    "search, Esc clears it. Enter opens the chosen domain's evidence; s "
-    "saves the plan (every domain's, whatever is shown).";
+    "search, Esc clears it. Enter opens the chosen domain's evidence; m "
+    "saves the message for the chosen domain's DNS operator (what fails, "
+    "where, why, the dig commands: exdns report); s saves the plan (every "
+    "domain's, whatever is shown).";
 
 static const char *const results_orders[] = {
 	"as tested", "by name", "by verdict"
@@ -142,9 +144,9 @@ screen_results_draw(app *a)
 	    "type a part of a name  Enter keep  Esc clear  arrows choose  "
 	    "F1 help  F10 quit" : results_switch_offered(a) ?
 	    "arrows choose  Enter evidence  s save  a fix resolver  / search  "
-	    "o sort  v verdict  Esc back  ? help  q quit" :
+	    "o sort  v verdict  m message  Esc back  ? help  q quit" :
 	    "arrows choose  Enter evidence  s save plan  / search  o sort  "
-	    "v verdict  Esc back  ? help  q quit");
+	    "v verdict  m message  Esc back  ? help  q quit");
 	if (r == NULL)
 		return;
 	n = r->ndomains;
@@ -301,12 +303,14 @@ screen_results_draw(app *a)
 		draw_wrap(y, DRAW_LEFT, w, 3, 0, line, CRT_NORMAL, 2);
 	} else
 		crt_put(y, DRAW_LEFT, w, "No domains were tested.");
+	if (a->msg_saving)
+		screen_message_draw(a);
 }
 
 bool
 screen_results_typing(const app *a)
 {
-	return a->searching;
+	return a->searching || a->msg_saving;
 }
 
 /* A key while the search field has the keys: true when used. */
@@ -336,6 +340,8 @@ screen_results_key(app *a, int key)
 	size_t nv, pos, *v;
 	bool used = true;
 
+	if (a->msg_saving)
+		return screen_message_key(a, key);
 	if (a->searching && results_search_key(a, key))
 		return true;
 	v = results_view(a, &nv);
@@ -379,6 +385,15 @@ screen_results_key(app *a, int key)
 		break;
 	case '/':
 		a->searching = true;
+		break;
+	case 'm':
+	case 'M':
+		if (nv == 0)
+			app_error(a, "no domain is shown");
+		else {
+			a->row = v[pos];
+			screen_message_start(a);
+		}
 		break;
 	case 's':
 	case 'S':

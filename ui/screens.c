@@ -28,7 +28,7 @@ static const screen screens[WZ_STATE_COUNT] = {
 	[WZ_RESULTS] = { screen_results_draw, screen_results_key,
 	    screen_results_typing },
 	[WZ_EVIDENCE] = { screen_evidence_draw, screen_evidence_key,
-	    never_typing },
+	    screen_message_typing },
 	[WZ_EXTERNAL_PROBING] = { screen_progress_draw, screen_progress_key,
 	    never_typing },
 	[WZ_EXTERNAL] = { screen_external_draw, screen_external_key,

@@ -30,6 +30,13 @@ extern const char screen_results_keys[];
 
 void screen_evidence_draw(app *a);
 bool screen_evidence_key(app *a, int key);
+/* m on the results table or the evidence: the prompt that saves the
+ * chosen domain's message for its DNS operator (exdns report). start
+ * opens it (or says why not); key and draw while it is open. */
+void screen_message_start(app *a);
+bool screen_message_key(app *a, int key);
+void screen_message_draw(app *a);
+bool screen_message_typing(const app *a);
 
 void screen_external_draw(app *a);
 bool screen_external_key(app *a, int key);

@@ -487,6 +487,7 @@ wizard_free_app(app *a)
 	field_free(&a->f_servers);
 	field_free(&a->f_connector);
 	field_free(&a->f_search);
+	field_free(&a->f_msgpath);
 	strv_free(a->domains, a->ndomains);
 	results_free(a->check);
 	results_free(a->res);
@@ -602,6 +603,7 @@ cmd_wizard(int argc, char **argv)
 	field_init(&a.f_servers, 600, false);
 	field_init(&a.f_connector, 64, false);
 	field_init(&a.f_search, 64, false);
+	field_init(&a.f_msgpath, 1024, false);
 	a.res_verdict = -1;
 	a.have_session_dir = session_dir(a.session_dir, sizeof a.session_dir)
 	    == 0;

@@ -1,0 +1,43 @@
+/* report_msg.h - the message for a remote domain's postmaster or DNS
+ * operator (exdns report): which of their name servers, at which address,
+ * fails which query and how, when and from where it was seen, why it
+ * breaks mail, and the dig commands to see it. Plain text, printable ASCII,
+ * lines of at most about 76 columns; every name from DNS is escaped and,
+ * in the dig commands, quoted for a POSIX shell. */
+#ifndef EXDNS_REPORT_MSG_H
+#define EXDNS_REPORT_MSG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <time.h>
+
+#include "plan.h"
+#include "probe.h"
+
+/* True when the verdict is a fault of the remote domain's DNS that its
+ * operator can fix (a message is worth sending). */
+bool report_msg_wanted(verdict v);
+
+/* Writes the message for domain d of run r, seen at time seen. pc (may be
+ * NULL): the plan's connector for the domain, whose recorded evidence and
+ * the plan's created time are quoted as "first recorded". Returns true if
+ * a message was written (report_msg_wanted), false (nothing written)
+ * otherwise. */
+bool report_msg_write(FILE *out, probe_run *r, const probe_domain *d,
+                      time_t seen, const plan *p, const plan_connector *pc);
+
+/* The same into a new string (caller frees), or NULL when none is
+ * wanted. */
+char *report_msg_text(probe_run *r, const probe_domain *d, time_t seen);
+
+/* The dig commands that show domain d's fault, one a line, each line
+ * starting with indent. */
+void report_msg_digs(FILE *out, probe_run *r, const probe_domain *d,
+                     const char *indent);
+
+/* One argument for a POSIX shell: name itself when it is made of letters,
+ * digits and - . _ : @ only, else in single quotes (a quote written '\'');
+ * bytes outside printable ASCII escaped first (dname_printable). */
+const char *report_shell_word(const char *name, char *buf, size_t len);
+
+#endif
