@@ -87,10 +87,17 @@ utf8_shown(const unsigned char *s, size_t n)
 	return need + 1;
 }
 
+/* The contexts that quote a whole word and refuse what they cannot. */
+static bool
+esc_quoting(esc_ctx ctx)
+{
+	return ctx == ESC_POWERSHELL || ctx == ESC_SHELL;
+}
+
 bool
 esc_ok(esc_ctx ctx, const char *s)
 {
-	if (ctx != ESC_POWERSHELL)
+	if (!esc_quoting(ctx))
 		return true;
 	for (; *s != '\0'; s++)
 		if (!printable((unsigned char)*s))
@@ -98,11 +105,74 @@ esc_ok(esc_ctx ctx, const char *s)
 	return true;
 }
 
+/* ESC_MARKDOWN (escape.h). */
+static void
+esc_markdown(const unsigned char *s, size_t len, esc_out *o)
+{
+	bool digits = true;     /* only digits so far: "1." starts a list */
+	size_t i = 0, w;
+	unsigned char c;
+
+	while (i < len) {
+		c = s[i];
+		if (c >= 0x80 && (w = utf8_shown(s + i, len - i)) > 0) {
+			out_put(o, (const char *)s + i, w);
+			i += w;
+			digits = false;
+			continue;
+		}
+		if (!printable(c))
+			out_hex(o, c, false);
+		else if (strchr("\\`*_{}[]<>()#!|&~^", c) != NULL ||
+		    (i == 0 && strchr("-+=", c) != NULL) ||
+		    (digits && i > 0 && c == '.')) {
+			out_c(o, '\\');
+			out_c(o, (char)c);
+		} else
+			out_c(o, (char)c);
+		digits = digits && c >= '0' && c <= '9';
+		i++;
+	}
+}
+
+/* ESC_SHELL (escape.h); the caller has checked that s is printable. */
+static void
+esc_shell(const unsigned char *s, size_t len, esc_out *o)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || strchr("/._+-:@%,=", s[i])))
+			break;
+	if (len > 0 && i == len) {
+		out_put(o, (const char *)s, len);
+		return;
+	}
+	out_c(o, '\'');
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\'')
+			out_put(o, "'\\''", 4);
+		else
+			out_c(o, (char)s[i]);
+	}
+	out_c(o, '\'');
+}
+
 /* The escaping itself, for every context but ESC_PLAN's final trim. */
 static void
 esc_run(esc_ctx ctx, const unsigned char *s, size_t len, esc_out *o)
 {
 	size_t i = 0, w, j, start;
+
+	if (ctx == ESC_MARKDOWN) {
+		esc_markdown(s, len, o);
+		return;
+	}
+	if (ctx == ESC_SHELL) {
+		esc_shell(s, len, o);
+		return;
+	}
 
 	if (ctx == ESC_POWERSHELL)
 		out_c(o, '\'');
@@ -131,6 +201,7 @@ esc_run(esc_ctx ctx, const unsigned char *s, size_t len, esc_out *o)
 			continue;
 		}
 		case ESC_TERMINAL_UTF8:
+		case ESC_HTML:
 			if (c >= 0x80 && (w = utf8_shown(s + i, len - i)) > 0) {
 				out_put(o, (const char *)s + i, w);
 				i += w;
@@ -209,7 +280,7 @@ esc_dup(esc_ctx ctx, const char *s, size_t max)
 	esc_out o = { NULL, 0, 0, NULL, 0 };
 	size_t n = strnlen(s, max);
 
-	if (ctx == ESC_POWERSHELL) {
+	if (esc_quoting(ctx)) {
 		size_t i;
 		for (i = 0; i < n; i++)
 			if (!printable((unsigned char)s[i]))
@@ -231,12 +302,21 @@ esc_buf(esc_ctx ctx, const char *s, size_t len, char *out, size_t outlen)
 
 	if (outlen == 0)
 		return out;
-	if (ctx == ESC_POWERSHELL)
+	if (esc_quoting(ctx)) {
+		/* a quoted word is whole or refused: a cut one would name
+		 * something else */
+		out[0] = '\0';
 		for (i = 0; i < len; i++)
-			if (!printable((unsigned char)s[i])) {
-				out[0] = '\0';
+			if (!printable((unsigned char)s[i]))
 				return out;
-			}
+		esc_run(ctx, (const unsigned char *)s, len, &o);
+		if (o.len < outlen) {
+			memcpy(out, o.buf, o.len);
+			out[o.len] = '\0';
+		}
+		free(o.buf);
+		return out;
+	}
 	/* no more input than could be shown: 4 bytes of output at most each */
 	esc_run(ctx, (const unsigned char *)s, len < outlen ? len : outlen, &o);
 	if (ctx == ESC_PLAN)
@@ -271,7 +351,7 @@ esc_put(FILE *f, esc_ctx ctx, const char *s)
 {
 	esc_out o = { NULL, 0, 0, f, 0 };
 
-	if (ctx == ESC_PLAN || ctx == ESC_POWERSHELL) {
+	if (ctx == ESC_PLAN || esc_quoting(ctx)) {
 		char *t = esc_dup(ctx, s, SIZE_MAX);
 		int rc = t != NULL && fputs(t, f) != EOF ? 0 : EOF;
 		free(t);

@@ -26,8 +26,20 @@
  *                    (esc_dup returns NULL, esc_buf an empty string).
  * ESC_DNS            DNS presentation format of raw label bytes: letters,
  *                    digits and "-_*" kept, every other byte as \DDD.
- * ESC_HTML           HTML text or attribute value: the terminal form, and
- *                    & < > " ' as entities.
+ * ESC_HTML           HTML text or attribute value: the ESC_TERMINAL_UTF8
+ *                    form (a Unicode name stays readable), and & < > " '
+ *                    as entities.
+ * ESC_MARKDOWN       Markdown text (a table cell, a list item): the
+ *                    ESC_TERMINAL_UTF8 form, with a backslash before every
+ *                    character Markdown could read as markup (\ ` * _ { }
+ *                    [ ] < > ( ) # ! | & ~ ^), before - + = at the start
+ *                    and before the '.' of a leading number ("12.").
+ * ESC_SHELL          one POSIX shell word: kept as it is when it is only
+ *                    letters, digits and / . _ + - : @ % , =, otherwise in
+ *                    single quotes with ' as '\''. Like ESC_POWERSHELL,
+ *                    only printable ASCII is quoted (anything else is
+ *                    refused), and a word is never cut: esc_buf gives an
+ *                    empty string when it does not fit.
  */
 #ifndef EXDNS_ESCAPE_H
 #define EXDNS_ESCAPE_H
@@ -44,6 +56,8 @@ typedef enum esc_ctx {
 	ESC_POWERSHELL,
 	ESC_DNS,
 	ESC_HTML,
+	ESC_MARKDOWN,
+	ESC_SHELL,
 	ESC_CTX_COUNT
 } esc_ctx;
 
@@ -55,12 +69,14 @@ typedef enum esc_ctx {
 char *esc_buf(esc_ctx ctx, const char *s, size_t len, char *out,
               size_t outlen);
 /* At most max bytes of the string s, escaped into a new string (caller
- * frees). NULL only for ESC_POWERSHELL text that cannot be quoted. */
+ * frees). NULL only for ESC_POWERSHELL or ESC_SHELL text that cannot be
+ * quoted. */
 char *esc_dup(esc_ctx ctx, const char *s, size_t max);
-/* The string s escaped onto f (not for ESC_POWERSHELL). Returns 0 or EOF
- * on a write error. */
+/* The string s escaped onto f. Returns 0, or EOF on a write error or text
+ * ESC_POWERSHELL or ESC_SHELL cannot quote. */
 int esc_put(FILE *f, esc_ctx ctx, const char *s);
-/* True when s can be written in ctx (ESC_POWERSHELL: printable ASCII). */
+/* True when s can be written in ctx (ESC_POWERSHELL, ESC_SHELL: printable
+ * ASCII). */
 bool esc_ok(esc_ctx ctx, const char *s);
 
 #endif

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dname.h"
+#include "escape.h"
 #include "idn.h"
 #include "report_doc.h"
 #include "report_msg.h"
@@ -29,90 +30,6 @@ report_format_from_string(const char *s, report_format *out)
 	return 0;
 }
 
-/* The length of the valid UTF-8 sequence at p (2..4), or 0. */
-static size_t
-doc_utf8_len(const unsigned char *p)
-{
-	size_t n, i;
-	unsigned long c;
-
-	if (p[0] >= 0xc2 && p[0] <= 0xdf)
-		n = 2, c = p[0] & 0x1f;
-	else if (p[0] >= 0xe0 && p[0] <= 0xef)
-		n = 3, c = p[0] & 0x0f;
-	else if (p[0] >= 0xf0 && p[0] <= 0xf4)
-		n = 4, c = p[0] & 0x07;
-	else
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = c << 6 | (p[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && (c < 0x10000 || c > 0x10ffff)) ||
-	    (c >= 0xd800 && c <= 0xdfff))
-		return 0;
-	return n;
-}
-
-void
-report_html_escape(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	size_t n;
-
-	while (*p) {
-		switch (*p) {
-		case '&': fputs("&amp;", out); break;
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\'': fputs("&#39;", out); break;
-		default:
-			if (*p >= 0x80 && (n = doc_utf8_len(p)) > 0) {
-				fwrite(p, 1, n, out);
-				p += n;
-				continue;
-			}
-			if (*p < 0x20 || *p >= 0x7f)
-				fputs("&#xfffd;", out);
-			else
-				fputc(*p, out);
-		}
-		p++;
-	}
-}
-
-void
-report_md_escape(FILE *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	bool digits = true;     /* only digits so far: "1." starts a list */
-	size_t n;
-
-	for (; *p; p++) {
-		if (*p >= 0x80) {
-			if ((n = doc_utf8_len(p)) > 0) {
-				fwrite(p, 1, n, out);
-				p += n - 1;
-			} else
-				fputs("\xef\xbf\xbd", out);
-			digits = false;
-			continue;
-		}
-		if (*p < 0x20 || *p == 0x7f)
-			fputc(' ', out);
-		else if (strchr("\\`*_{}[]<>()#!|&~^", *p) != NULL ||
-		    (p == (const unsigned char *)s && strchr("-+=", *p) != NULL) ||
-		    (digits && p != (const unsigned char *)s && *p == '.')) {
-			fputc('\\', out);
-			fputc(*p, out);
-		} else
-			fputc(*p, out);
-		digits = digits && *p >= '0' && *p <= '9';
-	}
-}
-
 /* ---- the writer ---------------------------------------------------- */
 
 typedef struct doc {
@@ -123,10 +40,7 @@ typedef struct doc {
 static void
 doc_text(doc *d, const char *s)
 {
-	if (d->html)
-		report_html_escape(d->out, s);
-	else
-		report_md_escape(d->out, s);
+	esc_put(d->out, d->html ? ESC_HTML : ESC_MARKDOWN, s);
 }
 
 static void
@@ -203,7 +117,7 @@ doc_pre(doc *d, const char *text)
 		if (line == NULL)
 			abort();
 		if (d->html) {
-			report_html_escape(d->out, line);
+			esc_put(d->out, ESC_HTML, line);
 			fputc('\n', d->out);
 		} else {
 			const unsigned char *c;

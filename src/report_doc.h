@@ -3,8 +3,8 @@
  * each domain's evidence, the resolver and vantage, and the plan. The HTML
  * is one self-contained file: inline CSS, no scripts (its
  * Content-Security-Policy forbids them), no external assets. Every value
- * from DNS, a queue or a plan file goes through report_html_escape or
- * report_md_escape. */
+ * from DNS, a queue or a plan file goes through esc_put (escape.h) in its
+ * ESC_HTML or ESC_MARKDOWN context. */
 #ifndef EXDNS_REPORT_DOC_H
 #define EXDNS_REPORT_DOC_H
 
@@ -25,16 +25,6 @@ typedef enum report_format {
 /* "message", "markdown" (or "md"), "html": 0, or -1 if unknown. */
 int report_format_from_string(const char *s, report_format *out);
 
-/* The escapers (one function per context, each the only one of its kind).
- * HTML text and attribute values: & < > " ' as entities; control bytes
- * and invalid UTF-8 as U+FFFD; valid UTF-8 kept. */
-void report_html_escape(FILE *out, const char *s);
-/* Markdown (CommonMark/GFM) inline text, table cells included: the
- * characters that can start markup, a link, an entity, HTML or a cell
- * border (\ ` * _ { } [ ] < > ( ) # ! | & ~ ^) backslash-escaped always,
- * - + = at the start and the "." of a leading number (a list) too; line
- * breaks and control bytes as a space, invalid UTF-8 as U+FFFD. */
-void report_md_escape(FILE *out, const char *s);
 
 typedef struct report_doc_input {
 	probe_run *run;

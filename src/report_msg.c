@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "dname.h"
+#include "escape.h"
 #include "report_msg.h"
 #include "util.h"
 
@@ -27,32 +28,9 @@ const char *
 report_shell_word(const char *name, char *buf, size_t len)
 {
 	char esc[1200];
-	const char *s = dname_printable(name, esc, sizeof esc), *p;
-	size_t o = 0;
+	const char *s = dname_printable(name, esc, sizeof esc);
 
-	for (p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._:@", *p) != NULL))
-			break;
-	if (*p == '\0' && *s != '\0') {
-		snprintf(buf, len, "%s", s);
-		return buf;
-	}
-	if (len < 8) {
-		snprintf(buf, len, "''");
-		return buf;
-	}
-	buf[o++] = '\'';
-	for (p = s; *p && o + 6 < len; p++) {
-		if (*p == '\'') {
-			memcpy(buf + o, "'\\''", 4);
-			o += 4;
-		} else
-			buf[o++] = *p;
-	}
-	buf[o++] = '\'';
-	buf[o] = '\0';
-	return buf;
+	return esc_buf(ESC_SHELL, s, strlen(s), buf, len);
 }
 
 /* text wrapped to MSG_WIDTH columns, each line indented by indent; the

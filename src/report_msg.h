@@ -35,9 +35,9 @@ char *report_msg_text(probe_run *r, const probe_domain *d, time_t seen);
 void report_msg_digs(FILE *out, probe_run *r, const probe_domain *d,
                      const char *indent);
 
-/* One argument for a POSIX shell: name itself when it is made of letters,
- * digits and - . _ : @ only, else in single quotes (a quote written '\'');
- * bytes outside printable ASCII escaped first (dname_printable). */
+/* One argument for a POSIX shell (escape.h's ESC_SHELL) naming the DNS
+ * name: bytes outside printable ASCII escaped first (dname_printable), as
+ * dig reads them. Empty when buf is too small (never a cut word). */
 const char *report_shell_word(const char *name, char *buf, size_t len);
 
 #endif

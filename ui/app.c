@@ -83,42 +83,8 @@ app_current_results(const app *a)
 static int
 shell_quote(const char *s, char *out, size_t len)
 {
-	const char *p;
-	size_t o = 0;
-	bool plain = *s != '\0';
-
-	if (len > 0)
-		out[0] = '\0';
-	for (p = s; *p != '\0'; p++) {
-		if ((unsigned char)*p < 0x20 || (unsigned char)*p >= 0x7f)
-			return -1;
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("/._+-:@%,=", *p)))
-			plain = false;
-	}
-	if (plain) {
-		if (strlen(s) >= len)
-			return -1;
-		memcpy(out, s, strlen(s) + 1);
-		return 0;
-	}
-	if (len < 3)
-		return -1;
-	out[o++] = '\'';
-	for (p = s; *p != '\0'; p++) {
-		if (o + (*p == '\'' ? 4 : 1) + 2 > len) {
-			out[0] = '\0';
-			return -1;
-		}
-		if (*p == '\'') {
-			memcpy(out + o, "'\\''", 4);
-			o += 4;
-		} else
-			out[o++] = *p;
-	}
-	out[o++] = '\'';
-	out[o] = '\0';
-	return 0;
+	/* whole or nothing: a cut path would name another file */
+	return esc_buf(ESC_SHELL, s, strlen(s), out, len)[0] != '\0' ? 0 : -1;
 }
 
 static void

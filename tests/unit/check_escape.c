@@ -193,6 +193,46 @@ START_TEST(test_dns_and_html)
 END_TEST
 
 /* Very long input in every context: bounded by max, all of it escaped. */
+START_TEST(test_markdown)
+{
+	char *t = dup_all(ESC_MARKDOWN, nasty);
+
+	ck_assert_str_eq(t, "a\\x1b\\[2J\\x07\"q'\\\\b\\x01\\x7f\\xff\\xc3\\(\\xe2"
+	    "\\x80\\xae z");
+	assert_ascii(t);
+	free(t);
+	t = dup_all(ESC_MARKDOWN, "1. | b\xc3\xbc");
+	ck_assert_str_eq(t, "1\\. \\| b\xc3\xbc");
+	free(t);
+}
+END_TEST
+
+START_TEST(test_shell)
+{
+	char out[8], *t;
+
+	t = dup_all(ESC_SHELL, "/srv/plans/a.ini");
+	ck_assert_str_eq(t, "/srv/plans/a.ini");
+	free(t);
+	t = dup_all(ESC_SHELL, "it's $(x) `y`");
+	ck_assert_str_eq(t, "'it'\\''s $(x) `y`'");
+	free(t);
+	t = dup_all(ESC_SHELL, "");
+	ck_assert_str_eq(t, "''");
+	free(t);
+	/* a control byte or a newline is refused, never quoted */
+	ck_assert_ptr_null(esc_dup(ESC_SHELL, "a\nb", SIZE_MAX));
+	ck_assert_str_eq(esc_buf(ESC_SHELL, "a\x1b", 2, out, sizeof out), "");
+	/* whole or nothing: a word that does not fit is not cut */
+	ck_assert_str_eq(esc_buf(ESC_SHELL, "a b c d e", 9, out, sizeof out),
+	    "");
+	ck_assert_str_eq(esc_buf(ESC_SHELL, "a b", 3, out, sizeof out),
+	    "'a b'");
+	ck_assert(!esc_ok(ESC_SHELL, "a\tb"));
+	ck_assert(esc_ok(ESC_SHELL, "a b"));
+}
+END_TEST
+
 START_TEST(test_long_input)
 {
 	size_t n = 1 << 16, i;         /* long, and quick under valgrind */
@@ -203,8 +243,8 @@ START_TEST(test_long_input)
 		big[i] = i % 7 == 0 ? '\x1b' : i % 11 == 0 ? '"' : 'x';
 	big[n] = '\0';
 	for (c = 0; c < ESC_CTX_COUNT; c++) {
-		if (c == ESC_POWERSHELL)
-			continue;
+		if (c == ESC_POWERSHELL || c == ESC_SHELL)
+			continue;       /* refused: not printable (test_shell) */
 		t = dup_all(c, big);
 		assert_ascii(t);
 		ck_assert_ptr_null(strchr(t, '\x1b'));
@@ -232,6 +272,8 @@ main(void)
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_powershell);
 	tcase_add_test(tc, test_dns_and_html);
+	tcase_add_test(tc, test_markdown);
+	tcase_add_test(tc, test_shell);
 	tcase_add_test(tc, test_long_input);
 	suite_add_tcase(s, tc);
 	return unit_run(s);

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "escape.h"
 #include "history.h"
 #include "report_doc.h"
 #include "report_msg.h"
@@ -18,69 +19,70 @@
 
 /* What an escaper writes for s (static buffer). */
 static const char *
-esc(void (*fn)(FILE *, const char *), const char *s)
+esc(esc_ctx ctx, const char *s)
 {
 	static char out[4096];
-	FILE *f;
+	char *t = esc_dup(ctx, s, SIZE_MAX);
 
-	memset(out, 0, sizeof out);
-	f = fmemopen(out, sizeof out - 1, "w");
-
-	ck_assert_ptr_nonnull(f);
-	fn(f, s);
-	fclose(f);
+	ck_assert_ptr_nonnull(t);
+	snprintf(out, sizeof out, "%s", t);
+	free(t);
 	return out;
 }
 
 START_TEST(test_html_escape)
 {
-	ck_assert_str_eq(esc(report_html_escape, "plain.example 192.0.2.1"),
+	ck_assert_str_eq(esc(ESC_HTML, "plain.example 192.0.2.1"),
 	    "plain.example 192.0.2.1");
-	ck_assert_str_eq(esc(report_html_escape,
+	ck_assert_str_eq(esc(ESC_HTML,
 	    "<script>alert('x')</script>"),
 	    "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;");
-	ck_assert_str_eq(esc(report_html_escape, "a&amp;b \"q\""),
+	ck_assert_str_eq(esc(ESC_HTML, "a&amp;b \"q\""),
 	    "a&amp;amp;b &quot;q&quot;");
 	/* an attribute cannot be closed, a comment or CDATA opened */
-	ck_assert_str_eq(esc(report_html_escape, "\" onload=x <!-- ]]>"),
+	ck_assert_str_eq(esc(ESC_HTML, "\" onload=x <!-- ]]>"),
 	    "&quot; onload=x &lt;!-- ]]&gt;");
-	/* control bytes, DEL, invalid and overlong UTF-8, surrogates: U+FFFD */
-	ck_assert_str_eq(esc(report_html_escape, "a\nb\x01\x7f"),
-	    "a&#xfffd;b&#xfffd;&#xfffd;");
-	ck_assert_str_eq(esc(report_html_escape, "\xc0\xbc" "x\xff"),
-	    "&#xfffd;&#xfffd;x&#xfffd;");
-	ck_assert_str_eq(esc(report_html_escape, "\xed\xa0\x80"),
-	    "&#xfffd;&#xfffd;&#xfffd;");
-	ck_assert_str_eq(esc(report_html_escape, "\xe0\x80\xbc"),
-	    "&#xfffd;&#xfffd;&#xfffd;");
+	/* control bytes, DEL, invalid and overlong UTF-8, surrogates, bidi
+	 * overrides: shown as \xNN, as on the terminal and in the plan */
+	ck_assert_str_eq(esc(ESC_HTML, "a\nb\x01\x7f"),
+	    "a\\x0ab\\x01\\x7f");
+	ck_assert_str_eq(esc(ESC_HTML, "\xc0\xbc" "x\xff"),
+	    "\\xc0\\xbcx\\xff");
+	ck_assert_str_eq(esc(ESC_HTML, "\xed\xa0\x80"),
+	    "\\xed\\xa0\\x80");
+	ck_assert_str_eq(esc(ESC_HTML, "\xe0\x80\xbc"),
+	    "\\xe0\\x80\\xbc");
+	ck_assert_str_eq(esc(ESC_HTML, "a\xe2\x80\xae" "b"),
+	    "a\\xe2\\x80\\xaeb");
 	/* valid UTF-8 (a Unicode domain name) is kept */
-	ck_assert_str_eq(esc(report_html_escape, "b\xc3\xbc" "cher.example"),
+	ck_assert_str_eq(esc(ESC_HTML, "b\xc3\xbc" "cher.example"),
 	    "b\xc3\xbc" "cher.example");
-	ck_assert_str_eq(esc(report_html_escape, "\xf0\x9f\x98\x80<"),
+	ck_assert_str_eq(esc(ESC_HTML, "\xf0\x9f\x98\x80<"),
 	    "\xf0\x9f\x98\x80&lt;");
-	ck_assert_str_eq(esc(report_html_escape, ""), "");
+	ck_assert_str_eq(esc(ESC_HTML, ""), "");
 }
 END_TEST
 
 START_TEST(test_md_escape)
 {
-	ck_assert_str_eq(esc(report_md_escape, "mail.example.com 192.0.2.1"),
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "mail.example.com 192.0.2.1"),
 	    "mail.example.com 192.0.2.1");
-	ck_assert_str_eq(esc(report_md_escape, "a|b *c* _d_ `e`"),
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "a|b *c* _d_ `e`"),
 	    "a\\|b \\*c\\* \\_d\\_ \\`e\\`");
-	ck_assert_str_eq(esc(report_md_escape, "[l](javascript:x) <img>"),
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "[l](javascript:x) <img>"),
 	    "\\[l\\]\\(javascript:x\\) \\<img\\>");
-	ck_assert_str_eq(esc(report_md_escape, "&amp; #h !x ~y ^z \\"),
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "&amp; #h !x ~y ^z \\"),
 	    "\\&amp; \\#h \\!x \\~y \\^z \\\\");
 	/* what starts a list or a heading underline at the start only */
-	ck_assert_str_eq(esc(report_md_escape, "- a-b"), "\\- a-b");
-	ck_assert_str_eq(esc(report_md_escape, "+x"), "\\+x");
-	ck_assert_str_eq(esc(report_md_escape, "==="), "\\===");
-	ck_assert_str_eq(esc(report_md_escape, "12. item 3.4"), "12\\. item 3.4");
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "- a-b"), "\\- a-b");
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "+x"), "\\+x");
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "==="), "\\===");
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "12. item 3.4"), "12\\. item 3.4");
 	/* a line break cannot end a table row or start a block */
-	ck_assert_str_eq(esc(report_md_escape, "a\n# b\r\tc"), "a \\# b  c");
-	ck_assert_str_eq(esc(report_md_escape, "x\xff" "y"), "x\xef\xbf\xbdy");
-	ck_assert_str_eq(esc(report_md_escape, "b\xc3\xbc" "cher"),
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "a\n# b\r\tc"),
+	    "a\\x0a\\# b\\x0d\\x09c");
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "x\xff" "y"), "x\\xffy");
+	ck_assert_str_eq(esc(ESC_MARKDOWN, "b\xc3\xbc" "cher"),
 	    "b\xc3\xbc" "cher");
 }
 END_TEST
