@@ -78,8 +78,8 @@ typedef struct script {
 } script;
 
 /* The columns of the state file, in order. */
-#define STATE_COLUMNS "Kind,Name,Existed,AdapterEnabled,Servers,Protocol," \
-	"UseExternalDns"
+#define STATE_COLUMNS "'Kind','Name','Existed','AdapterEnabled','Servers'," \
+	"'Protocol','UseExternalDns'"
 
 static void
 sc_fail(script *s, unsigned line, const char *fmt, ...)

@@ -152,7 +152,7 @@ START_TEST(test_apply_connectors)
 	/* the state: which connectors existed, recorded once, never replaced */
 	has_line(s, "    foreach ($name in @('exdns contoso.com','exdns fabrikam.example')) {");
 	has_line(s, "        $state += New-Object PSObject -Property @{ Kind = 'connector'; Name = $name; Existed = [string](@($connectors | Where-Object { $_.Name -eq $name }).Count -gt 0); AdapterEnabled = ''; Servers = ''; Protocol = ''; UseExternalDns = '' }");
-	has_line(s, "    $state | Select-Object Kind,Name,Existed,AdapterEnabled,Servers,Protocol,UseExternalDns | Export-Csv -Path $stateFile -NoTypeInformation -NoClobber");
+	has_line(s, "    $state | Select-Object 'Kind','Name','Existed','AdapterEnabled','Servers','Protocol','UseExternalDns' | Export-Csv -Path $stateFile -NoTypeInformation -NoClobber");
 	ASSERT_BEFORE(strstr(s, "Export-Csv"), strstr(s, "New-SendConnector"));
 	/* no Internet connector named: Exchange's defaults, said twice */
 	has_line(s, "$copy = @{}");
