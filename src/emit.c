@@ -294,12 +294,27 @@ sc_state_row(script *s, const char *indent, const char *kind,
 	    existed, adapter, servers, proto, use);
 }
 
+/* 'exdns a.example','exdns b.example' */
+static void
+sc_connector_names(script *s)
+{
+	const plan *p = s->p;
+	size_t i;
+
+	for (i = 0; i < p->nconnectors; i++) {
+		char name[DNAME_MAX + 8];
+		conn_name(name, &p->connectors[i]);
+		if (i)
+			fputc(',', s->f);
+		sc_quoted(s, name, p->connectors[i].line, "connector name");
+	}
+}
+
 /* The settings before the first run, recorded for the undo script. */
 static void
 sc_record_state(script *s)
 {
 	const plan *p = s->p;
-	size_t i;
 
 	fputs("\n# The settings before the first run, for the undo script. A "
 	    "later run keeps\n# them: the state file is never overwritten.\n"
@@ -314,14 +329,7 @@ sc_record_state(script *s)
 		sc_side_begin(s, false, "the connectors");
 		if (p->nconnectors > 0) {
 			fputs("    foreach ($name in @(", s->f);
-			for (i = 0; i < p->nconnectors; i++) {
-				char name[DNAME_MAX + 8];
-				conn_name(name, &p->connectors[i]);
-				if (i)
-					fputc(',', s->f);
-				sc_quoted(s, name, p->connectors[i].line,
-				    "connector name");
-			}
+			sc_connector_names(s);
 			fputs(")) {\n", s->f);
 			sc_state_row(s, "        ", "connector", "$name",
 			    "[string](@($connectors | Where-Object { $_.Name "
@@ -541,15 +549,15 @@ sc_internet_connector(script *s, bool enable)
 		sc_end_cmd(s);
 		return;
 	}
-	fputs("$row = @($state | Where-Object { $_.Kind -eq 'internet' -and "
+	fputs("$irow = @($state | Where-Object { $_.Kind -eq 'internet' -and "
 	    "$_.Name -eq ", s->f);
 	sc_quoted(s, p->internet_connector, p->line_internet_connector,
 	    "connector name");
-	fputs(" })\nif ($row.Count -gt 0) {\n    Set-SendConnector -Identity ",
+	fputs(" })\nif ($irow.Count -gt 0) {\n    Set-SendConnector -Identity ",
 	    s->f);
 	sc_quoted(s, p->internet_connector, p->line_internet_connector,
 	    "connector name");
-	fputs(" -UseExternalDNSServersEnabled ($row[0].UseExternalDns -eq "
+	fputs(" -UseExternalDNSServersEnabled ($irow[0].UseExternalDns -eq "
 	    "'True')", s->f);
 	sc_end_cmd(s);
 	fputs("}\n", s->f);
@@ -837,6 +845,71 @@ sc_external_undo(script *s)
 	sc_side_end(s);
 }
 
+/* After undoing: read back that every recorded setting is as it was and
+ * that the connectors the apply script created are gone; the state file
+ * is retired only then. */
+static void
+sc_verify_undo(script *s)
+{
+	const plan *p = s->p;
+
+	fputs("\n# Verification: read back what the undo meant to restore\n"
+	    "$differ = 0\n", s->f);
+	if (p->has_external) {
+		sc_side_begin(s, true, "its own transport service");
+		fprintf(s->f, "foreach ($row in $rows) {\n"
+		    "    $svc = Get-%s -Identity $row.Name", svc_noun(s));
+		sc_end_read(s);
+		fputs("\n    $dns = @($svc.ExternalDNSServers | ForEach-Object { "
+		    "[string]$_ }) -join ','\n"
+		    "    if ([string]$svc.ExternalDNSAdapterEnabled -ne "
+		    "$row.AdapterEnabled -or $dns -ne $row.Servers -or "
+		    "[string]$svc.ExternalDNSProtocolOption -ne $row.Protocol) { "
+		    "Write-Warning ('exdns: ' + $row.Name + ': the external DNS "
+		    "settings are not back as recorded: ExternalDNSAdapterEnabled ' "
+		    "+ $row.AdapterEnabled + ', ExternalDNSServers ' + $row.Servers "
+		    "+ ', ExternalDNSProtocolOption ' + $row.Protocol); $differ++ }\n"
+		    "}\n", s->f);
+		sc_side_end(s);
+		if (p->use_external_dns_lookups && p->internet_connector != NULL) {
+			char msg[PLAN_TEXT_MAX];
+
+			sc_side_begin(s, false, "the Internet send connector");
+			fputs("if ($irow.Count -gt 0 -and [string](Get-SendConnector "
+			    "-Identity ", s->f);
+			sc_quoted(s, p->internet_connector,
+			    p->line_internet_connector, "connector name");
+			sc_end_read(s);
+			fputs(").UseExternalDNSServersEnabled -ne "
+			    "$irow[0].UseExternalDns) { Write-Warning ", s->f);
+			snprintf(msg, sizeof msg, "exdns: '%s': "
+			    "UseExternalDNSServersEnabled is not back as recorded",
+			    p->internet_connector);
+			sc_quoted(s, msg, p->line_internet_connector, "message");
+			fputs("; $differ++ }\n", s->f);
+			sc_side_end(s);
+		}
+	}
+	if (p->nconnectors > 0) {
+		sc_side_begin(s, false, "the send connectors");
+		fputs("$now = @(Get-SendConnector", s->f);
+		sc_end_read(s);
+		fputs(")\nforeach ($name in @(", s->f);
+		sc_connector_names(s);
+		fputs(")) {\n"
+		    "    if (@($state | Where-Object { $_.Kind -eq 'connector' -and "
+		    "$_.Name -eq $name -and $_.Existed -eq 'False' }).Count -gt 0 "
+		    "-and @($now | Where-Object { $_.Name -eq $name }).Count -gt 0) "
+		    "{ Write-Warning ('exdns: the send connector ''' + $name + ''' "
+		    "is still there'); $differ++ }\n"
+		    "}\n", s->f);
+		sc_side_end(s);
+	}
+	fputs("if ($differ -gt 0) { throw ('exdns: ' + $differ + ' setting(s) "
+	    "are not back as recorded (see the warnings above); the state file "
+	    "stays') }\n", s->f);
+}
+
 static void
 sc_header(script *s, const char *pesc)
 {
@@ -968,13 +1041,16 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 			sc_side_end(&s);
 		}
 		if (o->whatif)
-			fputs("\n# -WhatIf: the state file stays where it is\n", s.f);
-		else
+			fputs("\n# -WhatIf: nothing changed, so nothing is verified; "
+			    "the state file stays where\n# it is\n", s.f);
+		else {
+			sc_verify_undo(&s);
 			fputs("\n# Done: the state file is kept as .undone (a new "
 			    "apply records afresh)\nMove-Item -Path $stateFile "
 			    "-Destination ($stateFile + '.undone') -Force\n"
 			    "Write-Host 'exdns: undone: every setting the apply "
 			    "script changed is back as it was'\n", s.f);
+		}
 	}
 done:
 	strv_free(ips, nips);

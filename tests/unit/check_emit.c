@@ -217,6 +217,10 @@ START_TEST(test_undo_connectors)
 	ASSERT_BEFORE(strstr(s, "'exdns fabrikam.example' -Confirm"),
 	    strstr(s, "'exdns contoso.com' -Confirm"));
 	has_line(s, "Move-Item -Path $stateFile -Destination ($stateFile + '.undone') -Force");
+	/* verified before the state file is retired */
+	has_line(s, "    if (@($state | Where-Object { $_.Kind -eq 'connector' -and $_.Name -eq $name -and $_.Existed -eq 'False' }).Count -gt 0 -and @($now | Where-Object { $_.Name -eq $name }).Count -gt 0) { Write-Warning ('exdns: the send connector ''' + $name + ''' is still there'); $differ++ }");
+	ASSERT_BEFORE(strstr(s, "throw ('exdns: ' + $differ + ' setting(s) are not back as recorded"),
+	    strstr(s, "Move-Item"));
 	ck_assert_ptr_null(strstr(s, "New-"));
 	ck_assert_ptr_null(strstr(s, "Set-"));
 	ck_assert_ptr_null(strstr(s, "Retry-Queue"));
@@ -267,13 +271,21 @@ START_TEST(test_undo_external_2010_whatif)
 	has_line(s, "$rows = @($state | Where-Object { $_.Kind -eq 'service' -and @('EX01') -contains $_.Name })");
 	has_line(s, "        if (-not [System.Net.IPAddress]::TryParse($ip, [ref]$parsed)) { throw ('exdns: ' + $stateFile + ': ' + $row.Name + ': not an IP address: ' + $ip) }");
 	has_line(s, "    Set-TransportServer -Identity $row.Name -ExternalDNSAdapterEnabled ($row.AdapterEnabled -eq 'True') -ExternalDNSServers $ips -ExternalDNSProtocolOption $row.Protocol -ErrorAction Stop -WhatIf");
-	has_line(s, "    Set-SendConnector -Identity 'Internet' -UseExternalDNSServersEnabled ($row[0].UseExternalDns -eq 'True') -ErrorAction Stop -WhatIf");
+	has_line(s, "    Set-SendConnector -Identity 'Internet' -UseExternalDNSServersEnabled ($irow[0].UseExternalDns -eq 'True') -ErrorAction Stop -WhatIf");
 	/* the values are checked before anything changes */
 	ASSERT_BEFORE(strstr(s, "TryParse"), strstr(s, "Set-TransportServer"));
 	ck_assert_ptr_null(strstr(s, "ExternalDNSAdapterEnabled $true"));
 	ck_assert_ptr_null(strstr(s, "TransportService"));
 	/* -WhatIf: the state file stays */
 	ck_assert_ptr_null(strstr(s, "Move-Item"));
+	free(s);
+	/* for real: each recorded setting read back before the file goes */
+	s = emit(p, true, false, 2010, err, sizeof err, NULL);
+	ck_assert_msg(s != NULL, "%s", err);
+	has_line(s, "    $svc = Get-TransportServer -Identity $row.Name -ErrorAction Stop");
+	has_line(s, "    if ([string]$svc.ExternalDNSAdapterEnabled -ne $row.AdapterEnabled -or $dns -ne $row.Servers -or [string]$svc.ExternalDNSProtocolOption -ne $row.Protocol) { Write-Warning ('exdns: ' + $row.Name + ': the external DNS settings are not back as recorded: ExternalDNSAdapterEnabled ' + $row.AdapterEnabled + ', ExternalDNSServers ' + $row.Servers + ', ExternalDNSProtocolOption ' + $row.Protocol); $differ++ }");
+	has_line(s, "if ($irow.Count -gt 0 -and [string](Get-SendConnector -Identity 'Internet' -ErrorAction Stop).UseExternalDNSServersEnabled -ne $irow[0].UseExternalDns) { Write-Warning 'exdns: ''Internet'': UseExternalDNSServersEnabled is not back as recorded'; $differ++ }");
+	ASSERT_BEFORE(strstr(s, "$svc = Get-TransportServer"), strstr(s, "Move-Item"));
 	free(s);
 	plan_free(p);
 }
