@@ -1031,7 +1031,15 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 		fputs("if (-not (Test-Path -Path $stateFile)) { throw ('exdns: no "
 		    "state file ' + $stateFile + ': the apply script did not run "
 		    "from this folder, or this undo already ran; nothing was "
-		    "changed') }\n$state = @(Import-Csv -Path $stateFile)\n", s.f);
+		    "changed') }\n$state = @(Import-Csv -Path $stateFile)\n"
+		    "foreach ($r in $state) {\n"
+		    "    if (@('connector','internet','service') -notcontains $r.Kind "
+		    "-or ($r.Kind -eq 'connector' -and @('True','False') "
+		    "-notcontains $r.Existed) -or ($r.Kind -eq 'internet' -and "
+		    "@('True','False') -notcontains $r.UseExternalDns)) { throw "
+		    "('exdns: ' + $stateFile + ': a row this script did not write: ' "
+		    "+ $r.Kind + ' ' + $r.Name + '; nothing was changed') }\n"
+		    "}\n", s.f);
 		if (p->has_external)
 			sc_external_undo(&s);
 		if (p->nconnectors > 0) {

@@ -208,6 +208,8 @@ START_TEST(test_undo_connectors)
 	has_line(s, "# exdns " PACKAGE_VERSION ": undo the remediation plan plan.ini");
 	has_line(s, "if (-not (Test-Path -Path $stateFile)) { throw ('exdns: no state file ' + $stateFile + ': the apply script did not run from this folder, or this undo already ran; nothing was changed') }");
 	has_line(s, "$state = @(Import-Csv -Path $stateFile)");
+	has_line(s, "    if (@('connector','internet','service') -notcontains $r.Kind -or ($r.Kind -eq 'connector' -and @('True','False') -notcontains $r.Existed) -or ($r.Kind -eq 'internet' -and @('True','False') -notcontains $r.UseExternalDns)) { throw ('exdns: ' + $stateFile + ': a row this script did not write: ' + $r.Kind + ' ' + $r.Name + '; nothing was changed') }");
+	ASSERT_BEFORE(strstr(s, "a row this script did not write"), strstr(s, "Remove-SendConnector"));
 	/* a connector goes only when the state file says apply created it */
 	has_line(s, "if (@($state | Where-Object { $_.Kind -eq 'connector' -and $_.Name -eq 'exdns contoso.com' -and $_.Existed -eq 'False' }).Count -eq 0) {");
 	has_line(s, "    Write-Host 'exdns: ''exdns contoso.com'' was not created by the apply script: left as it is'");
