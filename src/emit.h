@@ -1,6 +1,8 @@
 /* emit.h - a remediation plan as an Exchange Management Shell script that
- * applies it, or undoes exactly what it applied. Every value is validated
- * again and written as a PowerShell single-quoted literal. */
+ * applies it (recording what it changes in a state file beside itself,
+ * then verifying and retrying the queues), or undoes exactly what it
+ * applied. Every value is validated again and written as a PowerShell
+ * single-quoted literal. */
 #ifndef EXDNS_EMIT_H
 #define EXDNS_EMIT_H
 
@@ -24,6 +26,16 @@ int emit_parse_exchange(const char *s, int *out);
  * "FILE:LINE: what is wrong" in err if any value fails validation. */
 int emit_script(FILE *out, const plan *p, const emit_opts *o,
                 char *err, size_t errlen);
+
+/* True when the plan's Internet send connector is an EdgeSync connector
+ * ("EdgeSync - SITE to Internet", the name EdgeSync gives it): mail to the
+ * Internet leaves through subscribed Edge Transport servers, so the script
+ * makes the connectors in the organization and the external DNS change on
+ * the Edge (it finds out at run time which of the two it runs on). */
+bool emit_plan_is_edge(const plan *p);
+/* The state file the apply script writes beside itself and the undo
+ * script reads: "exdns-state-20261125T093000Z.csv" (from created). */
+void emit_state_file(const plan *p, char *out, size_t outlen);
 
 /* Values are quoted with esc_dup(ESC_POWERSHELL, ...) (src/escape.h). */
 

@@ -16,6 +16,13 @@
 
 #define HEAD_VERSION "# exdns " PACKAGE_VERSION
 
+/* Both found, and a comes first in the script. */
+#define ASSERT_BEFORE(a, b) do { \
+	const char *a_ = (a), *b_ = (b); \
+	ck_assert_msg(a_ != NULL && b_ != NULL && a_ < b_, \
+	    "%s is not before %s", #a, #b); \
+} while (0)
+
 static plan *
 connectors_plan(void)
 {
@@ -98,34 +105,96 @@ emit(const plan *p, bool undo, bool whatif, int exchange, char *err,
 	return text;
 }
 
+/* A line of the script, whole (with its newline), or fail. */
+static void
+has_line(const char *script, const char *line)
+{
+	size_t n = strlen(line);
+	const char *p = script;
+
+	while ((p = strstr(p, line)) != NULL) {
+		if ((p == script || p[-1] == '\n') && p[n] == '\n')
+			return;
+		p += n;
+	}
+	ck_abort_msg("no line \"%s\" in:\n%s", line, script);
+}
+
 START_TEST(test_apply_connectors)
 {
-	static const char want[] =
+	static const char want_head[] =
 	    HEAD_VERSION ": apply the remediation plan plan.ini\n"
 	    "# Plan created 2026-11-25T09:30:00Z, branch specific-domains, resolver 10.0.0.10\n"
 	    "# Run in the Exchange Management Shell (Exchange 2013 or later)\n"
-	    "# Undo: exdns emit --undo plan.ini\n"
+	    "# Undo: exdns emit --undo plan.ini (run it from this script's folder: it reads\n"
+	    "#   the state file exdns-state-20261125T093000Z.csv that this script writes there)\n"
 	    "$ErrorActionPreference = 'Stop'\n"
+	    "if (-not $MyInvocation.MyCommand.Path) { throw 'exdns: save this script to a file and run it from there: it keeps its state file beside itself' }\n"
+	    "$stateFile = Join-Path (Split-Path -Parent $MyInvocation.MyCommand.Path) 'exdns-state-20261125T093000Z.csv'\n"
 	    "\n"
-	    "# contoso.com: aaaa-dropped (an authoritative server of an MX host's zone answers A but never AAAA)\n"
-	    "#   ns1.contoso.com (198.51.100.53): AAAA mail.contoso.com: no answer, 3 tries\n"
-	    "if (Get-SendConnector -Identity 'exdns contoso.com' -ErrorAction SilentlyContinue) {\n"
-	    "    Set-SendConnector -Identity 'exdns contoso.com' -AddressSpaces 'SMTP:contoso.com;1' -DNSRoutingEnabled $false -SmartHosts '192.0.2.21','192.0.2.22' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02'\n"
-	    "} else {\n"
-	    "    New-SendConnector -Name 'exdns contoso.com' -Usage Custom -AddressSpaces 'SMTP:contoso.com;1' -DNSRoutingEnabled $false -SmartHosts '192.0.2.21','192.0.2.22' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02'\n"
-	    "}\n"
-	    "\n"
-	    "# fabrikam.example: aaaa-bad-response (an authoritative server answers AAAA queries with an error or a bad reply)\n"
-	    "if (Get-SendConnector -Identity 'exdns fabrikam.example' -ErrorAction SilentlyContinue) {\n"
-	    "    Set-SendConnector -Identity 'exdns fabrikam.example' -AddressSpaces 'SMTP:fabrikam.example;1' -DNSRoutingEnabled $false -SmartHosts '198.51.100.25' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02'\n"
-	    "} else {\n"
-	    "    New-SendConnector -Name 'exdns fabrikam.example' -Usage Custom -AddressSpaces 'SMTP:fabrikam.example;1' -DNSRoutingEnabled $false -SmartHosts '198.51.100.25' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02'\n"
-	    "}\n";
+	    "# What is there now\n"
+	    "$connectors = @(Get-SendConnector -ErrorAction Stop)\n"
+	    "\n";
 	plan *p = connectors_plan();
-	char err[512], *s = emit(p, false, false, 2013, err, sizeof err, NULL);
+	char err[512], *warn, *s = emit(p, false, false, 2013, err, sizeof err,
+	    &warn);
 
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_str_eq(s, want);
+	ck_assert_msg(strncmp(s, want_head, strlen(want_head)) == 0, "%s", s);
+	/* created when missing; updated only when the state file says this
+	 * plan created it; else left alone with a warning */
+	has_line(s, "if (@($connectors | Where-Object { $_.Name -eq 'exdns contoso.com' }).Count -eq 0) {");
+	has_line(s, "    New-SendConnector -Name 'exdns contoso.com' -Usage Custom -AddressSpaces 'SMTP:contoso.com;1' -DNSRoutingEnabled $false -SmartHosts '192.0.2.21','192.0.2.22' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02' @copy -ErrorAction Stop");
+	has_line(s, "} elseif (@($state | Where-Object { $_.Kind -eq 'connector' -and $_.Name -eq 'exdns contoso.com' -and $_.Existed -eq 'False' }).Count -gt 0) {");
+	has_line(s, "    Set-SendConnector -Identity 'exdns contoso.com' -AddressSpaces 'SMTP:contoso.com;1' -DNSRoutingEnabled $false -SmartHosts '192.0.2.21','192.0.2.22' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02' @copy -ErrorAction Stop");
+	has_line(s, "    Write-Warning 'exdns: the send connector ''exdns contoso.com'' existed before this plan was first applied: left as it is (the check below compares it with the plan)'");
+	has_line(s, "    New-SendConnector -Name 'exdns fabrikam.example' -Usage Custom -AddressSpaces 'SMTP:fabrikam.example;1' -DNSRoutingEnabled $false -SmartHosts '198.51.100.25' -SmartHostAuthMechanism None -SourceTransportServers 'EX01','EX02' @copy -ErrorAction Stop");
+	has_line(s, "#   ns1.contoso.com (198.51.100.53): AAAA mail.contoso.com: no answer, 3 tries");
+	/* the state: which connectors existed, recorded once, never replaced */
+	has_line(s, "    foreach ($name in @('exdns contoso.com','exdns fabrikam.example')) {");
+	has_line(s, "        $state += New-Object PSObject -Property @{ Kind = 'connector'; Name = $name; Existed = [string](@($connectors | Where-Object { $_.Name -eq $name }).Count -gt 0); AdapterEnabled = ''; Servers = ''; Protocol = ''; UseExternalDns = '' }");
+	has_line(s, "    $state | Select-Object 'Kind','Name','Existed','AdapterEnabled','Servers','Protocol','UseExternalDns' | Export-Csv -Path $stateFile -NoTypeInformation -NoClobber");
+	ASSERT_BEFORE(strstr(s, "Export-Csv"), strstr(s, "New-SendConnector"));
+	/* no Internet connector named: Exchange's defaults, said twice */
+	has_line(s, "$copy = @{}");
+	ck_assert_ptr_null(strstr(s, "$copy['Fqdn'] ="));
+	ck_assert_ptr_nonnull(strstr(warn, "names no internet_connector"));
+	/* verified, and only then the queues retried */
+	has_line(s, "    if ($hosts.Count -eq 0 -or (Compare-Object @('192.0.2.21','192.0.2.22') $hosts)) { Write-Warning ('exdns: ''exdns contoso.com'': smart hosts are ' + ($hosts -join ',') + '; the plan says 192.0.2.21,192.0.2.22'); $differ++ }");
+	has_line(s, "if ($differ -gt 0) { throw ('exdns: ' + $differ + ' setting(s) differ from the plan (see the warnings above); the queues are not retried') }");
+	has_line(s, "$queueServers = @('EX01','EX02')");
+	has_line(s, "$domains = @('contoso.com','fabrikam.example')");
+	has_line(s, "            Retry-Queue -Identity $q.Identity -Resubmit $true -ErrorAction Stop");
+	ASSERT_BEFORE(strstr(s, "throw ('exdns: ' + $differ"), strstr(s, "Retry-Queue"));
+	free(s);
+	free(warn);
+	plan_free(p);
+}
+END_TEST
+
+/* The Internet connector's HELO name and TLS settings, read at run time,
+ * go onto the new connectors (TlsCertificateName from 2013 on). */
+START_TEST(test_copy_internet_settings)
+{
+	plan *p = connectors_plan();
+	char err[512], *s;
+
+	p->internet_connector = xstrdup("Internet");
+	s = emit(p, false, false, 2013, err, sizeof err, NULL);
+	ck_assert_msg(s != NULL, "%s", err);
+	has_line(s, "$internet = Get-SendConnector -Identity 'Internet' -ErrorAction Stop");
+	has_line(s, "if ($internet.Fqdn) { $copy['Fqdn'] = [string]$internet.Fqdn } else { Write-Warning 'exdns: the send connector ''Internet'' has no Fqdn: the new connectors say HELO with each server''s own name' }");
+	has_line(s, "$copy['RequireTLS'] = [bool]$internet.RequireTLS");
+	has_line(s, "if ($internet.RequireTLS -and $internet.TlsAuthLevel) { $copy['TlsAuthLevel'] = [string]$internet.TlsAuthLevel }");
+	has_line(s, "    $copy['TlsDomain'] = [string]$internet.TlsDomain");
+	has_line(s, "if ($internet.TlsCertificateName) { $copy['TlsCertificateName'] = [string]$internet.TlsCertificateName }");
+	ASSERT_BEFORE(strstr(s, "$copy['Fqdn']"), strstr(s, "New-SendConnector"));
+	free(s);
+	s = emit(p, false, false, 2010, err, sizeof err, NULL);
+	ck_assert_msg(s != NULL, "%s", err);
+	ck_assert_ptr_null(strstr(s, "$copy['TlsCertificateName']"));
+	has_line(s, "# (Exchange 2010 send connectors have no TlsCertificateName)");
+	has_line(s, "$copy['RequireTLS'] = [bool]$internet.RequireTLS");
 	free(s);
 	plan_free(p);
 }
@@ -133,29 +202,31 @@ END_TEST
 
 START_TEST(test_undo_connectors)
 {
-	static const char want[] =
-	    HEAD_VERSION ": undo the remediation plan plan.ini\n"
-	    "# Plan created 2026-11-25T09:30:00Z, branch specific-domains, resolver 10.0.0.10\n"
-	    "# Run in the Exchange Management Shell (Exchange 2013 or later)\n"
-	    "$ErrorActionPreference = 'Stop'\n"
-	    "\n"
-	    "# fabrikam.example: remove the connector this plan added\n"
-	    "if (Get-SendConnector -Identity 'exdns fabrikam.example' -ErrorAction SilentlyContinue) {\n"
-	    "    Remove-SendConnector -Identity 'exdns fabrikam.example' -Confirm:$false\n"
-	    "}\n"
-	    "\n"
-	    "# contoso.com: remove the connector this plan added\n"
-	    "if (Get-SendConnector -Identity 'exdns contoso.com' -ErrorAction SilentlyContinue) {\n"
-	    "    Remove-SendConnector -Identity 'exdns contoso.com' -Confirm:$false\n"
-	    "}\n";
 	plan *p = connectors_plan();
 	char err[512], *s = emit(p, true, false, 2013, err, sizeof err, NULL);
 
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_str_eq(s, want);
-	/* it removes only what the apply script creates: no other cmdlet */
+	has_line(s, "# exdns " PACKAGE_VERSION ": undo the remediation plan plan.ini");
+	has_line(s, "if (-not (Test-Path -Path $stateFile)) { throw ('exdns: no state file ' + $stateFile + ': the apply script did not run from this folder, or this undo already ran; nothing was changed') }");
+	has_line(s, "$state = @(Import-Csv -Path $stateFile)");
+	has_line(s, "    if (@('connector','internet','service') -notcontains $r.Kind -or ($r.Kind -eq 'connector' -and @('True','False') -notcontains $r.Existed) -or ($r.Kind -eq 'internet' -and @('True','False') -notcontains $r.UseExternalDns)) { throw ('exdns: ' + $stateFile + ': a row this script did not write: ' + $r.Kind + ' ' + $r.Name + '; nothing was changed') }");
+	ASSERT_BEFORE(strstr(s, "a row this script did not write"), strstr(s, "Remove-SendConnector"));
+	/* a connector goes only when the state file says apply created it */
+	has_line(s, "if (@($state | Where-Object { $_.Kind -eq 'connector' -and $_.Name -eq 'exdns contoso.com' -and $_.Existed -eq 'False' }).Count -eq 0) {");
+	has_line(s, "    Write-Host 'exdns: ''exdns contoso.com'' was not created by the apply script: left as it is'");
+	has_line(s, "} elseif (@($connectors | Where-Object { $_.Name -eq 'exdns contoso.com' }).Count -gt 0) {");
+	has_line(s, "    Remove-SendConnector -Identity 'exdns contoso.com' -Confirm:$false -ErrorAction Stop");
+	/* in reverse order */
+	ASSERT_BEFORE(strstr(s, "'exdns fabrikam.example' -Confirm"),
+	    strstr(s, "'exdns contoso.com' -Confirm"));
+	has_line(s, "Move-Item -Path $stateFile -Destination ($stateFile + '.undone') -Force");
+	/* verified before the state file is retired */
+	has_line(s, "    if (@($state | Where-Object { $_.Kind -eq 'connector' -and $_.Name -eq $name -and $_.Existed -eq 'False' }).Count -gt 0 -and @($now | Where-Object { $_.Name -eq $name }).Count -gt 0) { Write-Warning ('exdns: the send connector ''' + $name + ''' is still there'); $differ++ }");
+	ASSERT_BEFORE(strstr(s, "throw ('exdns: ' + $differ + ' setting(s) are not back as recorded"),
+	    strstr(s, "Move-Item"));
 	ck_assert_ptr_null(strstr(s, "New-"));
 	ck_assert_ptr_null(strstr(s, "Set-"));
+	ck_assert_ptr_null(strstr(s, "Retry-Queue"));
 	free(s);
 	plan_free(p);
 }
@@ -163,25 +234,27 @@ END_TEST
 
 START_TEST(test_apply_external)
 {
-	static const char want[] =
-	    HEAD_VERSION ": apply the remediation plan ext.ini\n"
-	    "# Plan created 2026-11-25T10:00:00Z, branch all-domains, resolver 10.0.0.10\n"
-	    "# Run in the Exchange Management Shell (Exchange 2013 or later)\n"
-	    "# Undo: exdns emit --undo ext.ini\n"
-	    "$ErrorActionPreference = 'Stop'\n"
-	    "\n"
-	    "# External DNS lookups: the resolver 10.0.0.10 fails; use DNS servers that answered correctly\n"
-	    "#   resolver 10.0.0.10: timeout\n"
-	    "# The current settings, for the record (the undo script goes back to the network adapter's DNS):\n"
-	    "Get-TransportService -Identity 'EX01' | Format-List Name,ExternalDNSAdapterEnabled,ExternalDNSServers\n"
-	    "Set-TransportService -Identity 'EX01' -ExternalDNSAdapterEnabled $false -ExternalDNSServers '192.0.2.53','198.51.100.53'\n"
-	    "Set-SendConnector -Identity 'Internet' -UseExternalDNSServersEnabled $true\n";
 	plan *p = external_plan();
 	char err[512], *warn, *s = emit(p, false, false, 2013, err, sizeof err,
 	    &warn);
 
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_str_eq(s, want);
+	has_line(s, "# External DNS lookups: the resolver 10.0.0.10 fails; use DNS servers that answered correctly");
+	has_line(s, "#   resolver 10.0.0.10: timeout");
+	has_line(s, "$services = @(Get-TransportService -Identity 'EX01' -ErrorAction Stop)");
+	/* the previous values of all three settings, and of the connector */
+	has_line(s, "        $state += New-Object PSObject -Property @{ Kind = 'service'; Name = [string]$svc.Name; Existed = ''; AdapterEnabled = [string]$svc.ExternalDNSAdapterEnabled; Servers = (@($svc.ExternalDNSServers | ForEach-Object { [string]$_ }) -join ','); Protocol = [string]$svc.ExternalDNSProtocolOption; UseExternalDns = '' }");
+	has_line(s, "    $state += New-Object PSObject -Property @{ Kind = 'internet'; Name = [string]$internet.Name; Existed = ''; AdapterEnabled = ''; Servers = ''; Protocol = ''; UseExternalDns = [string]$internet.UseExternalDNSServersEnabled }");
+	has_line(s, "Set-TransportService -Identity 'EX01' -ExternalDNSAdapterEnabled $false -ExternalDNSServers '192.0.2.53','198.51.100.53' -ErrorAction Stop");
+	has_line(s, "Set-SendConnector -Identity 'Internet' -UseExternalDNSServersEnabled $true -ErrorAction Stop");
+	ASSERT_BEFORE(strstr(s, "Export-Csv"), strstr(s, "Set-TransportService"));
+	/* verified */
+	has_line(s, "foreach ($svc in @(Get-TransportService -Identity 'EX01' -ErrorAction Stop)) {");
+	has_line(s, "    if ($dns.Count -eq 0 -or (Compare-Object @('192.0.2.53','198.51.100.53') $dns)) { Write-Warning ('exdns: ' + $svc.Name + ': ExternalDNSServers are ' + ($dns -join ',')); $differ++ }");
+	has_line(s, "if (-not (Get-SendConnector -Identity 'Internet' -ErrorAction Stop).UseExternalDNSServersEnabled) { Write-Warning 'exdns: ''Internet'' does not use the external DNS servers'; $differ++ }");
+	/* every DNS-routed queue in Retry */
+	has_line(s, "    foreach ($q in @(Get-Queue -Server $server -ErrorAction Stop | Where-Object { $_.Status -eq 'Retry' -and [string]$_.DeliveryType -eq 'DnsConnectorDelivery' })) {");
+	ck_assert_ptr_null(strstr(s, "$onEdge"));
 	ck_assert_str_eq(warn, "");
 	free(s);
 	free(warn);
@@ -189,28 +262,169 @@ START_TEST(test_apply_external)
 }
 END_TEST
 
+/* Undo sets back exactly what the state file recorded: never "the
+ * adapter's DNS" by default. */
 START_TEST(test_undo_external_2010_whatif)
 {
-	static const char want[] =
-	    HEAD_VERSION ": undo the remediation plan ext.ini\n"
-	    "# Plan created 2026-11-25T10:00:00Z, branch all-domains, resolver 10.0.0.10\n"
-	    "# Run in the Exchange Management Shell (Exchange 2010); -WhatIf: shows what would change, changes nothing\n"
-	    "$ErrorActionPreference = 'Stop'\n"
-	    "\n"
-	    "# External DNS lookups: back to the network adapter's DNS settings\n"
-	    "Set-SendConnector -Identity 'Internet' -UseExternalDNSServersEnabled $false -WhatIf\n"
-	    "Set-TransportServer -Identity 'EX01' -ExternalDNSAdapterEnabled $true -ExternalDNSServers $null -WhatIf\n";
 	plan *p = external_plan();
 	char err[512], *s = emit(p, true, true, 2010, err, sizeof err, NULL);
 
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_str_eq(s, want);
+	has_line(s, "# Run in the Exchange Management Shell (Exchange 2010); -WhatIf: shows what would change, changes nothing");
+	has_line(s, "$rows = @($state | Where-Object { $_.Kind -eq 'service' -and @('EX01') -contains $_.Name })");
+	has_line(s, "        if (-not [System.Net.IPAddress]::TryParse($ip, [ref]$parsed)) { throw ('exdns: ' + $stateFile + ': ' + $row.Name + ': not an IP address: ' + $ip) }");
+	has_line(s, "    Set-TransportServer -Identity $row.Name -ExternalDNSAdapterEnabled ($row.AdapterEnabled -eq 'True') -ExternalDNSServers $ips -ExternalDNSProtocolOption $row.Protocol -ErrorAction Stop -WhatIf");
+	has_line(s, "    Set-SendConnector -Identity 'Internet' -UseExternalDNSServersEnabled ($irow[0].UseExternalDns -eq 'True') -ErrorAction Stop -WhatIf");
+	/* the values are checked before anything changes */
+	ASSERT_BEFORE(strstr(s, "TryParse"), strstr(s, "Set-TransportServer"));
+	ck_assert_ptr_null(strstr(s, "ExternalDNSAdapterEnabled $true"));
+	ck_assert_ptr_null(strstr(s, "TransportService"));
+	/* -WhatIf: the state file stays */
+	ck_assert_ptr_null(strstr(s, "Move-Item"));
+	free(s);
+	/* for real: each recorded setting read back before the file goes */
+	s = emit(p, true, false, 2010, err, sizeof err, NULL);
+	ck_assert_msg(s != NULL, "%s", err);
+	has_line(s, "    $svc = Get-TransportServer -Identity $row.Name -ErrorAction Stop");
+	has_line(s, "    if ([string]$svc.ExternalDNSAdapterEnabled -ne $row.AdapterEnabled -or $dns -ne $row.Servers -or [string]$svc.ExternalDNSProtocolOption -ne $row.Protocol) { Write-Warning ('exdns: ' + $row.Name + ': the external DNS settings are not back as recorded: ExternalDNSAdapterEnabled ' + $row.AdapterEnabled + ', ExternalDNSServers ' + $row.Servers + ', ExternalDNSProtocolOption ' + $row.Protocol); $differ++ }");
+	has_line(s, "if ($irow.Count -gt 0 -and [string](Get-SendConnector -Identity 'Internet' -ErrorAction Stop).UseExternalDNSServersEnabled -ne $irow[0].UseExternalDns) { Write-Warning 'exdns: ''Internet'': UseExternalDNSServersEnabled is not back as recorded'; $differ++ }");
+	ASSERT_BEFORE(strstr(s, "$svc = Get-TransportServer"), strstr(s, "Move-Item"));
 	free(s);
 	plan_free(p);
 }
 END_TEST
 
-/* --whatif: every cmdlet that changes something gets -WhatIf, reads do not */
+/* The cmdlets of Exchange that a script may call. */
+static const char *const exchange_cmdlets[] = {
+	"Get-SendConnector", "New-SendConnector", "Set-SendConnector",
+	"Remove-SendConnector", "Get-TransportService", "Set-TransportService",
+	"Get-TransportServer", "Set-TransportServer", "Get-Queue",
+	"Retry-Queue", "Get-ExchangeServer",
+};
+
+static unsigned
+count_str(const char *line, const char *what)
+{
+	unsigned n = 0;
+	const char *p = line;
+
+	while ((p = strstr(p, what)) != NULL) {
+		n++;
+		p += strlen(what);
+	}
+	return n;
+}
+
+/* Every call of an Exchange cmdlet, in every script, has -ErrorAction
+ * Stop (the node test checks the same on the parse tree). */
+START_TEST(test_every_exchange_call_stops)
+{
+	plan *p = connectors_plan(), *q = external_plan(), *e = external_plan();
+	const plan *plans[3] = {p, q, e};
+	static const int versions[2] = {2010, 2013};
+	char err[512], *s, *line, *save;
+	unsigned i, undo, whatif, v, k, calls, stops, total;
+
+	free(e->internet_connector);
+	e->internet_connector = xstrdup("EdgeSync - Default-First-Site-Name to Internet");
+	for (i = 0; i < 3; i++)
+		for (undo = 0; undo < 2; undo++)
+			for (whatif = 0; whatif < 2; whatif++)
+				for (v = 0; v < 2; v++) {
+					s = emit(plans[i], undo, whatif, versions[v], err,
+					    sizeof err, NULL);
+					ck_assert_msg(s != NULL, "%s", err);
+					total = 0;
+					for (line = strtok_r(s, "\n", &save); line != NULL;
+					    line = strtok_r(NULL, "\n", &save)) {
+						const char *t = line + strspn(line, " ");
+						if (t[0] == '#')
+							continue;
+						calls = 0;
+						for (k = 0; k < sizeof exchange_cmdlets /
+						    sizeof exchange_cmdlets[0]; k++)
+							calls += count_str(t, exchange_cmdlets[k]);
+						stops = count_str(t, " -ErrorAction Stop");
+						ck_assert_msg(calls == stops, "%u calls, %u "
+						    "-ErrorAction Stop: %s", calls, stops, t);
+						total += calls;
+					}
+					ck_assert_uint_gt(total, 1);
+					ck_assert_ptr_null(strstr(s, "SilentlyContinue"));
+					free(s);
+				}
+	plan_free(p);
+	plan_free(q);
+	plan_free(e);
+}
+END_TEST
+
+/* The Internet connector is EdgeSync's: connectors in the organization,
+ * external DNS and queues on the Edge, never the other way round. */
+START_TEST(test_edge)
+{
+	plan *p = external_plan(), *c = connectors_plan();
+	char err[512], *warn, *s, *edge_block, *org_block;
+
+	ck_assert(!emit_plan_is_edge(p));
+	free(p->internet_connector);
+	p->internet_connector = xstrdup("EdgeSync - Default-First-Site-Name to Internet");
+	ck_assert(emit_plan_is_edge(p));
+	s = emit(p, false, false, 2013, err, sizeof err, &warn);
+	ck_assert_msg(s != NULL, "%s", err);
+	has_line(s, "$onEdge = [bool](Get-ExchangeServer -Identity $env:COMPUTERNAME -ErrorAction Stop).IsEdgeServer");
+	/* on the Edge: itself, whatever servers the plan names */
+	edge_block = strstr(s, "if ($onEdge) {   # on an Edge Transport server: its own transport service\n"
+	    "Get-TransportService -ErrorAction Stop | Set-TransportService -ExternalDNSAdapterEnabled $false -ExternalDNSServers '192.0.2.53','198.51.100.53' -ErrorAction Stop\n}\n");
+	ck_assert_msg(edge_block != NULL, "%s", s);
+	ck_assert_ptr_null(strstr(s, "-Identity 'EX01'"));
+	org_block = strstr(s, "if (-not $onEdge) {   # in the organization: the Internet send connector\n"
+	    "Set-SendConnector -Identity 'EdgeSync - Default-First-Site-Name to Internet' -UseExternalDNSServersEnabled $true -ErrorAction Stop\n}\n");
+	ck_assert_msg(org_block != NULL, "%s", s);
+	has_line(s, "if ($onEdge) {   # on an Edge Transport server: the queues");
+	has_line(s, "$queueServers = @([string]$env:COMPUTERNAME)");
+	ck_assert_ptr_nonnull(strstr(warn, "EdgeSync connector"));
+	free(s);
+	free(warn);
+
+	/* connectors: made in the organization, with the Edge subscription
+	 * of the EdgeSync connector as source when the plan names none */
+	c->internet_connector = xstrdup("EdgeSync - Site1 to Internet");
+	strv_free(c->transport_servers, c->ntransport);
+	c->transport_servers = NULL;
+	c->ntransport = 0;
+	s = emit(c, false, false, 2013, err, sizeof err, NULL);
+	ck_assert_msg(s != NULL, "%s", err);
+	has_line(s, "$copy['SourceTransportServers'] = @($internet.SourceTransportServers | ForEach-Object { [string]$_ })");
+	org_block = strstr(s, "if (-not $onEdge) {   # in the organization: the send connectors\n");
+	ck_assert_ptr_nonnull(org_block);
+	ASSERT_BEFORE(org_block, strstr(s, "    New-SendConnector -Name"));
+	ck_assert_ptr_null(strstr(s, "if ($onEdge) {   # on an Edge Transport server: the send"));
+	has_line(s, "    Write-Warning 'exdns: no send connector ''exdns contoso.com'' here yet: on an Edge, EdgeSync copies it from the organization within minutes (or run Start-EdgeSynchronization on a Mailbox server); run this script again then'");
+	free(s);
+	s = emit(c, true, false, 2013, err, sizeof err, NULL);
+	ck_assert_msg(s != NULL, "%s", err);
+	ASSERT_BEFORE(strstr(s, "if (-not $onEdge) {   # in the organization: the send connectors\n"),
+	    strstr(s, "Remove-SendConnector"));
+	free(s);
+	plan_free(p);
+	plan_free(c);
+}
+END_TEST
+
+START_TEST(test_state_file_name)
+{
+	plan *p = connectors_plan();
+	char name[64];
+
+	emit_state_file(p, name, sizeof name);
+	ck_assert_str_eq(name, "exdns-state-20261125T093000Z.csv");
+	plan_free(p);
+}
+END_TEST
+
+/* --whatif: every cmdlet that changes something gets -WhatIf, reads do
+ * not; nothing is written, verified or retried */
 START_TEST(test_whatif_everywhere)
 {
 	plan *p = connectors_plan(), *q = external_plan();
@@ -222,21 +436,27 @@ START_TEST(test_whatif_everywhere)
 		for (undo = 0; undo < 2; undo++) {
 			s = emit(plans[i], undo, true, 2013, err, sizeof err, NULL);
 			ck_assert_msg(s != NULL, "%s", err);
+			ck_assert_ptr_null(strstr(s, "Export-Csv"));
+			ck_assert_ptr_null(strstr(s, "Move-Item"));
+			ck_assert_ptr_null(strstr(s, "Retry-Queue -"));
 			changing = 0;
 			for (line = strtok_r(s, "\n", &save); line != NULL;
 			    line = strtok_r(NULL, "\n", &save)) {
 				const char *t = line + strspn(line, " ");
-				bool changes = strncmp(t, "New-", 4) == 0 ||
-				    strncmp(t, "Set-", 4) == 0 ||
-				    strncmp(t, "Remove-", 7) == 0;
+				bool changes = strstr(t, "New-SendConnector") ||
+				    strstr(t, "Set-SendConnector") ||
+				    strstr(t, "Set-TransportService") ||
+				    strstr(t, "Remove-SendConnector");
 				size_t n = strlen(t);
+				if (t[0] == '#')
+					continue;
 				if (changes) {
 					changing++;
 					ck_assert_msg(n > 8 && strcmp(t + n - 8,
 					    " -WhatIf") == 0, "no -WhatIf: %s", t);
 				} else
-					ck_assert_msg(strstr(t, "-WhatIf") == NULL ||
-					    t[0] == '#', "stray -WhatIf: %s", t);
+					ck_assert_msg(strstr(t, "-WhatIf") == NULL,
+					    "stray -WhatIf: %s", t);
 			}
 			ck_assert_uint_gt(changing, 0);
 			free(s);
@@ -252,12 +472,12 @@ START_TEST(test_exchange_2010_nouns)
 	char err[512], *s = emit(p, false, false, 2010, err, sizeof err, NULL);
 
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_ptr_nonnull(strstr(s, "\nSet-TransportServer -Identity 'EX01' "
+	has_line(s, "Set-TransportServer -Identity 'EX01' "
 	    "-ExternalDNSAdapterEnabled $false -ExternalDNSServers "
-	    "'192.0.2.53','198.51.100.53'\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\nGet-TransportServer -Identity 'EX01' |"));
+	    "'192.0.2.53','198.51.100.53' -ErrorAction Stop");
+	has_line(s, "$services = @(Get-TransportServer -Identity 'EX01' -ErrorAction Stop)");
 	ck_assert_ptr_null(strstr(s, "TransportService"));
-	ck_assert_ptr_nonnull(strstr(s, "# Undo: exdns emit --undo --exchange 2010 ext.ini\n"));
+	ck_assert_ptr_nonnull(strstr(s, "# Undo: exdns emit --undo --exchange 2010 ext.ini "));
 	free(s);
 	plan_free(p);
 }
@@ -278,11 +498,13 @@ START_TEST(test_optional_values_missing)
 	p->internet_connector = NULL;
 	s = emit(p, false, false, 2013, err, sizeof err, &warn);
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_ptr_nonnull(strstr(s, "\nGet-TransportService | "
+	has_line(s, "Get-TransportService -ErrorAction Stop | "
 	    "Set-TransportService -ExternalDNSAdapterEnabled $false "
-	    "-ExternalDNSServers '192.0.2.53','198.51.100.53'\n"));
-	ck_assert_ptr_nonnull(strstr(s, "\n# Set-SendConnector -Identity "
-	    "'<Internet send connector>' -UseExternalDNSServersEnabled $true\n"));
+	    "-ExternalDNSServers '192.0.2.53','198.51.100.53' -ErrorAction Stop");
+	has_line(s, "$services = @(Get-TransportService -ErrorAction Stop)");
+	has_line(s, "$queueServers = @(Get-TransportService -ErrorAction Stop | ForEach-Object { [string]$_.Name })");
+	has_line(s, "# Set-SendConnector -Identity "
+	    "'<Internet send connector>' -UseExternalDNSServersEnabled $true -ErrorAction Stop");
 	ck_assert_ptr_null(strstr(s, "\nSet-SendConnector"));
 	ck_assert_ptr_nonnull(strstr(warn, "names no internet_connector"));
 	free(s);
@@ -294,7 +516,7 @@ START_TEST(test_optional_values_missing)
 	s = emit(c, false, false, 2013, err, sizeof err, NULL);
 	ck_assert_msg(s != NULL, "%s", err);
 	ck_assert_ptr_null(strstr(s, "SourceTransportServers"));
-	ck_assert_ptr_nonnull(strstr(s, "-SmartHostAuthMechanism None\n"));
+	ck_assert_ptr_nonnull(strstr(s, "-SmartHostAuthMechanism None @copy -ErrorAction Stop\n"));
 	free(s);
 	plan_free(p);
 	plan_free(c);
@@ -310,7 +532,7 @@ START_TEST(test_external_port_dropped)
 	p->external_servers[1] = xstrdup("127.0.55.1@10053");
 	s = emit(p, false, false, 2013, err, sizeof err, &warn);
 	ck_assert_msg(s != NULL, "%s", err);
-	ck_assert_ptr_nonnull(strstr(s, "-ExternalDNSServers '192.0.2.53','127.0.55.1'\n"));
+	ck_assert_ptr_nonnull(strstr(s, "-ExternalDNSServers '192.0.2.53','127.0.55.1' -ErrorAction Stop\n"));
 	ck_assert_ptr_nonnull(strstr(s, "# NOTE: 127.0.55.1: port 10053 dropped"));
 	ck_assert_ptr_nonnull(strstr(warn, "port 10053 dropped"));
 	ck_assert_ptr_null(strstr(s, "@10053'"));
@@ -517,10 +739,14 @@ main(void)
 	TCase *tc = tcase_create("core");
 
 	tcase_add_test(tc, test_apply_connectors);
+	tcase_add_test(tc, test_copy_internet_settings);
 	tcase_add_test(tc, test_undo_connectors);
 	tcase_add_test(tc, test_apply_external);
 	tcase_add_test(tc, test_undo_external_2010_whatif);
 	tcase_add_test(tc, test_whatif_everywhere);
+	tcase_add_test(tc, test_every_exchange_call_stops);
+	tcase_add_test(tc, test_edge);
+	tcase_add_test(tc, test_state_file_name);
 	tcase_add_test(tc, test_exchange_2010_nouns);
 	tcase_add_test(tc, test_optional_values_missing);
 	tcase_add_test(tc, test_external_port_dropped);
