@@ -70,14 +70,32 @@ START_TEST(test_names)
 	unsigned i, j;
 	wz_state s;
 
+	/* The words a session file holds after "state ": sessions saved by
+	 * earlier builds hold them, so they are a file format, written down
+	 * here and not taken from ui/wizard.c (a swapped pair there passed a
+	 * to_string/from_string round trip and resumed in the wrong state).
+	 * The terminal tests read the same words in the wizard's log. */
+	static const struct { wz_state s; const char *word; } session_words[] = {
+		{ WZ_WELCOME, "welcome" }, { WZ_QUESTION, "question" },
+		{ WZ_CHECKING, "checking" }, { WZ_CHECKED, "checked" },
+		{ WZ_DOMAINS, "domains" }, { WZ_PROBING, "probing" },
+		{ WZ_RESULTS, "results" }, { WZ_EVIDENCE, "evidence" },
+		{ WZ_EXTERNAL_PROBING, "external-probing" },
+		{ WZ_EXTERNAL, "external" }, { WZ_SAVE, "save" },
+		{ WZ_CONFIRM, "confirm" }, { WZ_DONE, "done" },
+		{ WZ_QUIT_ASK, "quit-ask" }, { WZ_QUIT, "quit" },
+	};
+
+	ck_assert_uint_eq(sizeof session_words / sizeof session_words[0],
+	    WZ_STATE_COUNT);
 	for (i = 0; i < WZ_STATE_COUNT; i++) {
-		ck_assert_str_ne(wz_state_to_string((wz_state)i), "unknown");
-		ck_assert_int_eq(wz_state_from_string(
-		    wz_state_to_string((wz_state)i), &s), 0);
-		ck_assert_int_eq(s, (int)i);
+		ck_assert_str_eq(wz_state_to_string(session_words[i].s),
+		    session_words[i].word);
+		ck_assert_int_eq(wz_state_from_string(session_words[i].word,
+		    &s), 0);
+		ck_assert_int_eq(s, session_words[i].s);
 		for (j = 0; j < i; j++)
-			ck_assert_str_ne(wz_state_to_string((wz_state)i),
-			    wz_state_to_string((wz_state)j));
+			ck_assert_int_ne(session_words[i].s, session_words[j].s);
 	}
 	for (i = 0; i < WZE_COUNT; i++)
 		ck_assert_str_ne(wz_event_to_string((wz_event)i), "unknown");
