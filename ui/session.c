@@ -340,13 +340,11 @@ typedef struct sload {
 static int
 serr(sload *l, const char *fmt, ...)
 {
-	char msg[300];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	util_file_verr(l->err, l->errlen, l->path, l->line, fmt, ap);
 	va_end(ap);
-	snprintf(l->err, l->errlen, "%s:%u: %s", l->path, l->line, msg);
 	return -1;
 }
 

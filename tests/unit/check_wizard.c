@@ -489,6 +489,43 @@ START_TEST(test_session_round_trip)
 }
 END_TEST
 
+/* A crafted session file's bytes never reach the terminal raw through the
+ * message that refuses it (found by tests/fuzz/fuzz_session: an unknown
+ * key was quoted as it was). */
+START_TEST(test_session_errors_escaped)
+{
+	static const char *const bad[] = {
+		"exdns-session 1\nstep results\nhist\x1b]0;owned\x07ory x\n",
+		"exdns-session 1\nstep results\nstate \x1b[2J\xee\n",
+		"exdns-session 1\nstep results\nrow \x9b" "31m\n",
+		"exdns-session \x1b[31m\n",
+	};
+	char path[128], file[160], err[1024];
+	const unsigned char *c;
+	session l;
+	size_t i;
+	FILE *f;
+
+	snprintf(tmpdir, sizeof tmpdir, "/tmp/check_wizard.XXXXXX");
+	ck_assert_ptr_nonnull(mkdtemp(tmpdir));
+	snprintf(path, sizeof path, "%s/exdns", tmpdir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	snprintf(file, sizeof file, "%s/session", path);
+	for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		f = fopen(file, "w");
+		ck_assert_ptr_nonnull(f);
+		fputs(bad[i], f);
+		fclose(f);
+		ck_assert_int_eq(session_load(path, &l, err, sizeof err), -1);
+		ck_assert_msg(strncmp(err, file, strlen(file)) == 0, "%s", err);
+		for (c = (const unsigned char *)err; *c != '\0'; c++)
+			ck_assert_msg(*c >= 0x20 && *c < 0x7f,
+			    "case %zu: byte 0x%02x in the message", i, *c);
+	}
+	rmtree(tmpdir);
+}
+END_TEST
+
 START_TEST(test_session_dir)
 {
 	char buf[300];
@@ -583,6 +620,7 @@ wizard_suite(void)
 	tcase_add_test(tc, test_restore);
 	suite_add_tcase(s, tc);
 	tcase_add_test(ts, test_session_round_trip);
+	tcase_add_test(ts, test_session_errors_escaped);
 	tcase_add_test(ts, test_session_dir);
 	tcase_add_test(ts, test_results_plan);
 	tcase_add_test(ts, test_safe_text);
