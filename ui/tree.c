@@ -117,16 +117,11 @@ typedef struct tree_parse {
 static int
 tree_err(tree_parse *tp, unsigned line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
+	util_file_verr(tp->err, tp->errlen, tp->path, line, fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		snprintf(tp->err, tp->errlen, "%s:%u: %s", tp->path, line, msg);
-	else
-		snprintf(tp->err, tp->errlen, "%s: %s", tp->path, msg);
 	return -1;
 }
 

@@ -47,32 +47,6 @@ fuzz_printable(const char *t, int spaces)
 }
 
 void
-fuzz_utf8_text(const char *t)
-{
-	const unsigned char *c = (const unsigned char *)t;
-	unsigned long cp;
-	size_t need, i;
-
-	while (*c != '\0') {
-		if (*c < 0x80) {
-			must(*c >= 0x20 && *c != 0x7f);
-			c++;
-			continue;
-		}
-		if (*c >= 0xc2 && *c <= 0xdf) { need = 1; cp = *c & 0x1f; }
-		else if (*c >= 0xe0 && *c <= 0xef) { need = 2; cp = *c & 0x0f; }
-		else if (*c >= 0xf0 && *c <= 0xf4) { need = 3; cp = *c & 0x07; }
-		else { must(!"a UTF-8 lead byte"); return; }
-		for (i = 1; i <= need; i++) {
-			must((c[i] & 0xc0) == 0x80);
-			cp = (cp << 6) | (c[i] & 0x3f);
-		}
-		must(!(cp >= 0x80 && cp <= 0x9f));     /* C1 controls */
-		c += need + 1;
-	}
-}
-
-void
 fuzz_error_names(const char *err, const char *path)
 {
 	size_t n = strlen(path);

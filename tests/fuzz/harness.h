@@ -20,10 +20,6 @@ void fuzz_must(int ok, const char *what, const char *file, int line);
  * 0x21..0x7e). */
 void fuzz_printable(const char *t, int spaces);
 
-/* Valid UTF-8 without C0 or C1 control characters (for the texts of
- * the wizard's tree, which may be UTF-8). */
-void fuzz_utf8_text(const char *t);
-
 /* A message from a reader that refused a file: one printable line that
  * starts with "PATH:" (PATH:LINE: what, or PATH: what). */
 void fuzz_error_names(const char *err, const char *path);

@@ -301,6 +301,28 @@ START_TEST(test_shipped_tree)
 }
 END_TEST
 
+/* A message quotes the file cut at a length: never half a UTF-8
+ * character, never raw bytes (found by tests/fuzz/fuzz_tree). */
+START_TEST(test_errors_printable)
+{
+	char err[600] = "", text[400];
+	const unsigned char *c;
+	size_t i, n;
+	tree *t;
+
+	n = (size_t)snprintf(text, sizeof text, "[tree]\nversion = 1\n[s");
+	for (i = 0; i < 60; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "\xf2\x91\x9a\x87");
+	snprintf(text + n, sizeof text - n, "]\n");
+	t = load(text, err, sizeof err);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strncmp(err, "t.ini:3: ", 9) == 0, "%s", err);
+	for (c = (const unsigned char *)err; *c != '\0'; c++)
+		ck_assert_msg(*c >= 0x20 && *c < 0x7f, "byte 0x%02x in '%s'", *c,
+		    err);
+}
+END_TEST
+
 START_TEST(test_missing_file)
 {
 	char err[500] = "";
@@ -541,6 +563,7 @@ tree_suite(void)
 	tcase_add_test(tc, test_shipped_tree);
 	tcase_add_test(tc, test_kinds_as_documented);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_errors_printable);
 	tcase_add_test(tc, test_expand);
 	tcase_add_loop_test(tc, test_malformed, 0,
 	    (int)(sizeof bad / sizeof bad[0]));
