@@ -254,9 +254,9 @@ util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
 	return -1;
 }
 
-static int
-util_err(char *err, size_t errlen, const char *path, unsigned line,
-         const char *fmt, ...)
+int
+util_file_err(char *err, size_t errlen, const char *path, unsigned line,
+              const char *fmt, ...)
 {
 	va_list ap;
 
@@ -281,14 +281,14 @@ util_read_file(const char *path, size_t max, size_t *len, char *err,
 		fd = STDIN_FILENO;
 		path = "<stdin>";
 	} else if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)) < 0) {
-		util_err(err, errlen, path, 0, "%s", strerror(errno));
+		util_file_err(err, errlen, path, 0, "%s", strerror(errno));
 		return NULL;
 	}
 	/* Standard input is what the user chose to pipe in; a path must be a
 	 * regular file: a FIFO would hang, /dev/zero never end. */
 	if (!in && (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))) {
 		close(fd);
-		util_err(err, errlen, path, 0, "not a regular file");
+		util_file_err(err, errlen, path, 0, "not a regular file");
 		return NULL;
 	}
 	buf = xmalloc(cap + 1);
@@ -303,7 +303,7 @@ util_read_file(const char *path, size_t max, size_t *len, char *err,
 		if (r < 0 && errno == EINTR)
 			continue;
 		if (r < 0) {
-			util_err(err, errlen, path, 0, "%s", strerror(errno));
+			util_file_err(err, errlen, path, 0, "%s", strerror(errno));
 			if (!in)
 				close(fd);
 			free(buf);
@@ -321,7 +321,7 @@ util_read_file(const char *path, size_t max, size_t *len, char *err,
 		for (i = 0; i < max; i++)
 			line += buf[i] == '\n';
 		free(buf);
-		util_err(err, errlen, path, line, "file larger than %zu bytes: "
+		util_file_err(err, errlen, path, line, "file larger than %zu bytes: "
 		    "not read", max);
 		return NULL;
 	}
@@ -416,7 +416,7 @@ util_read_text(const char *path, size_t max, size_t *len, char *err,
 		const char *p;
 		for (p = text; p < nul; p++)
 			line += *p == '\n';
-		util_err(err, errlen, path, line, "NUL byte: not a text file");
+		util_file_err(err, errlen, path, line, "NUL byte: not a text file");
 		free(text);
 		return NULL;
 	}

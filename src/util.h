@@ -76,6 +76,8 @@ void list_split(const char *text, char ***out, size_t *n);
  * of every FILE:LINE error. Returns -1. */
 int util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
                    const char *fmt, va_list ap);
+int util_file_err(char *err, size_t errlen, const char *path, unsigned line,
+                  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 
 /* Enum <-> string through a table of names indexed by the enum: the name
  * of v (fallback when v is out of range or unnamed), and the index of
