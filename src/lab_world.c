@@ -311,16 +311,9 @@ static int
 lerr(loader *L, unsigned line, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
 
-	if (line)
-		n = snprintf(L->err, L->errlen, "%s:%u: ", L->path, line);
-	else
-		n = snprintf(L->err, L->errlen, "%s: ", L->path);
-	if (n < 0 || (size_t)n >= L->errlen)
-		return -1;
 	va_start(ap, fmt);
-	vsnprintf(L->err + n, L->errlen - (size_t)n, fmt, ap);
+	util_file_verr(L->err, L->errlen, L->path, line, fmt, ap);
 	va_end(ap);
 	return -1;
 }
@@ -328,13 +321,12 @@ lerr(loader *L, unsigned line, const char *fmt, ...)
 static void
 lwarn(loader *L, unsigned line, const char *fmt, ...)
 {
-	char buf[512];
+	char buf[1200], msg[512];
 	va_list ap;
-	int n;
 
-	n = snprintf(buf, sizeof buf, "%s:%u: warning: ", L->path, line);
+	snprintf(msg, sizeof msg, "warning: %s", fmt);
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof buf - (size_t)n, fmt, ap);
+	util_file_verr(buf, sizeof buf, L->path, line, msg, ap);
 	va_end(ap);
 	strv_push(&L->w->warnings, &L->w->nwarnings, buf);
 }

@@ -2,8 +2,6 @@
 #include <config.h>
 
 #include <ctype.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -11,6 +9,7 @@
 #include "dname.h"
 #include "escape.h"
 #include "resolvconf.h"
+#include "util.h"
 
 const char *
 resolvconf_path(void)
@@ -20,49 +19,54 @@ resolvconf_path(void)
 	return (p != NULL && *p != '\0') ? p : DEFAULT_RESOLV_CONF;
 }
 
+/* Larger than any resolv.conf: the file is read whole (bounded, a regular
+ * file only: /dev/zero or a FIFO is refused, not read forever). */
+#define RESOLVCONF_MAX_BYTES (1024 * 1024)
+
 int
 resolvconf_first(const char *path, exaddr *out, char *err, size_t errlen)
 {
-	FILE *f = fopen(path, "r");
-	char *line = NULL, *p, *word, *save, msg[128], esc[96];
-	size_t cap = 0;
-	ssize_t len;
+	char *text, *line, *next, *p, *word, *save, msg[128], esc[96];
+	size_t len;
 	unsigned lineno = 0;
 	int rc = -1;
 
-	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+	if ((text = util_read_file(path, RESOLVCONF_MAX_BYTES, &len, err,
+	    errlen)) == NULL)
 		return -1;
-	}
-	snprintf(err, errlen, "%s: no nameserver line", path);
-	while ((len = getline(&line, &cap, f)) != -1) {
+	util_file_err(err, errlen, path, 0, "no nameserver line");
+	for (line = text; line < text + len; line = next) {
+		char *nl = memchr(line, '\n', (size_t)(text + len - line));
+		next = nl != NULL ? nl + 1 : text + len;
+		if (nl != NULL)
+			*nl = '\0';
 		lineno++;
-		if (memchr(line, '\0', (size_t)len) != NULL)
+		if (memchr(line, '\0', (size_t)(next - line - (nl != NULL))) != NULL)
 			continue;
 		for (p = line; isspace((unsigned char)*p); p++)
 			;
 		if (*p == '#' || *p == ';')
 			continue;
-		word = strtok_r(p, " \t\r\n", &save);
+		word = strtok_r(p, " \t\r", &save);
 		if (word == NULL || strcmp(word, "nameserver") != 0)
 			continue;
-		word = strtok_r(NULL, " \t\r\n", &save);
+		word = strtok_r(NULL, " \t\r", &save);
 		if (word == NULL) {
-			snprintf(err, errlen, "%s:%u: nameserver without an address",
-			    path, lineno);
+			util_file_err(err, errlen, path, lineno,
+			    "nameserver without an address");
 			break;
 		}
 		/* glibc accepts "fe80::1%eth0"; we do not probe scoped addresses. */
 		if (addr_parse(word, DEFAULT_DNS_PORT, out, msg, sizeof msg) != 0 ||
 		    strchr(word, '@') != NULL) {
-			snprintf(err, errlen, "%s:%u: '%s' is not an IP address", path,
-			    lineno, esc_buf(ESC_TERMINAL, word, strlen(word), esc, sizeof esc));
+			util_file_err(err, errlen, path, lineno,
+			    "'%s' is not an IP address",
+			    esc_buf(ESC_TERMINAL, word, strlen(word), esc, sizeof esc));
 			break;
 		}
 		rc = 0;
 		break;
 	}
-	free(line);
-	fclose(f);
+	free(text);
 	return rc;
 }

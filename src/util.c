@@ -310,14 +310,18 @@ int
 util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
                const char *fmt, va_list ap)
 {
-	char esc[320], msg[768];
+	char esc[320], msg[768], msgesc[1024];
+	const char *m;
 
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
+	/* The message quotes what the file holds: printable as it is, or
+	 * escaped (a crafted file must not write to the terminal). */
+	m = dname_printable(msg, msgesc, sizeof msgesc);
 	if (line > 0)
-		snprintf(err, errlen, "%s:%u: %s", esc, line, msg);
+		snprintf(err, errlen, "%s:%u: %s", esc, line, m);
 	else
-		snprintf(err, errlen, "%s: %s", esc, msg);
+		snprintf(err, errlen, "%s: %s", esc, m);
 	return -1;
 }
 

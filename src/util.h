@@ -85,7 +85,8 @@ void list_parse_text(const char *text, size_t len, char ***out,
 void list_split(const char *text, char ***out, size_t *n);
 
 /* "PATH:LINE: msg" (or "PATH: msg" when line is 0) into err, the path
- * escaped: the one form of every FILE:LINE error. Returns -1. */
+ * escaped, and the message too unless it is printable ASCII: the one form
+ * of every FILE:LINE error. Returns -1. */
 int util_file_verr(char *err, size_t errlen, const char *path, unsigned line,
                    const char *fmt, va_list ap);
 int util_file_err(char *err, size_t errlen, const char *path, unsigned line,

@@ -1,35 +1,15 @@
 /* fuzz_dnswire.c - libFuzzer target for src/dnswire.c, the reader of every
- * DNS reply exdns gets. Not built by make; with clang:
- *
- *   clang -g -O1 -fsanitize=fuzzer,address,undefined -include config.h \
- *       -I. -I$SRC/src $SRC/tests/fuzz/fuzz_dnswire.c $SRC/src/dnswire.c \
- *       -o fuzz_dnswire && ./fuzz_dnswire -max_len=1500 corpus/
- *
- * (run in a configured build directory, for config.h). Properties checked
- * beyond memory safety: of a message dnswire_check accepts, every record
- * is inside it, every owner name and every name in NS/CNAME/MX RDATA
+ * DNS reply exdns gets (make fuzz; harness.h). Properties checked beyond
+ * memory safety: of a message dnswire_check accepts, every record is
+ * inside it, every owner name and every name in NS/CNAME/MX RDATA
  * decodes, and names decode to printable ASCII without spaces. */
-#include <stdint.h>
+#include <config.h>
+
 #include <stdlib.h>
 #include <string.h>
 
 #include "dnswire.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static void
-must(int cond)
-{
-	if (!cond)
-		abort();
-}
-
-static void
-printable(const char *t)
-{
-	for (; *t; t++)
-		must(*t > 0x20 && *t < 0x7f);
-}
+#include "harness.h"
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -46,7 +26,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		while (dnswire_next(&it, &rr)) {
 			const char *t = dnswire_name_text(m, size, rr.owner, text);
 			must(t != NULL);
-			printable(t);
+			fuzz_printable(t, 0);
 			if (rr.section == DNSWIRE_QUESTION)
 				continue;
 			must(rr.rdata + rr.rdlen <= size);
@@ -59,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Names read from anywhere: never out of bounds, printable. */
 	for (off = 0; off < size && off < 64; off++)
 		if (dnswire_name_text(m, size, off, text) != NULL)
-			printable(text);
+			fuzz_printable(text, 0);
 	free(m);
 	return 0;
 }

@@ -12,6 +12,7 @@ export EXDNS_LOOPBACK_ONLY=1
 # The starters of real DNS daemons and of network namespaces.
 # shellcheck source=tests/integration/servers.sh
 . "$top_srcdir/tests/integration/servers.sh"
+need_tools python3
 
 TAP_N=0
 TAP_FAILED=0

@@ -34,18 +34,9 @@ servers_cleanup() {
 	CLEANUP_HOOKS=""
 }
 
-# need_tools CMD...: a missing tool is a failure, not a skip. Prints
-# "Bail out!" naming the first missing one and exits 1.
-need_tools() {
-	for nt_cmd in "$@"; do
-		if ! command -v "$nt_cmd" >/dev/null 2>&1; then
-			echo "Bail out! $nt_cmd is not installed (./quickstart test installs it:" \
-			    "apt-get install nsd knot bind9 dnsdist unbound nftables iproute2" \
-			    "ldnsutils python3)"
-			exit 1
-		fi
-	done
-}
+# need_tools CMD...: a missing tool is a failure (see tests/tools.sh).
+# shellcheck source=tests/tools.sh
+. "$top_srcdir/tests/tools.sh"
 
 # netns_setup NAME ADDR...: a new network namespace with lo up and each
 # ADDR (127.x) added to lo as /32 (BIND listens only on addresses an

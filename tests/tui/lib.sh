@@ -57,12 +57,9 @@ tui_done() {
 	[ "$TUI_FAILED" -eq 0 ]
 }
 
-tui_skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
-
-command -v tmux >/dev/null 2>&1 || tui_skip_all "tmux is not installed"
+# shellcheck source=tests/tools.sh
+. "$top_srcdir/tests/tools.sh"
+need_tools tmux
 
 # --- the lab ------------------------------------------------------------
 

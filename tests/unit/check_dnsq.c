@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -26,6 +27,7 @@ static unsigned retry_seen;           /* retry.test: tries seen */
 static uint16_t seen_ids[64];
 static unsigned nseen;
 static unsigned edns_size_seen;
+static char case_asked[300], case_sent[300];   /* case.test */
 
 /* rl*.test: a token bucket, as unbound's ip-ratelimit (answered while a
  * token is left, else silently dropped). */
@@ -128,6 +130,21 @@ respond(int fd, const struct sockaddr *from, socklen_t fromlen,
 	if (strcmp(name, "ok.test.") == 0 || strcmp(name, "OK.Test.") == 0) {
 		r = reply_for(q, name, LDNS_RR_TYPE_A);
 		add_a(r, name, "192.0.2.1");
+		send_pkt(fd, from, fromlen, r, tcp);
+	} else if (strcasecmp(name, "case.test.") == 0) {
+		/* Answers with every letter's case flipped: a name is the same
+		 * name in any case (RFC 4343), and an engine that compares
+		 * case-sensitively drops this reply. */
+		char *c;
+		snprintf(case_asked, sizeof case_asked, "%s", name);
+		for (c = name; *c != '\0'; c++)
+			if (*c >= 'a' && *c <= 'z')
+				*c = (char)(*c - 'a' + 'A');
+			else if (*c >= 'A' && *c <= 'Z')
+				*c = (char)(*c - 'A' + 'a');
+		snprintf(case_sent, sizeof case_sent, "%s", name);
+		r = reply_for(q, name, LDNS_RR_TYPE_A);
+		add_a(r, name, "192.0.2.7");
 		send_pkt(fd, from, fromlen, r, tcp);
 	} else if (strcmp(name, "servfail.test.") == 0) {
 		r = reply_for(q, name, LDNS_RR_TYPE_A);
@@ -287,6 +304,7 @@ setup(void)
 	ck_assert_int_eq(pipe(stop_pipe), 0);
 	retry_seen = 0;
 	nseen = 0;
+	case_asked[0] = case_sent[0] = '\0';
 	rl_tokens = RL_BURST;
 	rl_ms = now_ms();
 	rl_dropped = 0;
@@ -372,10 +390,15 @@ END_TEST
 
 START_TEST(test_question_case_insensitive)
 {
-	got g = ask("OK.Test", 1000, 1);
+	got g = ask("CaSe.tEsT", 1000, 1);
 
+	/* The reply's question is in another case than the query's. */
+	ck_assert_str_eq(case_asked, "CaSe.tEsT.");
+	ck_assert_str_eq(case_sent, "cAsE.TeSt.");
 	ck_assert_int_eq(g.res.outcome, DNSQ_ANSWER);
 	ck_assert_uint_eq(g.res.mismatched, 0);
+	ck_assert_uint_eq(g.res.tries, 1);
+	ck_assert_str_eq(g.first, "192.0.2.7");
 }
 END_TEST
 
@@ -506,6 +529,12 @@ START_TEST(test_loopback_only_refuses)
 }
 END_TEST
 
+static int
+cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
 START_TEST(test_cap_and_random_ids)
 {
 	dnsq_opts o = {1000, 1, 4, 1232, true, 0, 0};
@@ -535,6 +564,40 @@ START_TEST(test_cap_and_random_ids)
 	}
 	/* 40 random 16-bit IDs: a handful of collisions at most, never all 0. */
 	ck_assert_uint_ge(distinct, 30);
+	ck_assert_uint_ge(nseen, 40);
+	/* Not a counter (nor any fixed stride, in any order): sorted, random
+	 * IDs leave gaps of many sizes; a counter leaves one gap size. */
+	{
+		uint16_t s[64], gaps[64];
+		unsigned k, same, most = 0, ones = 0, zeros = 0, bit;
+
+		memcpy(s, seen_ids, nseen * sizeof s[0]);
+		qsort(s, nseen, sizeof s[0], cmp_u16);
+		for (k = 1; k < nseen; k++)
+			gaps[k - 1] = (uint16_t)(s[k] - s[k - 1]);
+		for (k = 0; k + 1 < nseen; k++) {
+			if (gaps[k] == 0)
+				continue;
+			for (same = 0, j = 0; j + 1 < nseen; j++)
+				same += gaps[j] == gaps[k];
+			if (same > most)
+				most = same;
+		}
+		ck_assert_msg(most <= 4, "%u IDs %u apart: a counter", most,
+		    (unsigned)gaps[0]);
+		/* Every bit of the ID takes both values (a counter from a
+		 * small start never sets the high bits). */
+		for (bit = 0; bit < 16; bit++) {
+			ones = zeros = 0;
+			for (k = 0; k < nseen; k++)
+				if (seen_ids[k] & (1u << bit))
+					ones++;
+				else
+					zeros++;
+			ck_assert_msg(ones > 0 && zeros > 0,
+			    "bit %u of every ID is the same", bit);
+		}
+	}
 }
 END_TEST
 

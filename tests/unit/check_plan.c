@@ -538,17 +538,27 @@ START_TEST(test_refuse_long_line_and_huge_file)
 
 	/* 1001 bytes on line 6 */
 	n = strlen(good_head);
-	t = xmalloc(n + 1100);
+	t = xmalloc(n + 1100 + sizeof good_conn);
 	memcpy(t, good_head, n);
 	memcpy(t + n, "; ", 2);
 	for (i = n + 2; i < n + 1001; i++)
 		t[i] = 'x';
 	t[i++] = '\n';
 	refuse(t, i, 6, "line longer than 1000 bytes");
-	/* exactly 1000 is fine as far as length goes */
+	/* exactly 1000 bytes is fine: the same plan, line 6 one byte
+	 * shorter, followed by a connector, loads */
 	t[n + 1000] = '\n';
-	write_bytes(tpath("ok.ini"), t, n + 1001);
+	memcpy(t + n + 1001, good_conn, strlen(good_conn));
+	write_bytes(tpath("ok.ini"), t, n + 1001 + strlen(good_conn));
 	free(t);
+	{
+		char err[1024] = "";
+		plan *p = plan_load(tpath("ok.ini"), err, sizeof err);
+		ck_assert_msg(p != NULL, "a line of 1000 bytes refused: %s", err);
+		ck_assert_uint_eq(p->nconnectors, 1);
+		ck_assert_str_eq(p->connectors[0].domain, "contoso.com");
+		plan_free(p);
+	}
 
 	/* 1 MiB of comments and one more line */
 	n = PLAN_MAX_BYTES + 100;

@@ -118,7 +118,6 @@ START_TEST(test_base_loads)
 	char err[500] = "";
 	tree *t = load(base, err, sizeof err);
 	const tree_step *w, *q, *c;
-	size_t i;
 
 	ck_assert_msg(t != NULL, "base tree refused: %s", err);
 	ck_assert_uint_eq(t->nsteps, 9);
@@ -141,12 +140,6 @@ START_TEST(test_base_loads)
 	    tree_find(t, "e"));
 	ck_assert_uint_eq(tree_find(t, "nope"), TREE_NONE);
 	ck_assert_uint_eq(tree_find_kind(t, TREE_DONE), tree_find(t, "z"));
-	for (i = 0; i < TREE_KIND_COUNT; i++) {
-		tree_kind k;
-		ck_assert_int_eq(tree_kind_from_string(
-		    tree_kind_to_string((tree_kind)i), &k), 0);
-		ck_assert_int_eq(k, (int)i);
-	}
 	ck_assert_str_eq(tree_kind_to_string(TREE_KIND_COUNT), "unknown");
 	tree_free(t);
 }
@@ -156,7 +149,9 @@ START_TEST(test_crlf_and_utf8)
 {
 	char err[500] = "", *text = xmalloc(sizeof base * 2), *o = text;
 	const char *p;
-	tree *t;
+	const tree_step *q;
+	tree *t, *lf;
+	size_t i, j;
 
 	/* CRLF line ends everywhere, and a UTF-8 dash in a title. */
 	for (p = base; *p != '\0'; p++) {
@@ -165,12 +160,35 @@ START_TEST(test_crlf_and_utf8)
 		*o++ = *p;
 	}
 	*o = '\0';
-	{
-		char *u = strstr(text, "title = Which?");
-		ck_assert_ptr_nonnull(u);
-	}
 	t = load(text, err, sizeof err);
 	ck_assert_msg(t != NULL, "CRLF tree refused: %s", err);
+	/* Read as the same tree as with LF: no CR left in any value. */
+	lf = load(base, err, sizeof err);
+	ck_assert_ptr_nonnull(lf);
+	ck_assert_uint_eq(t->nsteps, lf->nsteps);
+	for (i = 0; i < t->nsteps; i++) {
+		const tree_step *a = &t->steps[i], *b = &lf->steps[i];
+		ck_assert_str_eq(a->name, b->name);
+		ck_assert_int_eq(a->kind, b->kind);
+		ck_assert_str_eq(a->title, b->title);
+		ck_assert_uint_eq(a->ntext, b->ntext);
+		for (j = 0; j < a->ntext; j++)
+			ck_assert_str_eq(a->text[j], b->text[j]);
+		ck_assert_uint_eq(a->nchoices, b->nchoices);
+		for (j = 0; j < a->nchoices; j++) {
+			ck_assert_str_eq(a->choices[j].label, b->choices[j].label);
+			ck_assert_uint_eq(a->choices[j].next, b->choices[j].next);
+		}
+		ck_assert_uint_eq(a->next, b->next);
+	}
+	q = &t->steps[tree_find(t, "q")];
+	ck_assert_str_eq(q->title, "Which?");
+	ck_assert_uint_eq(q->nchoices, 3);
+	ck_assert_str_eq(q->choices[2].label, "Test for me");
+	ck_assert_str_eq(q->choices[2].explain, "exdns checks.");
+	ck_assert_str_eq(t->steps[tree_find(t, "w")].text[0],
+	    "First paragraph continued here.");
+	tree_free(lf);
 	tree_free(t);
 	free(text);
 	text = subst("title = Which?", "title = Which \xe2\x80\x94 all?");
@@ -183,20 +201,83 @@ START_TEST(test_crlf_and_utf8)
 }
 END_TEST
 
+static void
+shipped_path(char *path, size_t len)
+{
+	const char *dir = getenv("EXDNS_DATADIR");
+	const char *srcdir = getenv("top_srcdir");
+
+	if (dir != NULL && *dir != '\0')
+		snprintf(path, len, "%s/tree.ini", dir);
+	else if (srcdir != NULL)
+		snprintf(path, len, "%s/data/tree.ini", srcdir);
+	else
+		snprintf(path, len, "data/tree.ini");
+}
+
+/* The kinds as the shipped tree's header documents them ("kind  =
+ * welcome | question | ...", continued on the next comment lines), in the
+ * order of the engine's enum; and every step of the file has the kind its
+ * "kind =" line names. */
+START_TEST(test_kinds_as_documented)
+{
+	char path[4096], err[500] = "", *text, *p, *end, word[32];
+	char step[64] = "";
+	size_t len, n = 0, w;
+	tree_kind k;
+	tree *t;
+
+	shipped_path(path, sizeof path);
+	text = util_read_file(path, 1 << 20, &len, err, sizeof err);
+	ck_assert_msg(text != NULL, "%s", err);
+	p = strstr(text, "#     kind  = ");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("#     kind  = ");
+	end = strstr(p, "(what the engine does there)");
+	ck_assert_ptr_nonnull(end);
+	while (p < end) {
+		if (*p == '#' || *p == '|' || *p == ' ' || *p == '\n') {
+			p++;
+			continue;
+		}
+		for (w = 0; p < end && *p >= 'a' && *p <= 'z' && w + 1 < sizeof word; )
+			word[w++] = *p++;
+		word[w] = '\0';
+		ck_assert_msg(w > 0, "unexpected '%c' in the kinds' list", *p);
+		ck_assert_msg(n < TREE_KIND_COUNT, "more kinds documented than known");
+		ck_assert_str_eq(tree_kind_to_string((tree_kind)n), word);
+		ck_assert_int_eq(tree_kind_from_string(word, &k), 0);
+		ck_assert_int_eq(k, (int)n);
+		n++;
+	}
+	ck_assert_uint_eq(n, TREE_KIND_COUNT);
+	/* Each [step NAME] ... kind = WORD of the file, as loaded. */
+	t = tree_load(path, err, sizeof err);
+	ck_assert_msg(t != NULL, "%s", err);
+	n = 0;
+	for (p = strtok(text, "\n"); p != NULL; p = strtok(NULL, "\n")) {
+		if (sscanf(p, "[step %63[^]]]", step) == 1)
+			continue;
+		if (sscanf(p, "kind = %31s", word) == 1) {
+			size_t i = tree_find(t, step);
+			ck_assert_uint_ne(i, TREE_NONE);
+			ck_assert_str_eq(tree_kind_to_string(t->steps[i].kind), word);
+			n++;
+		}
+	}
+	ck_assert_uint_eq(n, t->nsteps);
+	tree_free(t);
+	free(text);
+}
+END_TEST
+
 START_TEST(test_shipped_tree)
 {
 	char path[4096], err[500] = "";
-	const char *dir = getenv("EXDNS_DATADIR");
-	const char *srcdir = getenv("top_srcdir");
 	tree *t;
 	size_t i, j;
 
-	if (dir != NULL && *dir != '\0')
-		snprintf(path, sizeof path, "%s/tree.ini", dir);
-	else if (srcdir != NULL)
-		snprintf(path, sizeof path, "%s/data/tree.ini", srcdir);
-	else
-		snprintf(path, sizeof path, "data/tree.ini");
+	shipped_path(path, sizeof path);
 	t = tree_load(path, err, sizeof err);
 	ck_assert_msg(t != NULL, "%s", err);
 	/* The walk the issue asks for: welcome, a question with the three
@@ -217,6 +298,28 @@ START_TEST(test_shipped_tree)
 		ck_assert_msg(t->steps[i].nhelp > 0, "step %s has no help",
 		    t->steps[i].name);
 	tree_free(t);
+}
+END_TEST
+
+/* A message quotes the file cut at a length: never half a UTF-8
+ * character, never raw bytes (found by tests/fuzz/fuzz_tree). */
+START_TEST(test_errors_printable)
+{
+	char err[600] = "", text[400];
+	const unsigned char *c;
+	size_t i, n;
+	tree *t;
+
+	n = (size_t)snprintf(text, sizeof text, "[tree]\nversion = 1\n[s");
+	for (i = 0; i < 60; i++)
+		n += (size_t)snprintf(text + n, sizeof text - n, "\xf2\x91\x9a\x87");
+	snprintf(text + n, sizeof text - n, "]\n");
+	t = load(text, err, sizeof err);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strncmp(err, "t.ini:3: ", 9) == 0, "%s", err);
+	for (c = (const unsigned char *)err; *c != '\0'; c++)
+		ck_assert_msg(*c >= 0x20 && *c < 0x7f, "byte 0x%02x in '%s'", *c,
+		    err);
 }
 END_TEST
 
@@ -458,7 +561,9 @@ tree_suite(void)
 	tcase_add_test(tc, test_base_loads);
 	tcase_add_test(tc, test_crlf_and_utf8);
 	tcase_add_test(tc, test_shipped_tree);
+	tcase_add_test(tc, test_kinds_as_documented);
 	tcase_add_test(tc, test_missing_file);
+	tcase_add_test(tc, test_errors_printable);
 	tcase_add_test(tc, test_expand);
 	tcase_add_loop_test(tc, test_malformed, 0,
 	    (int)(sizeof bad / sizeof bad[0]));
