@@ -1872,7 +1872,11 @@ probe_free(probe_run *r)
 
 	if (r == NULL)
 		return;
+	/* The engine's pending callbacks run as it is freed: their waiters
+	 * must not submit to it (probe_ask checks cancelled). */
+	r->cancelled = true;
 	dnsq_free(r->dnsq);
+	r->dnsq = NULL;
 	probe_drain(r);
 	while ((w = r->deferred) != NULL) {
 		r->deferred = w->next;
