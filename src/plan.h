@@ -14,7 +14,7 @@
 #include "verdict.h"
 
 #define PLAN_FORMAT        1
-#define PLAN_MAX_BYTES     (1024 * 1024)  /* a bigger file is not a plan */
+#define PLAN_MAX_BYTES     (16 * 1024 * 1024)  /* a bigger file is not a plan */
 #define PLAN_LINE_MAX      1000           /* bytes, without the newline */
 #define PLAN_TEXT_MAX      512            /* free text (evidence, names) */
 #define PLAN_MAX_EVIDENCE  99             /* evidence lines per section */
