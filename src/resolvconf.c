@@ -23,17 +23,19 @@ int
 resolvconf_first(const char *path, exaddr *out, char *err, size_t errlen)
 {
 	FILE *f = fopen(path, "r");
-	char *line = NULL, *p, *word, *save, msg[128], esc[96];
+	char *line = NULL, *p, *word, *save, msg[128], esc[96], epath[320];
 	size_t cap = 0;
 	ssize_t len;
 	unsigned lineno = 0;
 	int rc = -1;
 
+	/* The path as the user gave it: escaped for the terminal. */
+	dname_escape(path, strlen(path), epath, sizeof epath);
 	if (f == NULL) {
-		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		snprintf(err, errlen, "%s: %s", epath, strerror(errno));
 		return -1;
 	}
-	snprintf(err, errlen, "%s: no nameserver line", path);
+	snprintf(err, errlen, "%s: no nameserver line", epath);
 	while ((len = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		if (memchr(line, '\0', (size_t)len) != NULL)
@@ -48,13 +50,13 @@ resolvconf_first(const char *path, exaddr *out, char *err, size_t errlen)
 		word = strtok_r(NULL, " \t\r\n", &save);
 		if (word == NULL) {
 			snprintf(err, errlen, "%s:%u: nameserver without an address",
-			    path, lineno);
+			    epath, lineno);
 			break;
 		}
 		/* glibc accepts "fe80::1%eth0"; we do not probe scoped addresses. */
 		if (addr_parse(word, DEFAULT_DNS_PORT, out, msg, sizeof msg) != 0 ||
 		    strchr(word, '@') != NULL) {
-			snprintf(err, errlen, "%s:%u: '%s' is not an IP address", path,
+			snprintf(err, errlen, "%s:%u: '%s' is not an IP address", epath,
 			    lineno, dname_escape(word, strlen(word), esc, sizeof esc));
 			break;
 		}

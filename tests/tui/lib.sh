@@ -313,3 +313,31 @@ resize_check() {
 wizard_log() {
 	cat "$TUI_TMP/wizard.log"
 }
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected: $2" "actual:   $3"
+	fi
+}
+
+# The terminal's title: a program that lets an escape sequence through
+# (OSC 2) changes it.
+pane_title() {
+	tmux -L "$TUI_SOCK" display-message -p -t "$W" '#{pane_title}'
+}
+
+# no_escape DESC FILE: FILE holds no ESC byte and no C1 or bidi control.
+no_escape() {
+	if LC_ALL=C grep -q "$(printf '\033')" "$2" ||
+	    LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$2" ||
+	    LC_ALL=C grep -q "$(printf '\342\200[\252-\256]')" "$2"; then
+		not_ok "$1"
+		od -c "$2" | head -n 20 | sed 's/^/# /'
+	else
+		ok "$1"
+	fi
+}
