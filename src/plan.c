@@ -1953,7 +1953,7 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 	/* Nothing to change: the domains are kept, so that replay asks them
 	 * again (a remote DNS may break later). */
 	if (p->branch == BRANCH_NO_DNS_FAULT) {
-		size_t nd = probe_ndomains(r);
+		size_t nd = probe_ndomains(r), cap = p->nchecked;
 		for (i = 0; i < nd; i++) {
 			const probe_domain *d = probe_domain_at(r, i);
 			char norm[DNAME_MAX];
@@ -1967,8 +1967,10 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 				strv_push(notes, nnotes, buf);
 				break;
 			}
-			p->checked = xrealloc(p->checked, (p->nchecked + 1) *
-			    sizeof *p->checked);
+			/* grown by doubling: one at a time was quadratic (30 s
+			 * under ASan for 10,000 domains) */
+			p->checked = xgrow(p->checked, sizeof *p->checked, &cap,
+			    p->nchecked + 1);
 			memset(&p->checked[p->nchecked], 0, sizeof *p->checked);
 			strcpy(p->checked[p->nchecked].domain, norm);
 			p->checked[p->nchecked++].verdict = d->verdict;

@@ -66,15 +66,23 @@ command -v tmux >/dev/null 2>&1 || tui_skip_all "tmux is not installed"
 
 # --- the lab ------------------------------------------------------------
 
-# Starts `exdns lab` on a free port (tries a few random ones); sets
-# TUI_PORT. Its addresses are documented at the top of data/lab.ini.
+# lab_start [WORLD]: starts `exdns lab` (data/lab.ini, or the world file
+# WORLD with @PORT@ for its port) on a free port (tries a few random
+# ones); sets TUI_PORT. Its addresses are documented at the top of
+# data/lab.ini.
 lab_start() {
+	world=${1:-}
 	tries=0
 	while [ $tries -lt 8 ]; do
 		tries=$((tries + 1))
 		TUI_PORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
 		rm -f "$TUI_TMP/lab.ready"
-		"$EXDNS" lab --port "$TUI_PORT" --ready-file "$TUI_TMP/lab.ready" \
+		set --
+		if [ -n "$world" ]; then
+			sed "s/@PORT@/$TUI_PORT/g" "$world" >"$TUI_TMP/world.ini"
+			set -- --world "$TUI_TMP/world.ini"
+		fi
+		"$EXDNS" lab "$@" --port "$TUI_PORT" --ready-file "$TUI_TMP/lab.ready" \
 		    --quiet >"$TUI_TMP/lab.log" 2>&1 &
 		TUI_LAB_PID=$!
 		i=0
