@@ -447,6 +447,7 @@ load_queue(sload *l, session *s, const char *key, char *rest)
 	queue_entry *e;
 	char *f[6], *save = NULL, why[200], norm[DNAME_MAX];
 	unsigned long v[5], msgs;
+	queue_shape shape;
 	int i;
 
 	if (strcmp(key, "queue") == 0) {
@@ -457,11 +458,10 @@ load_queue(sload *l, session *s, const char *key, char *rest)
 			    == NULL)
 				return serr(l, "expected 'queue SHAPE EXTERNAL "
 				    "FAILING SKIPPED STATUS_COLUMN ERROR_COLUMN'");
-		for (i = 0; i < QUEUE_SHAPE_COUNT; i++)
-			if (strcmp(f[0], queue_shape_to_string((queue_shape)i))
-			    == 0)
+		for (shape = 0; shape < QUEUE_SHAPE_COUNT; shape++)
+			if (strcmp(f[0], queue_shape_to_string(shape)) == 0)
 				break;
-		if (i == QUEUE_SHAPE_COUNT)
+		if (shape == QUEUE_SHAPE_COUNT)
 			return serr(l, "unknown queue shape '%.20s'", f[0]);
 		for (i = 0; i < 5; i++)
 			if (get_uint(l, f[1 + i], i < 3 ? MAX_ROWS : 1, &v[i]) != 0)
@@ -469,10 +469,7 @@ load_queue(sload *l, session *s, const char *key, char *rest)
 		if (v[1] > v[0])
 			return serr(l, "more failing queues than external ones");
 		s->queue = q = xcalloc(1, sizeof *q);
-		for (i = 0; i < QUEUE_SHAPE_COUNT; i++)
-			if (strcmp(f[0], queue_shape_to_string((queue_shape)i))
-			    == 0)
-				q->shape = (queue_shape)i;
+		q->shape = shape;
 		q->nexternal = v[0];
 		q->nfailing = v[1];
 		q->nskipped = v[2];
