@@ -78,22 +78,28 @@ idn_to_ascii(const char *in, char out[DNAME_MAX], char *why, size_t whylen)
 bool
 idn_to_unicode(const char *ascii, char *out, size_t outlen)
 {
-	char *uni = NULL;
+	char *uni = NULL, *back = NULL;
 	const unsigned char *p;
+	bool ok;
 
 	if (!idn_has_alabel(ascii))
 		return false;
 	if (idn2_to_unicode_8z8z(ascii, &uni, 0) != IDN2_OK)
 		return false;
-	/* libidn2 only makes valid labels; be sure anyway. */
-	for (p = (const unsigned char *)uni; *p; p++)
+	/* Decoding checks nothing: an A-label from DNS or a file can hold a
+	 * bidi override, a C1 control, a zero-width joiner. Only a name that
+	 * IDNA 2008 turns back into the same A-labels is a U-label. */
+	ok = idn2_lookup_u8((const uint8_t *)uni, (uint8_t **)&back,
+	    IDN2_NFC_INPUT | IDN2_NONTRANSITIONAL) == IDN2_OK &&
+	    strcasecmp(back, ascii) == 0;
+	for (p = (const unsigned char *)uni; ok && *p; p++)
 		if (*p < 0x20 || *p == 0x7f)
-			break;
-	if (*p != '\0' || strlen(uni) >= outlen) {
-		free(uni);
-		return false;
-	}
-	strcpy(out, uni);
+			ok = false;
+	if (ok && strlen(uni) >= outlen)
+		ok = false;
+	if (ok)
+		strcpy(out, uni);
+	free(back);
 	free(uni);
-	return true;
+	return ok;
 }

@@ -804,8 +804,18 @@ queue_parse(const char *text, size_t len, const char *path, char *err,
 		queue_free(q);
 		return NULL;
 	}
+	queue_index(q);
+	return q;
+}
+
+void
+queue_index(queue *q)
+{
+	size_t h;
+
 	if (q->n > 0)
 		qsort(q->entries, q->n, sizeof *q->entries, queue_by_messages);
+	free(q->by_name);
 	q->by_name = xmalloc((q->n ? q->n : 1) * sizeof *q->by_name);
 	for (h = 0; h < q->n; h++)
 		q->by_name[h] = h;
@@ -813,7 +823,6 @@ queue_parse(const char *text, size_t len, const char *path, char *err,
 	if (q->n > 0)
 		qsort(q->by_name, q->n, sizeof *q->by_name, queue_by_name);
 	queue_sorting = NULL;
-	return q;
 }
 
 queue *

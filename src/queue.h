@@ -84,6 +84,10 @@ queue *queue_read(const char *path, char *err, size_t errlen);
 queue *queue_parse(const char *text, size_t len, const char *path,
                    char *err, size_t errlen);
 void queue_free(queue *q);
+/* Orders the entries (most messages first, then by line) and indexes
+ * them for queue_find: for a queue built entry by entry (the wizard's
+ * session), after the last. */
+void queue_index(queue *q);
 /* The entry of a normalised domain, or NULL. */
 const queue_entry *queue_find(const queue *q, const char *domain);
 /* The branch the queue suggests: every external queue failing (two or

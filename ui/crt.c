@@ -451,6 +451,11 @@ crt_char_cols(wchar_t c, bool *native)
 	if (c < 0x80)
 		return (c >= 0x20 && c < 0x7f) ? (*native = true, 1) : 1;
 	if (crt.utf8) {
+		/* Never sent: controls that reorder or hide text (bidi
+		 * overrides and isolates, zero-width characters). */
+		if ((c >= 0x200b && c <= 0x200f) || (c >= 0x2028 && c <= 0x202e) ||
+		    (c >= 0x2060 && c <= 0x206f) || c == 0xfeff)
+			return 1;
 		w = wcwidth(c);
 		if (w >= 0) {
 			*native = true;

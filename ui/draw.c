@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "draw.h"
+#include "idn.h"
 #include "util.h"
 #include "verdict.h"
 
@@ -551,4 +552,18 @@ page_draw(page *p, int y, int x, int h, size_t *top, size_t first,
 	if (*top + (size_t)h < p->n)
 		crt_put(y + h - 1, x + p->width + 1, 1, "v");
 	attrset(A_NORMAL);
+}
+
+const char *
+draw_name(const char *name, bool both, char *buf, size_t len)
+{
+	char uni[DNAME_MAX * 4];
+
+	if (!crt.utf8 || !idn_to_unicode(name, uni, sizeof uni))
+		return name;
+	if (both)
+		snprintf(buf, len, "%s (%s)", name, uni);
+	else
+		snprintf(buf, len, "%s", uni);
+	return buf;
 }

@@ -97,6 +97,15 @@ extern int draw_cursor_y, draw_cursor_x;
 /* The role of a verdict and a resolver status, for colour (the word is
  * always printed too). */
 crt_role draw_verdict_role(int verdict);
+
+/* A domain name (normalised A-label form) as the terminal shows it: on a
+ * UTF-8 terminal, its U-label form when it has one (münchen.de), or with
+ * both "xn--mnchen-3ya.de (münchen.de)" as the text report writes it;
+ * otherwise the name itself. The U-label is only one that libidn2 turns
+ * back into the same A-label (no control, bidi or zero-width character
+ * survives that). Returns name or buf. */
+const char *draw_name(const char *name, bool both, char *buf, size_t len);
+#define DRAW_NAME_MAX 1300   /* buf for draw_name */
 crt_role draw_rstatus_role(int rstatus);
 
 #endif

@@ -267,10 +267,8 @@ results_free(results *res)
 	free(res);
 }
 
-/* The all-domains plan for an external run, whatever the resolver's
- * health: the administrator said every domain fails. */
-static plan *
-external_plan(probe_run *r, results *res)
+plan *
+results_external_plan(const results *res)
 {
 	plan *p = plan_new();
 	char buf[PLAN_TEXT_MAX];
@@ -303,7 +301,6 @@ external_plan(probe_run *r, results *res)
 		free(p->external_evidence[j]);
 		p->external_evidence[j] = s;
 	}
-	(void)r;
 	return p;
 }
 
@@ -376,7 +373,7 @@ results_build_finish(results_build *b)
 		for (i = 0; i < res->nexternals; i++)
 			server_copy(r, probe_external_at(r, i), &res->externals[i],
 			    "candidate");
-		res->plan = external_plan(r, res);
+		res->plan = results_external_plan(res);
 		return res;
 	}
 	if (res->kind == RESULTS_DOMAINS) {

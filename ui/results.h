@@ -91,6 +91,13 @@ size_t results_nselected(const results *res);
 /* "a, b, c" of the ticked servers' addresses (caller frees). */
 char *results_selected_text(const results *res, const char *sep);
 
+/* The all-domains plan of an external run, whatever the resolver's
+ * health (the administrator said every domain fails), made from the
+ * results alone: the servers are the ones ticked when it is saved
+ * (results_plan), so it is never written as it is (the session makes it
+ * again when it is read). */
+plan *results_external_plan(const results *res);
+
 /* The plan to write: a copy of res->plan with the transport server names,
  * the Internet connector name (NULL: none), the creation time and, for an
  * external run, the ticked servers. NULL with a message in err when there

@@ -18,13 +18,14 @@ evidence_page(app *a, page *p)
 {
 	const tree_step *s = wizard_step(&a->wz);
 	const results_domain *d;
-	char line[1400];
+	char line[1400], nbuf[DRAW_NAME_MAX];
 	size_t i;
 
 	if (a->res == NULL || a->row >= a->res->ndomains)
 		return;
 	d = &a->res->domains[a->row];
-	snprintf(line, sizeof line, "%s: %s", d->name,
+	snprintf(line, sizeof line, "%s: %s", draw_name(d->name, true, nbuf,
+	    sizeof nbuf),
 	    verdict_to_string(d->verdict));
 	page_text(p, line, draw_verdict_role(d->verdict), 0, 2);
 	snprintf(line, sizeof line, "Meaning: %s.", verdict_meaning(d->verdict));
@@ -66,14 +67,15 @@ void
 screen_evidence_draw(app *a)
 {
 	const tree_step *s = wizard_step(&a->wz);
-	char title[300];
+	char title[300], nbuf[DRAW_NAME_MAX];
 	page p;
 
 	snprintf(title, sizeof title, "%s: %s", s->title,
 	    a->res != NULL && a->row < a->res->ndomains ?
-	    a->res->domains[a->row].name : "");
-	draw_frame(a, title, "arrows scroll  Esc back  s save plan  m save "
-	    "message  ? help  q quit");
+	    draw_name(a->res->domains[a->row].name, false, nbuf, sizeof nbuf) :
+	    "");
+	draw_frame(a, title, "arrows/PgUp/PgDn scroll  Esc back  s save plan  "
+	    "m save message  ? help  q quit");
 	page_init(&p, draw_width());
 	evidence_page(a, &p);
 	page_draw(&p, DRAW_TOP, DRAW_LEFT, draw_bottom() - DRAW_TOP, &a->ev_top,

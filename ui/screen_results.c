@@ -244,12 +244,12 @@ screen_results_draw(app *a)
 		const results_domain *d = &r->domains[v[a->top + (size_t)i]];
 		bool sel = nv > 0 && a->top + (size_t)i == pos;
 		int yy = y + i;
-		char smart[200];
+		char smart[200], nbuf[DRAW_NAME_MAX];
 		attrset(sel ? crt_attr(CRT_SELECTED) : A_NORMAL);
 		if (sel)
 			mvhline(yy, DRAW_LEFT, ' ', w);
 		crt_put(yy, DRAW_LEFT, 2, sel ? ">" : " ");
-		crt_put(yy, x, cd, d->name);
+		crt_put(yy, x, cd, draw_name(d->name, false, nbuf, sizeof nbuf));
 		if (!sel)
 			attrset(crt_attr(draw_verdict_role(d->verdict)));
 		crt_put(yy, x + cd + 1, cv, verdict_to_string(d->verdict));
@@ -284,7 +284,7 @@ screen_results_draw(app *a)
 		const results_domain *d = &r->domains[a->row];
 		const queue_entry *qe = a->queue != NULL && a->res == r ?
 		    queue_find(a->queue, d->name) : NULL;
-		char qline[400] = "";
+		char qline[400] = "", nbuf[DRAW_NAME_MAX];
 		if (qe != NULL)
 			snprintf(qline, sizeof qline, " Queue: %llu message%s%s%s%s%s.",
 			    qe->messages, qe->messages == 1 ? "" : "s",
@@ -297,7 +297,8 @@ screen_results_draw(app *a)
 			    queue_agrees(qe->error, d->verdict) == QUEUE_AGREE_NO ?
 			    " (the probe does not agree)" : " (the probe cannot tell)",
 			    "");
-		snprintf(line, sizeof line, "%s: %s.%s %s", d->name,
+		snprintf(line, sizeof line, "%s: %s.%s %s",
+		    draw_name(d->name, true, nbuf, sizeof nbuf),
 		    verdict_meaning(d->verdict), qline, d->verdict == VERDICT_OK ?
 		    "" : d->reason);
 		draw_wrap(y, DRAW_LEFT, w, 3, 0, line, CRT_NORMAL, 2);

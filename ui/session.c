@@ -15,6 +15,7 @@
 
 #include "atomic.h"
 #include "escape.h"
+#include "idn.h"
 #include "ini.h"
 #include "session.h"
 #include "util.h"
@@ -172,7 +173,9 @@ put_results(FILE *f, const char *dir, const results *res, char *err,
 	put_kv(f, "r.plan_err", res->plan_err);
 	for (i = 0; i < res->nnotes; i++)
 		put_kv(f, "r.note", res->notes[i]);
-	if (res->plan != NULL) {
+	/* An external run's plan is made again from the results when they
+	 * are read: it has no servers until they are ticked and saved. */
+	if (res->plan != NULL && res->kind != RESULTS_EXTERNAL) {
 		char *text = plan_format(res->plan, perr, sizeof perr);
 		if (text == NULL) {
 			/* perr says "plan: ..." already */
@@ -208,6 +211,28 @@ put_results(FILE *f, const char *dir, const results *res, char *err,
 	}
 	fputs("end\n", f);
 	return 0;
+}
+
+/* The queue: "queue SHAPE EXTERNAL FAILING SKIPPED STATUS_COLUMN
+ * ERROR_COLUMN", then per domain "q.domain NAME MESSAGES" and its
+ * q.status and q.last_error. */
+static void
+put_queue(FILE *f, const queue *q)
+{
+	size_t i;
+
+	if (q == NULL)
+		return;
+	fprintf(f, "queue %s %zu %zu %zu %d %d\n", queue_shape_to_string(q->shape),
+	    q->nexternal, q->nfailing, q->nskipped, q->has_status,
+	    q->has_last_error);
+	put_kv(f, "q.path", q->path);
+	for (i = 0; i < q->n; i++) {
+		const queue_entry *e = &q->entries[i];
+		fprintf(f, "q.domain %s %llu\n", e->domain, e->messages);
+		put_kv(f, "q.status", e->status);
+		put_kv(f, "q.last_error", e->last_error);
+	}
 }
 
 int
@@ -248,6 +273,7 @@ session_save(const char *dir, const session *s, char *err, size_t errlen)
 		put_kv(f, "canary", s->canaries[i]);
 	for (i = 0; i < s->nexternals; i++)
 		put_kv(f, "candidate", s->externals[i]);
+	put_queue(f, s->queue);
 	if (put_results(f, dir, s->check, err, errlen) != 0 ||
 	    put_results(f, dir, s->domains_res, err, errlen) != 0 ||
 	    put_results(f, dir, s->external, err, errlen) != 0) {
@@ -302,6 +328,7 @@ session_free(session *s)
 	results_free(s->check);
 	results_free(s->domains_res);
 	results_free(s->external);
+	queue_free(s->queue);
 	memset(s, 0, sizeof *s);
 }
 
@@ -377,6 +404,94 @@ load_server(sload *l, char *rest, results_server *s)
 	return 0;
 }
 
+#define QUEUE_MAX_TEXT 2000     /* a status or LastError kept */
+
+/* A line of the queue; every value checked, text escaped as it comes in
+ * (what the terminal shows of it is numbers and exdns's own words). */
+static int
+load_queue(sload *l, session *s, const char *key, char *rest)
+{
+	queue *q = s->queue;
+	queue_entry *e;
+	char *f[6], *save = NULL, why[200], norm[DNAME_MAX];
+	unsigned long v[5], msgs;
+	queue_shape shape;
+	int i;
+
+	if (strcmp(key, "queue") == 0) {
+		if (q != NULL)
+			return serr(l, "the queue given twice");
+		for (i = 0; i < 6; i++)
+			if ((f[i] = strtok_r(i == 0 ? rest : NULL, " ", &save))
+			    == NULL)
+				return serr(l, "expected 'queue SHAPE EXTERNAL "
+				    "FAILING SKIPPED STATUS_COLUMN ERROR_COLUMN'");
+		for (shape = 0; shape < QUEUE_SHAPE_COUNT; shape++)
+			if (strcmp(f[0], queue_shape_to_string(shape)) == 0)
+				break;
+		if (shape == QUEUE_SHAPE_COUNT)
+			return serr(l, "unknown queue shape '%.20s'", f[0]);
+		for (i = 0; i < 5; i++)
+			if (get_uint(l, f[1 + i], i < 3 ? MAX_ROWS : 1, &v[i]) != 0)
+				return -1;
+		if (v[1] > v[0])
+			return serr(l, "more failing queues than external ones");
+		s->queue = q = xcalloc(1, sizeof *q);
+		q->shape = shape;
+		q->nexternal = v[0];
+		q->nfailing = v[1];
+		q->nskipped = v[2];
+		q->has_status = v[3] != 0;
+		q->has_last_error = v[4] != 0;
+		q->path = xstrdup("");
+		return 0;
+	}
+	if (q == NULL)
+		return serr(l, "%s before 'queue'", key);
+	if (strcmp(key, "q.path") == 0) {
+		free(q->path);
+		q->path = safe_dup(rest);
+		return 0;
+	}
+	if (strcmp(key, "q.domain") == 0) {
+		char *sp = strchr(rest, ' ');
+		if (sp == NULL || get_uint(l, sp + 1, ULONG_MAX, &msgs) != 0)
+			return serr(l, "expected 'q.domain NAME MESSAGES'");
+		*sp = '\0';
+		if (idn_to_ascii(rest, norm, why, sizeof why) != 0 ||
+		    strcmp(norm, rest) != 0)
+			return serr(l, "'%.80s' is not a domain name as exdns "
+			    "writes it", rest);
+		if (q->n >= MAX_ROWS)
+			return serr(l, "too many queue domains");
+		q->entries = xrealloc(q->entries, (q->n + 1) * sizeof *q->entries);
+		e = &q->entries[q->n++];
+		memset(e, 0, sizeof *e);
+		strcpy(e->domain, norm);
+		e->messages = msgs;
+		e->status = xstrdup("");
+		e->last_error = xstrdup("");
+		e->line = (unsigned)q->n;
+		e->nqueues = 1;
+		return 0;
+	}
+	if (q->n == 0)
+		return serr(l, "%s outside a queue domain", key);
+	e = &q->entries[q->n - 1];
+	if (strcmp(key, "q.status") == 0) {
+		free(e->status);
+		e->status = esc_dup(ESC_TERMINAL, rest, QUEUE_MAX_TEXT);
+		return 0;
+	}
+	if (strcmp(key, "q.last_error") == 0) {
+		free(e->last_error);
+		e->last_error = esc_dup(ESC_TERMINAL, rest, QUEUE_MAX_TEXT);
+		e->error = queue_error_classify(e->last_error);
+		return 0;
+	}
+	return serr(l, "unknown key '%.20s'", key);
+}
+
 static int
 load_line(sload *l, const char *dir, session *s, char *key, char *rest,
           results **cur, results_server **srv, results_domain **dom)
@@ -403,6 +518,9 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 	if (*cur != NULL) {
 		results *r = *cur;
 		if (strcmp(key, "end") == 0) {
+			if (r->kind == RESULTS_EXTERNAL && r->plan == NULL &&
+			    r->resolver.addr != NULL)
+				r->plan = results_external_plan(r);
 			*cur = NULL;
 			return 0;
 		}
@@ -517,6 +635,8 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 		return serr(l, "unknown key '%.20s' in results", key);
 	}
 
+	if (strcmp(key, "queue") == 0 || strncmp(key, "q.", 2) == 0)
+		return load_queue(l, s, key, rest);
 	if (strcmp(key, "step") == 0) slot = &s->step;
 	else if (strcmp(key, "resolver") == 0) slot = &s->resolver;
 	else if (strcmp(key, "domains") == 0) slot = &s->domains;
@@ -660,6 +780,8 @@ session_load(const char *dir, session *s, char *err, size_t errlen)
 		rc = serr(&l, "results without 'end'");
 	if (rc == 0 && s->step == NULL)
 		rc = serr(&l, "no 'step'");
+	if (rc == 0 && s->queue != NULL)
+		queue_index(s->queue);
 	if (rc != 0)
 		session_free(s);
 	return rc;

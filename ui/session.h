@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "queue.h"
 #include "results.h"
 #include "wizard.h"
 
@@ -35,6 +36,10 @@ typedef struct session {
 	char **externals; size_t nexternals; /* ADDR[@PORT] */
 	/* what the probes found (each may be NULL); owned */
 	results *check, *domains_res, *external;
+	/* the Get-Queue export the domains came from (NULL: none); owned.
+	 * Its entries, counts and columns, not its file: --resume brings
+	 * them back even when the export is gone. */
+	queue *queue;
 } session;
 
 /* The folder: $XDG_STATE_HOME/exdns (absolute XDG_STATE_HOME only), else

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "dname.h"
+#include "escape.h"
 #include "util.h"
 #include "wizard.h"
 
@@ -416,11 +418,14 @@ wizard_restore(wizard *w, const char *step, wz_state state,
 {
 	size_t i, idx, *hist;
 	tree_kind want;
+	char esc[200];
 
+	/* The names come from a file: escaped for the terminal. */
 	idx = tree_find(w->tree, step);
 	if (idx == TREE_NONE) {
-		snprintf(err, errlen, "the saved step '%.40s' is not in the "
-		    "decision tree", step);
+		snprintf(err, errlen, "the saved step '%s' is not in the "
+		    "decision tree", esc_buf(ESC_TERMINAL, step,
+		    strnlen(step, 40), esc, sizeof esc));
 		return WZA_REJECTED;
 	}
 	switch (state) {
@@ -440,7 +445,8 @@ wizard_restore(wizard *w, const char *step, wz_state state,
 	}
 	if (w->tree->steps[idx].kind != want) {
 		snprintf(err, errlen, "the saved step '%s' is a %s step, not "
-		    "one for state %s", step,
+		    "one for state %s", esc_buf(ESC_TERMINAL, step,
+		    strnlen(step, 40), esc, sizeof esc),
 		    tree_kind_to_string(w->tree->steps[idx].kind),
 		    wz_state_to_string(state));
 		return WZA_REJECTED;
@@ -450,8 +456,9 @@ wizard_restore(wizard *w, const char *step, wz_state state,
 		hist[i] = tree_find(w->tree, history[i]);
 		if (hist[i] == TREE_NONE ||
 		    w->tree->steps[hist[i]].kind == TREE_PROBE) {
-			snprintf(err, errlen, "the saved history names '%.40s', "
-			    "not a step to go back to", history[i]);
+			snprintf(err, errlen, "the saved history names '%s', "
+			    "not a step to go back to", esc_buf(ESC_TERMINAL,
+			    history[i], strnlen(history[i], 40), esc, sizeof esc));
 			free(hist);
 			return WZA_REJECTED;
 		}

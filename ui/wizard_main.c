@@ -176,6 +176,7 @@ wizard_session_fill(app *a, session *s)
 	s->check = a->check;           /* borrowed: cleared before freeing */
 	s->domains_res = a->res;
 	s->external = a->ext;
+	s->queue = a->queue;
 }
 
 static int
@@ -192,6 +193,7 @@ wizard_session_save(app *a, char *err, size_t errlen)
 	wizard_session_fill(a, &s);
 	rc = session_save(a->session_dir, &s, err, errlen);
 	s.check = s.domains_res = s.external = NULL;
+	s.queue = NULL;
 	session_free(&s);
 	if (rc == 0)
 		a->wrote_session = true;
@@ -258,6 +260,8 @@ wizard_session_apply(app *a, session *s, char *err, size_t errlen)
 	a->res = s->domains_res;
 	a->ext = s->external;
 	s->check = s->domains_res = s->external = NULL;
+	a->queue = s->queue;
+	s->queue = NULL;
 	a->wz.healthy = s->healthy;
 	a->wz.unsaved = s->unsaved;
 	a->wz.saved = s->saved;

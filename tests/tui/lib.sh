@@ -63,15 +63,23 @@ need_tools tmux
 
 # --- the lab ------------------------------------------------------------
 
-# Starts `exdns lab` on a free port (tries a few random ones); sets
-# TUI_PORT. Its addresses are documented at the top of data/lab.ini.
+# lab_start [WORLD]: starts `exdns lab` (data/lab.ini, or the world file
+# WORLD with @PORT@ for its port) on a free port (tries a few random
+# ones); sets TUI_PORT. Its addresses are documented at the top of
+# data/lab.ini.
 lab_start() {
+	world=${1:-}
 	tries=0
 	while [ $tries -lt 8 ]; do
 		tries=$((tries + 1))
 		TUI_PORT=$(( 20000 + $(od -An -N2 -tu2 /dev/urandom | tr -d ' ') % 40000 ))
 		rm -f "$TUI_TMP/lab.ready"
-		"$EXDNS" lab --port "$TUI_PORT" --ready-file "$TUI_TMP/lab.ready" \
+		set --
+		if [ -n "$world" ]; then
+			sed "s/@PORT@/$TUI_PORT/g" "$world" >"$TUI_TMP/world.ini"
+			set -- --world "$TUI_TMP/world.ini"
+		fi
+		"$EXDNS" lab "$@" --port "$TUI_PORT" --ready-file "$TUI_TMP/lab.ready" \
 		    --quiet >"$TUI_TMP/lab.log" 2>&1 &
 		TUI_LAB_PID=$!
 		i=0
@@ -309,4 +317,32 @@ resize_check() {
 # The wizard's event log (states and actions, via wz_*_to_string).
 wizard_log() {
 	cat "$TUI_TMP/wizard.log"
+}
+
+# check_eq DESC EXPECTED ACTUAL
+check_eq() {
+	if [ "$2" = "$3" ]; then
+		ok "$1"
+	else
+		not_ok "$1"
+		diag "expected: $2" "actual:   $3"
+	fi
+}
+
+# The terminal's title: a program that lets an escape sequence through
+# (OSC 2) changes it.
+pane_title() {
+	tmux -L "$TUI_SOCK" display-message -p -t "$W" '#{pane_title}'
+}
+
+# no_escape DESC FILE: FILE holds no ESC byte and no C1 or bidi control.
+no_escape() {
+	if LC_ALL=C grep -q "$(printf '\033')" "$2" ||
+	    LC_ALL=C grep -q "$(printf '\302[\200-\237]')" "$2" ||
+	    LC_ALL=C grep -q "$(printf '\342\200[\252-\256]')" "$2"; then
+		not_ok "$1"
+		od -c "$2" | head -n 20 | sed 's/^/# /'
+	else
+		ok "$1"
+	fi
 }

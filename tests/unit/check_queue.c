@@ -301,6 +301,16 @@ START_TEST(test_idn)
 	ck_assert(idn_to_unicode(out, uni, sizeof uni));
 	ck_assert_str_eq(uni, "m\xc3\xbcnchen.de");
 	ck_assert(!idn_to_unicode("contoso.com", uni, sizeof uni));
+	/* A-labels from DNS or a file that decode to what must never reach
+	 * a terminal: a bidi override (U+202E), a C1 control (U+0085), a
+	 * zero-width joiner (U+200D): they do not survive the IDNA 2008
+	 * round trip, so there is no U-label; the A-label is shown alone. */
+	ck_assert(!idn_to_unicode("xn--ab-g4t.example", uni, sizeof uni));
+	ck_assert(!idn_to_unicode("xn--elpmaxe-z76c.example", uni, sizeof uni));
+	ck_assert(!idn_to_unicode("xn--abc-wa.example", uni, sizeof uni));
+	ck_assert(!idn_to_unicode("xn--caf-dma4790b.example", uni, sizeof uni));
+	ck_assert(idn_to_unicode("mail.xn--mnchen-3ya.example", uni, sizeof uni));
+	ck_assert_str_eq(uni, "mail.m\xc3\xbcnchen.example");
 	/* not an A-label: "xn--" and garbage */
 	ck_assert_int_eq(idn_to_ascii("xn--zz-.de", out, why, sizeof why), -1);
 	/* invalid UTF-8 */
