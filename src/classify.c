@@ -80,7 +80,11 @@ static const char *const notes[NOTE_COUNT] = {
 	[NOTE_NO_MX_HOST] = "no usable MX host",
 	[NOTE_NO_V4] = "no MX host has an IPv4 address",
 	[NOTE_BAD_V4] = "the MX hosts' IPv4 addresses are loopback, private, "
-	    "link-local, multicast or reserved: never a smart host",
+	    "link-local, multicast, reserved or this host's own: never a smart "
+	    "host",
+	[NOTE_SOME_BAD_V4] = "this MX host's IPv4 addresses are loopback, "
+	    "private, link-local, multicast, reserved or this host's own (never "
+	    "a smart host); the other MX hosts' are usable",
 	[NOTE_MISSING_MX] = "the resolver could not give the MX and the "
 	    "domain's own servers could not be asked from this host",
 	[NOTE_MISSING_ADDR] = "no MX host's address could be learned: the "
@@ -154,6 +158,42 @@ set(cf_result *o, verdict v, const cf_answer *a, cf_note note, cf_basis b,
 	o->host = host;
 }
 
+/* The answer that gave host x its addresses of a kind: the resolver's A
+ * (or AAAA) when it answered, else the first server's that did. */
+static const cf_answer *
+addr_answer(const cf_host *x, bool v6)
+{
+	const cf_answer *r = v6 ? &x->raaaa : &x->ra;
+	size_t s;
+
+	if (noerror(r->f))
+		return r;
+	for (s = 0; s < x->nsrv; s++) {
+		const cf_answer *a = v6 ? &x->srv[s].aaaa : &x->srv[s].a;
+		if (noerror(a->f))
+			return a;
+	}
+	return r;
+}
+
+/* A verdict about host h's addresses, resting on the answer that gave
+ * them. */
+static void
+set_addr(cf_result *o, verdict v, const cf_domain *f, size_t h, cf_note note)
+{
+	const cf_answer *a = addr_answer(&f->hosts[h], false);
+
+	set(o, v, a, note, a == &f->hosts[h].ra ? BASIS_RESOLVER : BASIS_DIRECT,
+	    h);
+}
+
+/* Its A question was answered (NOERROR) by the resolver or a server. */
+static bool
+a_answered(const cf_host *x)
+{
+	return noerror(addr_answer(x, false)->f);
+}
+
 /* The first of a kind, kept with its host. */
 typedef struct pick {
 	const cf_answer *a;
@@ -169,8 +209,8 @@ take(pick *p, const cf_answer *a, size_t host)
 	}
 }
 
-void
-classify_domain(const cf_domain *f, cf_result *o)
+static void
+classify_table(const cf_domain *f, cf_result *o)
 {
 	bool rfailing = f->resolver != RSTATUS_OK && f->resolver != RSTATUS_UNKNOWN;
 	bool any_a = false, all_seen = true;
@@ -179,7 +219,8 @@ classify_domain(const cf_domain *f, cf_result *o)
 	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
 	unsigned nv4 = 0, nbad4 = 0;
-	size_t h, s;
+	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
+	bool all_a_answered = true;
 
 	/* The domain itself. */
 	if (f->mx.f == FACT_NXDOMAIN) {
@@ -228,6 +269,14 @@ classify_domain(const cf_domain *f, cf_result *o)
 
 		nv4 += x->nv4;
 		nbad4 += x->nbad4;
+		if (x->nbad4 > 0 && bad4h == NOHOST)
+			bad4h = h;
+		if (x->nbad4 > 0 && x->nv4 == 0 && onlybad == NOHOST)
+			onlybad = h;
+		if (x->nv6 > 0 && v6h == NOHOST)
+			v6h = h;
+		if (!a_answered(x))
+			all_a_answered = false;
 		if (noerror(x->ra.f))
 			any_a = true;
 		if (resolver_failed(x->ra.f))
@@ -279,8 +328,16 @@ classify_domain(const cf_domain *f, cf_result *o)
 		return;
 	}
 	if (nv4 == 0) {
-		set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, nbad4 > 0 ?
-		    NOTE_BAD_V4 : NOTE_NO_V4, BASIS_RESOLVER, 0);
+		/* No IPv4 smart host: why. Every host's addresses point back
+		 * into a site; or every host's A was answered, empty, and some
+		 * have AAAA: reachable over IPv6 only. */
+		if (nbad4 > 0)
+			set_addr(o, VERDICT_MX_LOOPBACK, f, bad4h, NOTE_BAD_V4);
+		else if (v6h != NOHOST && all_a_answered)
+			set_addr(o, VERDICT_IPV6_ONLY_MX, f, v6h, NOTE_NONE);
+		else
+			set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, NOTE_NO_V4,
+			    BASIS_RESOLVER, 0);
 		return;
 	}
 	if (dropped.a != NULL) {
@@ -319,7 +376,37 @@ classify_domain(const cf_domain *f, cf_result *o)
 		    BASIS_RESOLVER, missing.host);
 		return;
 	}
+	/* Nothing worse: one MX host that points back into a site, or an
+	 * alias for an MX host. */
+	if (onlybad != NOHOST) {
+		set_addr(o, VERDICT_MX_LOOPBACK, f, onlybad, NOTE_SOME_BAD_V4);
+		return;
+	}
+	for (h = 0; h < f->nhosts; h++)
+		if (f->hosts[h].cname) {
+			set_addr(o, VERDICT_MX_CNAME, f, h, all_seen ||
+			    f->vantage == VANTAGE_DIRECT ? NOTE_NONE :
+			    NOTE_VIA_RESOLVER);
+			return;
+		}
 	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?
 	    NOTE_NONE : NOTE_VIA_RESOLVER, all_seen ? BASIS_DIRECT :
 	    BASIS_RESOLVER, NOHOST);
+}
+
+void
+classify_domain(const cf_domain *f, cf_result *o)
+{
+	size_t h;
+
+	classify_table(f, o);
+	/* An alias among the MX hosts is said beside any verdict (the
+	 * proof's host first): it is worth telling the remote side even
+	 * when something worse is wrong. */
+	o->alias = NOHOST;
+	if (o->host < f->nhosts && f->hosts[o->host].cname)
+		o->alias = o->host;
+	for (h = 0; h < f->nhosts && o->alias == NOHOST; h++)
+		if (f->hosts[h].cname)
+			o->alias = h;
 }

@@ -64,7 +64,9 @@ typedef struct cf_host {
 	unsigned nv4;              /* IPv4 addresses learned for it that may
 	                              be smart hosts */
 	unsigned nbad4;            /* ones that may not (loopback, private,
-	                              multicast...: addr_is_smart_host_v4) */
+	                              multicast...: addr_is_smart_host_v4; or
+	                              this host's own) */
+	unsigned nv6;              /* IPv6 addresses learned for it */
 	bool cname;                /* the MX target is an alias */
 } cf_host;
 
@@ -97,6 +99,7 @@ typedef enum cf_note {
 	NOTE_NO_V4,            /* no MX host has an IPv4 address */
 	NOTE_BAD_V4,           /* their IPv4 addresses point back into a site
 	                          or nowhere: never a smart host */
+	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */
 	NOTE_MISSING_ADDR,     /* inconclusive: no MX host's address learned */
 	NOTE_MISSING_HOST,     /* inconclusive: a host failed through the
@@ -121,6 +124,9 @@ typedef struct cf_result {
 	cf_basis basis;
 	size_t host;               /* the host the proof is about, or
 	                              (size_t)-1 */
+	size_t alias;              /* an MX host that is an alias (the proof's
+	                              host if it is one), for a note beside any
+	                              verdict; or (size_t)-1 */
 } cf_result;
 
 /* The verdict table. Pure: reads f, writes out, nothing else. */

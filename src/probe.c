@@ -140,6 +140,7 @@ struct probe_run {
 	bool vantage_known;
 	bool ready;            /* resolver and vantage known: verdicts can be made */
 	bool seen_direct;      /* a server asked directly answered */
+	uint32_t own4[16]; size_t nown4;  /* this host's public IPv4 addresses */
 	char current[160];
 };
 
@@ -1319,12 +1320,20 @@ probe_vantage_known(probe_run *r)
 
 /* ---- verdicts ----------------------------------------------------------- */
 
+/* An MX host's IPv4 address that may be a smart host: not one that points
+ * back into a site or nowhere, nor one of this host's own. */
+static bool
+probe_smart_v4(const probe_run *r, const char *ip)
+{
+	return addr_is_smart_host_v4(ip) && !addr_v4_among(ip, r->own4, r->nown4);
+}
+
 static void
-domain_add_smart(probe_domain *d, const char *ip)
+domain_add_smart(const probe_run *r, probe_domain *d, const char *ip)
 {
 	size_t i;
 
-	if (!addr_is_smart_host_v4(ip))
+	if (!probe_smart_v4(r, ip))
 		return;   /* no DNS answer sends mail back into a site */
 	for (i = 0; i < d->nsmart; i++)
 		if (strcmp(d->smart_hosts[i], ip) == 0)
@@ -1423,7 +1432,7 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
 		    a = ans_next(q, a, &i)) {
-			domain_add_smart(d, a);
+			domain_add_smart(r, d, a);
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
 	}
@@ -1439,9 +1448,18 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
 		    a = ans_next(q, a, &i)) {
-			domain_add_smart(d, a);
+			domain_add_smart(r, d, a);
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
+	}
+	for (s = 0; s < hw->nhs && d->mx[h].nv6 == 0; s++) {
+		if (hw->hs[s].qaaaa == NOSLOT ||
+		    !q_noerror(q = QAT(r, hw->hs[s].qaaaa)))
+			continue;
+		i = 0;
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i))
+			ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
 	}
 }
 
@@ -1489,10 +1507,11 @@ domain_classify(probe_run *r, probe_domain *d)
 				hosts[h].nsrv++;
 			}
 			for (s = 0; s < d->mx[h].nv4; s++)
-				if (addr_is_smart_host_v4(d->mx[h].v4[s]))
+				if (probe_smart_v4(r, d->mx[h].v4[s]))
 					hosts[h].nv4++;
 				else
 					hosts[h].nbad4++;
+			hosts[h].nv6 = (unsigned)d->mx[h].nv6;
 			hosts[h].cname = d->mx[h].cname != NULL;
 		}
 		f.hosts = hosts;
@@ -1502,12 +1521,36 @@ domain_classify(probe_run *r, probe_domain *d)
 	d->verdict = res.v;
 	d->basis = res.basis;
 	note = cf_note_text(res.note);
-	if (res.host < d->nmx && d->mx[res.host].cname != NULL) {
+	if (res.alias < d->nmx && d->mx[res.alias].cname != NULL) {
 		char a[300], b[300];
-		snprintf(msg, sizeof msg, "%s%sthe MX host %s is an alias of %s",
+		snprintf(msg, sizeof msg, "%s%sthe MX host %s is an alias of %s%s",
 		    note, *note ? "; " : "",
-		    dname_printable(d->mx[res.host].host, a, sizeof a),
-		    dname_printable(d->mx[res.host].cname, b, sizeof b));
+		    dname_printable(d->mx[res.alias].host, a, sizeof a),
+		    dname_printable(d->mx[res.alias].cname, b, sizeof b),
+		    res.v == VERDICT_MX_CNAME ? "" : " (against RFC 2181; "
+		    "Exchange follows it)");
+		note = msg;
+	}
+	if ((res.v == VERDICT_MX_LOOPBACK || res.v == VERDICT_IPV6_ONLY_MX) &&
+	    res.host < d->nmx) {
+		/* Name the addresses: they are the evidence. */
+		const probe_mx *m = &d->mx[res.host];
+		bool v4 = res.v == VERDICT_MX_LOOPBACK;
+		char a[300], more[600];
+		size_t i, n = v4 ? m->nv4 : m->nv6;
+		int used = snprintf(more, sizeof more, "%s%s%s: %s", note,
+		    *note ? "; " : "", dname_printable(m->host, a, sizeof a),
+		    v4 ? "A" : "AAAA");
+		for (i = 0; i < n && i < 8 && used >= 0 &&
+		    (size_t)used < sizeof more; i++)
+			used += snprintf(more + used, sizeof more - (size_t)used,
+			    "%s %s", i ? "," : "", v4 ? m->v4[i] : m->v6[i]);
+		if (used >= 0 && (size_t)used < sizeof more)
+			snprintf(more + used, sizeof more - (size_t)used, "%s%s",
+			    n > 8 ? ", ..." : "", v4 ? "" : ", no A");
+		memcpy(msg, more, sizeof msg < sizeof more ? sizeof msg :
+		    sizeof more);
+		msg[sizeof msg - 1] = '\0';
 		note = msg;
 	}
 	domain_reason(r, d, res.proof == CLASSIFY_NOQ ? NOSLOT : res.proof, note);
@@ -1524,6 +1567,7 @@ probe_new(const probe_opts *o)
 	size_t i;
 
 	r->o = *o;
+	r->nown4 = addr_own_v4(r->own4, sizeof r->own4 / sizeof r->own4[0]);
 	r->dnsq = dnsq_new(&o->dnsq);
 	dnsq_set_user(r->dnsq, r);
 	/* Each domain starts with two questions and rarely has more than a

@@ -37,6 +37,29 @@ static const struct {
 	    "the MX hosts have no IPv4 address: no smart host can be named",
 	    "Ask the domain's DNS operator to publish A records for its MX "
 	    "hosts; a connector cannot help."},
+	[VERDICT_MX_LOOPBACK] = {"mx-loopback", false,
+	    "an MX host resolves only to loopback, private, link-local or this "
+	    "host's own addresses (Exchange: SMTPSEND.DNS.MxLoopback)",
+	    "Tell the domain's DNS operator: its MX host points back into a "
+	    "private network (or at this server), so no one outside can deliver "
+	    "to it. A connector cannot help: such an address is never a smart "
+	    "host. If the domain is one of your own, correct the MX host's A "
+	    "record (or add an accepted domain or a connector to the internal "
+	    "server instead)."},
+	[VERDICT_IPV6_ONLY_MX] = {"ipv6-only-mx", false,
+	    "every MX host has IPv6 addresses (AAAA) but no IPv4 address (A): "
+	    "no IPv4 smart host exists",
+	    "Exchange can deliver to this domain only over IPv6: give the "
+	    "transport servers IPv6 connectivity to the internet (and leave "
+	    "IPv6 enabled on them), or ask the domain's DNS operator to publish "
+	    "A records for its MX hosts. A send connector with IPv4 smart hosts "
+	    "cannot work and is not proposed."},
+	[VERDICT_MX_CNAME] = {"mx-cname", false,
+	    "an MX host is an alias (CNAME), which RFC 2181 forbids; its "
+	    "addresses resolve normally",
+	    "Nothing to change in Exchange: it follows the alias. Tell the "
+	    "domain's DNS operator that its MX record should name the host "
+	    "itself (RFC 2181 section 10.3); some mail servers refuse aliases."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},

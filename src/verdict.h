@@ -12,6 +12,9 @@ typedef enum verdict {
 	VERDICT_NXDOMAIN,
 	VERDICT_NULL_MX,
 	VERDICT_MX_NO_ADDRESS,
+	VERDICT_MX_LOOPBACK,       /* MX hosts point back into a site */
+	VERDICT_IPV6_ONLY_MX,      /* MX hosts have AAAA, no A */
+	VERDICT_MX_CNAME,          /* an MX host is an alias, nothing worse */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */

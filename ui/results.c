@@ -199,6 +199,9 @@ domain_brief(probe_run *r, const probe_domain *d)
 	case VERDICT_OK: return xstrdup("");
 	case VERDICT_NULL_MX: return xstrdup("MX: null (takes no mail)");
 	case VERDICT_MX_NO_ADDRESS: return xstrdup("MX hosts: no A record");
+	case VERDICT_MX_LOOPBACK: return xstrdup("MX host: a private address");
+	case VERDICT_IPV6_ONLY_MX: return xstrdup("MX hosts: AAAA, no A");
+	case VERDICT_MX_CNAME: return xstrdup("MX host: an alias (CNAME)");
 	default: break;
 	}
 	if (d->proof < 0 || (size_t)d->proof >= probe_nqueries(r))

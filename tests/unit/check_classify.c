@@ -24,6 +24,7 @@ typedef struct hostrow {
 	unsigned nv4;
 	bool cname;
 	unsigned nbad4;
+	unsigned nv6;
 } hostrow;
 
 typedef struct row {
@@ -43,13 +44,13 @@ typedef struct row {
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
-	{{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}
+	{{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0, 0}
 /* A host whose servers said nothing to us; the resolver said ra/raaaa. */
 #define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
-	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, false, 0}
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, false, 0, 0}
 /* A host whose one server answered A with data and AAAA with aaaa. */
 #define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
-	{{F(DATA, SA), aaaa}}, 1, false, 0}
+	{{F(DATA, SA), aaaa}}, 1, false, 0, 0}
 
 static const row rows[] = {
 	/* The domain itself. */
@@ -123,35 +124,35 @@ static const row rows[] = {
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
 	    {{F(DATA, SA), F(NODATA, SAAAA)}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2)}},
-	    1, false, 0}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	    1, false, 0, 0}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
 	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
 	    {{F(DATA, SA), F(DATA, SAAAA)}, {F(DATA, SA2), F(TIMEOUT, SAAAA2)}},
-	    1, false, 0}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE},
+	    1, false, 0, 0}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE},
 	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
 	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA)},
-	    {F(DATA, SA2), F(NODATA, SAAAA2)}}, 1, false, 0}},
+	    {F(DATA, SA2), F(NODATA, SAAAA2)}}, 1, false, 0, 0}},
 	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
 	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 1, true, 0}},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 1, true, 0, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
 	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"a drop seen directly while the resolver fails everything",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
@@ -159,22 +160,67 @@ static const row rows[] = {
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
 	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false, 0}},
+	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false, 0, 0}},
 	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4},
 	{"the only IPv4 address is loopback: no smart host", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 0, false, 1}},
-	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_BAD_V4},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 0, false, 1, 0}},
+	    VERDICT_MX_LOOPBACK, RA, BASIS_RESOLVER, NOTE_BAD_V4},
+	{"the only IPv4 address, from its servers, is private", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(NODATA, SAAAA)}}, 0, false, 2, 0}},
+	    VERDICT_MX_LOOPBACK, SA, BASIS_DIRECT, NOTE_BAD_V4},
+	{"one MX host of two points back into a site", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
+	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
+	    {{F(DATA, SA1), F(NODATA, SAAAA1)}}, 0, false, 1, 0}},
+	    VERDICT_MX_LOOPBACK, RA1, BASIS_RESOLVER, NOTE_SOME_BAD_V4},
+	{"a loopback MX host beside a drop: the connector, to the good one",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2,
+	    {HOST_DIRECT(F(TIMEOUT, SAAAA)),
+	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
+	    {{F(DATA, SA1), F(NODATA, SAAAA1)}}, 0, false, 1, 0}},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	{"AAAA but no A: IPv6 only", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
+	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false, 0, 1}},
+	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE},
+	{"IPv6 only, judged from the resolver", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1, {{F(NODATA, RA), F(DATA, RAAAA),
+	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0, 1}},
+	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE},
+	{"AAAA on one host, the other's A unknown: no IPv6-only claim",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
+	    {{F(NODATA, RA), F(DATA, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0, 1},
+	    {F(TIMEOUT, RA1), F(TIMEOUT, RAAAA1), 1,
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false, 0, 0}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4},
+	{"a healthy alias MX host: mx-cname", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, true, 0, 0}},
+	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_NONE},
+	{"a healthy alias MX host, judged from the resolver", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {{F(DATA, RA), F(NODATA, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, true, 0, 0}},
+	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	{"an alias beside a resolver failure: the failure", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, true, 0, 0}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
 	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0, 0}},
 	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE},
 	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE},
 
 	/* Judged from the resolver's answers: the KB's nslookup method. */
@@ -230,12 +276,12 @@ static const row rows[] = {
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
 	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false, 0}},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false, 0, 0}},
 	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST},
 	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1)}}, 1, false, 0}},
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1)}}, 1, false, 0, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE},
 };
 
@@ -263,6 +309,7 @@ row_facts(const row *w, cf_domain *f, cf_host *hosts)
 		hosts[h].nv4 = w->h[h].nv4;
 		hosts[h].nbad4 = w->h[h].nbad4;
 		hosts[h].cname = w->h[h].cname;
+		hosts[h].nv6 = w->h[h].nv6;
 	}
 	f->hosts = hosts;
 	f->nhosts = w->nhosts;
@@ -286,6 +333,16 @@ START_TEST(test_table_row)
 	    cf_basis_to_string(res.basis), cf_basis_to_string(w->basis));
 	ck_assert_msg(res.note == w->note, "%s: note %d (%s), expected %d",
 	    w->name, res.note, cf_note_text(res.note), w->note);
+	/* An alias is named beside any verdict: the proof's host if it is
+	 * one, else the first. */
+	if (res.host < w->nhosts && w->h[res.host].cname)
+		ck_assert_uint_eq(res.alias, res.host);
+	else if (w->nhosts > 0 && w->h[0].cname)
+		ck_assert_uint_eq(res.alias, 0);
+	else if (w->nhosts > 1 && w->h[1].cname)
+		ck_assert_uint_eq(res.alias, 1);
+	else
+		ck_assert_uint_eq(res.alias, (size_t)-1);
 }
 END_TEST
 
@@ -380,10 +437,53 @@ START_TEST(test_invariants_random)
 			hosts[h].nv4 = (unsigned)(rand_r(&seed) % 3);
 			hosts[h].nbad4 = (unsigned)(rand_r(&seed) % 2);
 			any_v4 |= hosts[h].nv4 > 0;
+			hosts[h].nv6 = (unsigned)(rand_r(&seed) % 2);
 			hosts[h].cname = rand_r(&seed) % 2;
 		}
 		f.hosts = hosts;
 		classify_domain(&f, &res);
+		{
+			/* The same facts without the aliases, the bad addresses
+			 * and the IPv6 addresses: what ok and aaaa-* were. */
+			cf_domain f0 = f;
+			cf_host h0[3];
+			cf_result r0;
+			bool anybad = false, anyv6 = false, anycname = false;
+			unsigned v4 = 0;
+			memcpy(h0, hosts, sizeof h0);
+			for (h = 0; h < f.nhosts; h++) {
+				anybad |= hosts[h].nbad4 > 0;
+				anyv6 |= hosts[h].nv6 > 0;
+				anycname |= hosts[h].cname;
+				v4 += hosts[h].nv4;
+				h0[h].cname = false;
+				h0[h].nv6 = 0;
+			}
+			f0.hosts = h0;
+			classify_domain(&f0, &r0);
+			/* An alias alone never hides a verdict, it only turns
+			 * ok into mx-cname. */
+			if (r0.v != VERDICT_OK && !anyv6)
+				ck_assert_int_eq(res.v, r0.v);
+			if (res.v == VERDICT_MX_CNAME)
+				ck_assert(r0.v == VERDICT_OK && anycname);
+			if (res.v == VERDICT_OK || verdict_needs_connector(res.v))
+				ck_assert_int_eq(res.v, r0.v);
+			if (res.v == VERDICT_MX_LOOPBACK)
+				ck_assert(anybad && res.host < f.nhosts &&
+				    f.hosts[res.host].nbad4 > 0 &&
+				    f.hosts[res.host].nv4 == 0);
+			if (res.v == VERDICT_IPV6_ONLY_MX)
+				ck_assert(anyv6 && v4 == 0 && !anybad);
+			/* No such facts: none of these verdicts. */
+			if (!anybad)
+				ck_assert_int_ne(res.v, VERDICT_MX_LOOPBACK);
+			if (anycname)
+				ck_assert(res.alias < f.nhosts &&
+				    f.hosts[res.alias].cname);
+			else
+				ck_assert_uint_eq(res.alias, (size_t)-1);
+		}
 		ck_assert_int_lt(res.v, VERDICT_COUNT);
 		/* The proof is one of the questions in the facts. */
 		ck_assert(res.proof == CLASSIFY_NOQ || q_in(res.proof, &f));
