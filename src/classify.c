@@ -85,6 +85,8 @@ static const char *const notes[NOTE_COUNT] = {
 	[NOTE_SOME_BAD_V4] = "this MX host's IPv4 addresses are loopback, "
 	    "private, link-local, multicast, reserved or this host's own (never "
 	    "a smart host); the other MX hosts' are usable",
+	[NOTE_ALL_LAME] = "every server the parent zone lists for the MX "
+	    "host's zone is lame: none is authoritative for it",
 	[NOTE_MISSING_MX] = "the resolver could not give the MX and the "
 	    "domain's own servers could not be asked from this host",
 	[NOTE_MISSING_ADDR] = "no MX host's address could be learned: the "
@@ -218,6 +220,7 @@ classify_table(const cf_domain *f, cf_result *o)
 	pick rdropped = {NULL, NOHOST}, rbad = {NULL, NOHOST};
 	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
+	pick lame = {NULL, NOHOST}, all_lame = {NULL, NOHOST};
 	unsigned nv4 = 0, nbad4 = 0;
 	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
 	bool all_a_answered = true;
@@ -239,7 +242,12 @@ classify_table(const cf_domain *f, cf_result *o)
 		return;
 	}
 	if (!f->hosts_known) {
-		if (rfailing)
+		/* Seen directly: no server of its zone speaks for it. */
+		if (f->vantage == VANTAGE_DIRECT && f->auth_all_lame &&
+		    replied(f->auth_mx.f))
+			set(o, VERDICT_UNREACHABLE, &f->auth_mx, NOTE_ALL_LAME,
+			    BASIS_DIRECT, NOHOST);
+		else if (rfailing)
 			set(o, VERDICT_RESOLVER_FAILURE, &f->mx, NOTE_NONE,
 			    BASIS_RESOLVER, NOHOST);
 		else if (f->vantage == VANTAGE_DIRECT && !f->zone_found)
@@ -266,6 +274,8 @@ classify_table(const cf_domain *f, cf_result *o)
 	for (h = 0; h < f->nhosts; h++) {
 		const cf_host *x = &f->hosts[h];
 		bool seen = false;
+		size_t nlame = 0;
+		const cf_answer *hlame = NULL;
 
 		nv4 += x->nv4;
 		nbad4 += x->nbad4;
@@ -285,6 +295,13 @@ classify_table(const cf_domain *f, cf_result *o)
 			take(&first_rfail, &x->raaaa, h);
 		for (s = 0; s < x->nsrv; s++) {
 			const cf_server *v = &x->srv[s];
+			if (v->lame && replied(v->a.f)) {
+				take(&lame, &v->a, h);
+				if (hlame == NULL)
+					hlame = &v->a;
+				nlame++;
+				continue;   /* it speaks for no zone */
+			}
 			if (replied(v->a.f) || replied(v->aaaa.f))
 				seen = true;
 			else if (silent(v->a.f))
@@ -297,6 +314,8 @@ classify_table(const cf_domain *f, cf_result *o)
 			else if (aaaa_bad(v->aaaa.f, v->a.f))
 				take(&bad, &v->aaaa, h);
 		}
+		if (nlame > 0 && nlame == x->nsrv)
+			take(&all_lame, hlame, h);
 		if (!seen) {
 			all_seen = false;
 			if (x->ra.f == FACT_DATA) {
@@ -315,7 +334,10 @@ classify_table(const cf_domain *f, cf_result *o)
 
 	if (!any_a) {
 		/* Nobody gave an address question an answer. */
-		if (rfailing)
+		if (f->vantage == VANTAGE_DIRECT && all_lame.a != NULL)
+			set(o, VERDICT_UNREACHABLE, all_lame.a, NOTE_ALL_LAME,
+			    BASIS_DIRECT, all_lame.host);
+		else if (rfailing)
 			set(o, VERDICT_RESOLVER_FAILURE, first_rfail.a ? first_rfail.a :
 			    &f->mx, NOTE_NONE, BASIS_RESOLVER, first_rfail.host);
 		else if (f->vantage == VANTAGE_DIRECT && silent_direct.a != NULL)
@@ -380,6 +402,11 @@ classify_table(const cf_domain *f, cf_result *o)
 	 * alias for an MX host. */
 	if (onlybad != NOHOST) {
 		set_addr(o, VERDICT_MX_LOOPBACK, f, onlybad, NOTE_SOME_BAD_V4);
+		return;
+	}
+	if (lame.a != NULL) {
+		set(o, VERDICT_LAME_DELEGATION, lame.a, all_lame.a != NULL ?
+		    NOTE_ALL_LAME : NOTE_NONE, BASIS_DIRECT, lame.host);
 		return;
 	}
 	for (h = 0; h < f->nhosts; h++)

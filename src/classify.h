@@ -55,6 +55,10 @@ typedef struct cf_answer {
 
 typedef struct cf_server {     /* asked directly, RD=0 */
 	cf_answer a, aaaa;
+	bool lame;                 /* its A reply says it is not authoritative
+	                              for the zone the parent says it serves:
+	                              REFUSED or NOTAUTH, or no AA (an upward
+	                              referral, an answer from a cache) */
 } cf_server;
 
 typedef struct cf_host {
@@ -77,6 +81,8 @@ typedef struct cf_domain {
 	bool null_mx;
 	bool hosts_known;          /* the MX hosts are known */
 	bool zone_found;           /* the domain's own servers were found */
+	bool auth_all_lame;        /* every one of them answered its MX
+	                              question lame (see cf_server.lame) */
 	const cf_host *hosts;
 	size_t nhosts;
 	/* of the run */
@@ -100,6 +106,7 @@ typedef enum cf_note {
 	NOTE_BAD_V4,           /* their IPv4 addresses point back into a site
 	                          or nowhere: never a smart host */
 	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
+	NOTE_ALL_LAME,         /* every server of a host's zone is lame */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */
 	NOTE_MISSING_ADDR,     /* inconclusive: no MX host's address learned */
 	NOTE_MISSING_HOST,     /* inconclusive: a host failed through the

@@ -111,6 +111,7 @@ typedef struct probe_dwork {
 	bool zone_done;        /* the domain's own servers are known */
 	const char **zone_addrs; size_t nzone;  /* the domain's own servers */
 	bool auth_mx_asked;
+	unsigned nauth_lame;   /* of the domain's own servers, answered lame */
 	size_t evcap;          /* of d->evidence */
 } probe_dwork;
 
@@ -1088,11 +1089,33 @@ domain_set_hosts(probe_run *r, probe_domain *d, const probe_query *q)
 		host_start(r, d, i);
 }
 
+/* A direct reply from a server the parent lists for the zone that says
+ * it is not authoritative for it: REFUSED or NOTAUTH, or NOERROR or
+ * NXDOMAIN without AA (an upward referral, an answer from its cache). */
+static bool
+q_lame(const probe_query *q)
+{
+	if (q->rd || q->outcome != DNSQ_ANSWER)
+		return false;
+	switch (q->rcode) {
+	case LDNS_RCODE_REFUSED:
+	case LDNS_RCODE_NOTAUTH:
+		return true;
+	case LDNS_RCODE_NOERROR:
+	case LDNS_RCODE_NXDOMAIN:
+		return !q->aa;
+	default:
+		return false;
+	}
+}
+
 static void
 domain_auth_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
 	probe_domain *d = ctx;
 
+	if (q_lame(q))
+		d->work->nauth_lame++;
 	/* The proof when no server gives the MX: a silent one first. */
 	if (!q_answered(q) && d->work->qauth_silent == NOSLOT)
 		d->work->qauth_silent = q->index;
@@ -1484,6 +1507,8 @@ domain_classify(probe_run *r, probe_domain *d)
 	f.null_mx = w->null_mx;
 	f.hosts_known = w->hosts_set;
 	f.zone_found = w->nzone > 0;
+	f.auth_all_lame = w->auth_mx_asked && w->nzone > 0 &&
+	    w->nauth_lame == w->nzone;
 	f.resolver = r->resolver.status;
 	f.resolver_aaaa_fails = r->resolver.status == RSTATUS_AAAA_FAILS;
 	f.vantage = r->vant.direct;
@@ -1502,6 +1527,7 @@ domain_classify(probe_run *r, probe_domain *d)
 				if (hw->hs[s].qa == NOSLOT || hw->hs[s].qaaaa == NOSLOT)
 					continue;
 				srv[k].a = slot_fact(r, hw->hs[s].qa);
+				srv[k].lame = q_lame(QAT(r, hw->hs[s].qa));
 				srv[k].aaaa = slot_fact(r, hw->hs[s].qaaaa);
 				k++;
 				hosts[h].nsrv++;

@@ -60,6 +60,14 @@ static const struct {
 	    "Nothing to change in Exchange: it follows the alias. Tell the "
 	    "domain's DNS operator that its MX record should name the host "
 	    "itself (RFC 2181 section 10.3); some mail servers refuse aliases."},
+	[VERDICT_LAME_DELEGATION] = {"lame-delegation", false,
+	    "a DNS server the parent zone lists for an MX host's zone is not "
+	    "authoritative for it (REFUSED, an answer without AA, a referral); "
+	    "the others answer",
+	    "Tell the domain's DNS operator to remove the lame server from the "
+	    "delegation (the NS records at the parent) or to serve the zone on "
+	    "it. Resolvers that ask it first fail or wait, some of the time: "
+	    "retrying works; a connector does not help."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},

@@ -15,6 +15,7 @@ typedef enum verdict {
 	VERDICT_MX_LOOPBACK,       /* MX hosts point back into a site */
 	VERDICT_IPV6_ONLY_MX,      /* MX hosts have AAAA, no A */
 	VERDICT_MX_CNAME,          /* an MX host is an alias, nothing worse */
+	VERDICT_LAME_DELEGATION,   /* a listed server is not authoritative */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */
