@@ -87,6 +87,10 @@ static const char *const notes[NOTE_COUNT] = {
 	    "a smart host); the other MX hosts' are usable",
 	[NOTE_ALL_LAME] = "every server the parent zone lists for the MX "
 	    "host's zone is lame: none is authoritative for it",
+	[NOTE_SLOW] = "a server of its zone answered, but after more than "
+	    "1.5 s: resolvers that wait less give up, as if it were dropped",
+	[NOTE_SLOW_EXCHANGE] = "a server of its zone answered, but after more "
+	    "than 5 s: later than Exchange waits for a DNS server",
 	[NOTE_MISSING_MX] = "the resolver could not give the MX and the "
 	    "domain's own servers could not be asked from this host",
 	[NOTE_MISSING_ADDR] = "no MX host's address could be learned: the "
@@ -221,6 +225,8 @@ classify_table(const cf_domain *f, cf_result *o)
 	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
 	pick lame = {NULL, NOHOST}, all_lame = {NULL, NOHOST};
+	pick slow = {NULL, NOHOST};
+	unsigned slow_ms = 0;
 	unsigned nv4 = 0, nbad4 = 0;
 	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
 	bool all_a_answered = true;
@@ -304,6 +310,19 @@ classify_table(const cf_domain *f, cf_result *o)
 			}
 			if (replied(v->a.f) || replied(v->aaaa.f))
 				seen = true;
+			/* The slowest reply, of those after the bound. */
+			if (replied(v->a.f) && v->a_ms >= CLASSIFY_SLOW_MS &&
+			    v->a_ms > slow_ms) {
+				slow.a = &v->a;
+				slow.host = h;
+				slow_ms = v->a_ms;
+			}
+			if (replied(v->aaaa.f) && v->aaaa_ms >= CLASSIFY_SLOW_MS &&
+			    v->aaaa_ms > slow_ms) {
+				slow.a = &v->aaaa;
+				slow.host = h;
+				slow_ms = v->aaaa_ms;
+			}
 			else if (silent(v->a.f))
 				take(&silent_direct, &v->a, h);
 			if (!noerror(v->a.f))
@@ -385,6 +404,13 @@ classify_table(const cf_domain *f, cf_result *o)
 			    VERDICT_AAAA_BAD_RESPONSE, p->a,
 			    f->vantage == VANTAGE_DIRECT ? NOTE_SERVERS_SILENT :
 			    NOTE_VIA_RESOLVER, BASIS_RESOLVER, p->host);
+		return;
+	}
+	/* A server seen answering late explains what the resolver made of
+	 * it. */
+	if (slow.a != NULL) {
+		set(o, VERDICT_SLOW, slow.a, slow_ms >= CLASSIFY_EXCHANGE_MS ?
+		    NOTE_SLOW_EXCHANGE : NOTE_SLOW, BASIS_DIRECT, slow.host);
 		return;
 	}
 	if (rfail.a != NULL) {

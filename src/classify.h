@@ -45,6 +45,11 @@ const char *vantage_to_string(vantage v);       /* "reachable"... */
 int vantage_from_string(const char *s, vantage *out);
 
 #define CLASSIFY_NOQ UINT32_MAX
+/* A reply later than this is slow: many resolvers give a server about a
+ * second before they try another or give up. */
+#define CLASSIFY_SLOW_MS 1500
+/* Exchange gives a DNS server 5 s. */
+#define CLASSIFY_EXCHANGE_MS 5000
 
 /* A question's outcome and the caller's handle for it (a query index,
  * handed back as the proof; CLASSIFY_NOQ when not asked). */
@@ -55,6 +60,8 @@ typedef struct cf_answer {
 
 typedef struct cf_server {     /* asked directly, RD=0 */
 	cf_answer a, aaaa;
+	unsigned a_ms, aaaa_ms;    /* how long each reply took (from the first
+	                              try) */
 	bool lame;                 /* its A reply says it is not authoritative
 	                              for the zone the parent says it serves:
 	                              REFUSED or NOTAUTH, or no AA (an upward
@@ -107,6 +114,8 @@ typedef enum cf_note {
 	                          or nowhere: never a smart host */
 	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
 	NOTE_ALL_LAME,         /* every server of a host's zone is lame */
+	NOTE_SLOW,             /* a reply after CLASSIFY_SLOW_MS */
+	NOTE_SLOW_EXCHANGE,    /* after CLASSIFY_EXCHANGE_MS */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */
 	NOTE_MISSING_ADDR,     /* inconclusive: no MX host's address learned */
 	NOTE_MISSING_HOST,     /* inconclusive: a host failed through the

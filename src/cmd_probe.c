@@ -44,7 +44,7 @@ cmd_probe_usage(FILE *out)
 	    "  -h, --help               show this help\n\n"
 	    "Verdicts: ok, aaaa-dropped, aaaa-bad-response, nxdomain, null-mx,\n"
 	    "mx-no-address, mx-loopback, ipv6-only-mx, mx-cname, lame-delegation,\n"
-	    "unreachable, resolver-failure, inconclusive.\n"
+	    "slow, unreachable, resolver-failure, inconclusive.\n"
 	    "Exit status: 0 no DNS fault, 1 faults found, 2 bad usage or input.\n");
 }
 

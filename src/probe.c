@@ -1528,6 +1528,8 @@ domain_classify(probe_run *r, probe_domain *d)
 					continue;
 				srv[k].a = slot_fact(r, hw->hs[s].qa);
 				srv[k].lame = q_lame(QAT(r, hw->hs[s].qa));
+				srv[k].a_ms = QAT(r, hw->hs[s].qa)->ms;
+				srv[k].aaaa_ms = QAT(r, hw->hs[s].qaaaa)->ms;
 				srv[k].aaaa = slot_fact(r, hw->hs[s].qaaaa);
 				k++;
 				hosts[h].nsrv++;

@@ -68,6 +68,15 @@ static const struct {
 	    "delegation (the NS records at the parent) or to serve the zone on "
 	    "it. Resolvers that ask it first fail or wait, some of the time: "
 	    "retrying works; a connector does not help."},
+	[VERDICT_SLOW] = {"slow", false,
+	    "an authoritative server answers, but only after more than 1.5 s: "
+	    "later than many resolvers wait for one server",
+	    "Tell the domain's DNS operator how slow its server is (the "
+	    "evidence says). A resolver that waits less than that gives up "
+	    "(SERVFAIL, or no answer: it looks like a dropped query), one that "
+	    "waits longer gets the answer: so it fails for some sites and not "
+	    "others, and some of the time. Exchange gives a DNS server 5 s and "
+	    "a whole lookup 1 minute, then retries the queue."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},

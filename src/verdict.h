@@ -16,6 +16,7 @@ typedef enum verdict {
 	VERDICT_IPV6_ONLY_MX,      /* MX hosts have AAAA, no A */
 	VERDICT_MX_CNAME,          /* an MX host is an alias, nothing worse */
 	VERDICT_LAME_DELEGATION,   /* a listed server is not authoritative */
+	VERDICT_SLOW,              /* servers answer, later than resolvers wait */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */

@@ -222,8 +222,12 @@ domain_brief(probe_run *r, const probe_domain *d)
 		what = dnsq_outcome_to_string(q->outcome);
 		break;
 	}
-	snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype), what,
-	    q->rd ? " (resolver)" : "");
+	if (d->verdict == VERDICT_SLOW)
+		snprintf(buf, sizeof buf, "%s: %s after %u ms",
+		    dnsq_type_name(q->qtype), what, (unsigned)q->ms);
+	else
+		snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype),
+		    what, q->rd ? " (resolver)" : "");
 	return results_safe(buf, sizeof buf);
 }
 

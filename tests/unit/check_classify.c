@@ -45,13 +45,13 @@ typedef struct row {
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
-	{{F(DATA, SA), F(DATA, SAAAA), false}}, 1, false, 0, 0}
+	{{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0}
 /* A host whose servers said nothing to us; the resolver said ra/raaaa. */
 #define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
-	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), false}}, 1, false, 0, 0}
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0}
 /* A host whose one server answered A with data and AAAA with aaaa. */
 #define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
-	{{F(DATA, SA), aaaa, false}}, 1, false, 0, 0}
+	{{F(DATA, SA), aaaa, 0, 0, false}}, 1, false, 0, 0}
 
 static const row rows[] = {
 	/* The domain itself. */
@@ -132,68 +132,68 @@ static const row rows[] = {
 	{"AAAA NXDOMAIN for a name without A records: no AAAA fault",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
-	    {{F(DATA, SA), F(NODATA, SAAAA), false}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), false}},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), 0, 0, false}},
 	    1, false, 0, 0}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false},
 	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
-	    {{F(DATA, SA), F(DATA, SAAAA), false}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), false}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}},
 	    1, false, 0, 0}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false},
 	{"a server that REFUSES but is not lame (no zone said) is no fault",
 	    F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), false},
-	    {F(DATA, SA2), F(NODATA, SAAAA2), false}}, 1, false, 0, 0}},
+	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), 0, 0, false},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false},
 	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), true},
-	    {F(DATA, SA2), F(NODATA, SAAAA2), false}}, 1, false, 0, 0}},
+	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false},
 	{"a lame server's upward referral (NOERROR, no AA) beside a good one",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
-	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), false},
-	    {F(NODATA, SA), F(NODATA, SAAAA), true}}, 1, false, 0, 0}},
+	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false},
+	    {F(NODATA, SA), F(NODATA, SAAAA), 0, 0, true}}, 1, false, 0, 0}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false},
 	{"a lame server's AAAA errors are no AAAA fault", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), true},
-	    {F(DATA, SA2), F(DATA, SAAAA2), false}}, 1, false, 0, 0}},
+	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), 0, 0, true},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false},
 	{"a lame server beside one that drops AAAA: the drop", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), true},
-	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), false}}, 1, false, 0, 0}},
+	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false},
 	{"every server lame, the resolver SERVFAILs: unreachable", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 2,
-	    {{F(REFUSED, SA), F(REFUSED, SAAAA), true},
-	    {F(NODATA, SA2), F(NODATA, SAAAA2), true}}, 0, false, 0, 0}},
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
+	    {F(NODATA, SA2), F(NODATA, SAAAA2), 0, 0, true}}, 0, false, 0, 0}},
 	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_ALL_LAME, false},
 	{"every server lame, the resolver answers from elsewhere", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(REFUSED, SA), F(REFUSED, SAAAA), true}}, 1, false, 0, 0}},
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true}}, 1, false, 0, 0}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_ALL_LAME, false},
 	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA), false}}, 1, true, 0, 0}},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false},
 	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), false}}, 1, false, 0, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false},
 	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), false}}, 1, false, 0, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false},
 	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), false}}, 1, false, 0, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false},
 	{"a drop seen directly while the resolver fails everything",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
@@ -201,67 +201,67 @@ static const row rows[] = {
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false},
 	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA), false}}, 0, false, 0, 0}},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 0}},
 	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false},
 	{"the only IPv4 address is loopback: no smart host", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA), false}}, 0, false, 1, 0}},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 1, 0}},
 	    VERDICT_MX_LOOPBACK, RA, BASIS_RESOLVER, NOTE_BAD_V4, false},
 	{"the only IPv4 address, from its servers, is private", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(NODATA, SAAAA), false}}, 0, false, 2, 0}},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}}, 0, false, 2, 0}},
 	    VERDICT_MX_LOOPBACK, SA, BASIS_DIRECT, NOTE_BAD_V4, false},
 	{"one MX host of two points back into a site", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(NODATA, SAAAA1), false}}, 0, false, 1, 0}},
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0}},
 	    VERDICT_MX_LOOPBACK, RA1, BASIS_RESOLVER, NOTE_SOME_BAD_V4, false},
 	{"a loopback MX host beside a drop: the connector, to the good one",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2,
 	    {HOST_DIRECT(F(TIMEOUT, SAAAA)),
 	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(NODATA, SAAAA1), false}}, 0, false, 1, 0}},
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false},
 	{"AAAA but no A: IPv6 only", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA), false}}, 0, false, 0, 1}},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 1}},
 	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false},
 	{"IPv6 only, judged from the resolver", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1, {{F(NODATA, RA), F(DATA, RAAAA),
-	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), false}}, 0, false, 0, 1}},
+	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1}},
 	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false},
 	{"AAAA on one host, the other's A unknown: no IPv6-only claim",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), false}}, 0, false, 0, 1},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1},
 	    {F(TIMEOUT, RA1), F(TIMEOUT, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), false}}, 0, false, 0, 0}},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0}},
 	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false},
 	{"a healthy alias MX host: mx-cname", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), false}}, 1, true, 0, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0}},
 	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_NONE, false},
 	{"a healthy alias MX host, judged from the resolver", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), false}}, 1, true, 0, 0}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0}},
 	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false},
 	{"an alias beside a resolver failure: the failure", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), false}}, 1, true, 0, 0}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false},
 	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), false}}, 0, false, 0, 0}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0}},
 	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE, false},
 	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), false}}, 0, false, 0, 0}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE, false},
 
 	/* Judged from the resolver's answers: the KB's nslookup method. */
@@ -317,12 +317,33 @@ static const row rows[] = {
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
 	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), false}}, 0, false, 0, 0}},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0}},
 	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST, false},
+	{"a server answers after 1.7 s, the resolver gives up: slow",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 1700, 1650, false}}, 1, false, 0, 0}},
+	    VERDICT_SLOW, SA, BASIS_DIRECT, NOTE_SLOW, false},
+	{"AAAA answered after 5 s when waited for: slow, not dropped",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 3, 5003, false}}, 1, false, 0, 0}},
+	    VERDICT_SLOW, SAAAA, BASIS_DIRECT, NOTE_SLOW_EXCHANGE, false},
+	{"a slow server beside one that drops AAAA: the drop", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 2,
+	    {{F(DATA, SA), F(DATA, SAAAA), 1800, 1800, false},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 2, 0, false}}, 1, false, 0, 0}},
+	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false},
+	{"answers just under the bound are not slow", F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 1499, 1499, false}}, 1, false, 0, 0}},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false},
 	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), false}}, 1, false, 0, 0}},
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 1, false, 0, 0}},
 	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE, false},
 };
 
@@ -472,6 +493,10 @@ START_TEST(test_invariants_random)
 				srv[h][s].a.q = q++;
 				srv[h][s].aaaa.f = rnd_fact(&seed);
 				srv[h][s].aaaa.q = q++;
+				srv[h][s].a_ms = (unsigned)(rand_r(&seed) % 3 == 0 ?
+				    rand_r(&seed) % 7000 : rand_r(&seed) % 200);
+				srv[h][s].aaaa_ms = (unsigned)(rand_r(&seed) % 3 == 0 ?
+				    rand_r(&seed) % 7000 : rand_r(&seed) % 200);
 				/* Lame only by a reply (as the probe says it). */
 				srv[h][s].lame = rand_r(&seed) % 4 == 0 &&
 				    srv[h][s].a.f >= FACT_DATA &&
@@ -532,6 +557,22 @@ START_TEST(test_invariants_random)
 						if (f.hosts[h].srv[s].a.q == res.proof)
 							v = &f.hosts[h].srv[s];
 				ck_assert(v != NULL && v->lame);
+			}
+			if (res.v == VERDICT_SLOW) {
+				const cf_server *v = NULL;
+				bool aaaa = false;
+				for (h = 0; h < f.nhosts && v == NULL; h++)
+					for (s = 0; s < f.hosts[h].nsrv; s++) {
+						if (f.hosts[h].srv[s].a.q == res.proof)
+							v = &f.hosts[h].srv[s];
+						else if (f.hosts[h].srv[s].aaaa.q == res.proof) {
+							v = &f.hosts[h].srv[s];
+							aaaa = true;
+						}
+					}
+				ck_assert(v != NULL && !v->lame);
+				ck_assert_uint_ge(aaaa ? v->aaaa_ms : v->a_ms,
+				    CLASSIFY_SLOW_MS);
 			}
 			/* No such facts: none of these verdicts. */
 			if (!anybad)
