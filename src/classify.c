@@ -87,6 +87,8 @@ static const char *const notes[NOTE_COUNT] = {
 	    "a smart host); the other MX hosts' are usable",
 	[NOTE_ALL_LAME] = "every server the parent zone lists for the MX "
 	    "host's zone is lame: none is authoritative for it",
+	[NOTE_CD_WORKS] = "the same question with CD=1 (checking disabled) is "
+	    "answered: the domain's DNSSEC fails validation",
 	[NOTE_SLOW] = "a server of its zone answered, but after more than "
 	    "1.5 s: resolvers that wait less give up, as if it were dropped",
 	[NOTE_SLOW_EXCHANGE] = "a server of its zone answered, but after more "
@@ -225,7 +227,7 @@ classify_table(const cf_domain *f, cf_result *o)
 	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
 	pick lame = {NULL, NOHOST}, all_lame = {NULL, NOHOST};
-	pick slow = {NULL, NOHOST};
+	pick slow = {NULL, NOHOST}, bogus = {NULL, NOHOST};
 	unsigned slow_ms = 0;
 	unsigned nv4 = 0, nbad4 = 0;
 	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
@@ -293,6 +295,8 @@ classify_table(const cf_domain *f, cf_result *o)
 			v6h = h;
 		if (!a_answered(x))
 			all_a_answered = false;
+		if (x->ra.f == FACT_SERVFAIL && noerror(x->ra_cd.f))
+			take(&bogus, &x->ra, h);
 		if (noerror(x->ra.f))
 			any_a = true;
 		if (resolver_failed(x->ra.f))
@@ -351,6 +355,17 @@ classify_table(const cf_domain *f, cf_result *o)
 			take(&rfail, &x->raaaa, h);
 	}
 
+	/* A validating resolver's SERVFAIL that CD=1 answers: the domain's
+	 * DNSSEC (unless the resolver fails everything: the canaries). */
+	if (f->mx.f == FACT_SERVFAIL && noerror(f->mx_cd.f)) {
+		bogus.a = &f->mx;
+		bogus.host = NOHOST;
+	}
+	if (bogus.a != NULL && !rfailing && nv4 > 0) {
+		set(o, VERDICT_DNSSEC_BOGUS, bogus.a, NOTE_CD_WORKS,
+		    BASIS_RESOLVER, bogus.host);
+		return;
+	}
 	if (!any_a) {
 		/* Nobody gave an address question an answer. */
 		if (f->vantage == VANTAGE_DIRECT && all_lame.a != NULL)

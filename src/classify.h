@@ -70,6 +70,7 @@ typedef struct cf_server {     /* asked directly, RD=0 */
 
 typedef struct cf_host {
 	cf_answer ra, raaaa;       /* through the resolver */
+	cf_answer ra_cd;           /* A again with CD=1 after a SERVFAIL */
 	const cf_server *srv;      /* the servers of its zone */
 	size_t nsrv;
 	unsigned nv4;              /* IPv4 addresses learned for it that may
@@ -83,6 +84,7 @@ typedef struct cf_host {
 
 typedef struct cf_domain {
 	cf_answer mx;              /* MX through the resolver */
+	cf_answer mx_cd;           /* MX again with CD=1 after a SERVFAIL */
 	cf_answer auth_mx;         /* an authoritative MX answer, or the last
 	                              silent one when none answered */
 	bool null_mx;
@@ -114,6 +116,7 @@ typedef enum cf_note {
 	                          or nowhere: never a smart host */
 	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
 	NOTE_ALL_LAME,         /* every server of a host's zone is lame */
+	NOTE_CD_WORKS,         /* SERVFAIL, answered with CD=1 */
 	NOTE_SLOW,             /* a reply after CLASSIFY_SLOW_MS */
 	NOTE_SLOW_EXCHANGE,    /* after CLASSIFY_EXCHANGE_MS */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */

@@ -92,6 +92,8 @@ typedef struct host_server {
 
 typedef struct host_work {
 	size_t ra, raaaa;      /* through the resolver */
+	size_t ra_cd;          /* A again with CD=1, when ra was SERVFAIL */
+	struct probe_domain *d;
 	host_server *hs; size_t nhs;
 } host_work;
 
@@ -100,6 +102,7 @@ typedef struct probe_dwork {
 	unsigned pending;
 	bool done;
 	size_t qmx;            /* MX through the resolver */
+	size_t qmx_cd;         /* MX again with CD=1, when qmx was SERVFAIL */
 	bool mx_failed;        /* resolver failed the MX query */
 	bool mx_nx;            /* NXDOMAIN (resolver or authoritative) */
 	bool null_mx;
@@ -460,15 +463,16 @@ q_ref(const probe_run *r, const probe_query *q)
 /* ---- the query cache --------------------------------------------------- */
 
 /* Names are interned, so the key is (server index, name pointer, type,
- * rd). */
+ * rd, cd). */
 static size_t
-probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd)
+probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd, bool cd)
 {
 	uint64_t h = fnv1a(FNV_INIT, &srv, sizeof srv);
+	uint8_t fl = (uint8_t)(rd | cd << 1);
 
 	h = fnv1a(h, &name, sizeof name);
 	h = fnv1a(h, &type, sizeof type);
-	return (size_t)fnv1a(h, &rd, sizeof rd);
+	return (size_t)fnv1a(h, &fl, sizeof fl);
 }
 
 static void
@@ -476,7 +480,7 @@ probe_htab_insert(probe_run *r, size_t qi)
 {
 	const probe_query *q = QAT(r, qi);
 	size_t mask = r->hcap - 1,
-	    i = probe_hash(q->server, q->qname, q->qtype, q->rd) & mask;
+	    i = probe_hash(q->server, q->qname, q->qtype, q->rd, q->cd) & mask;
 
 	while (r->htab[i] != 0)
 		i = (i + 1) & mask;
@@ -485,18 +489,18 @@ probe_htab_insert(probe_run *r, size_t qi)
 
 static probe_query *
 probe_lookup(probe_run *r, uint32_t srv, const char *name, uint16_t type,
-             bool rd)
+             bool rd, bool cd)
 {
 	size_t mask, i;
 
 	if (r->hcap == 0)
 		return NULL;
 	mask = r->hcap - 1;
-	i = probe_hash(srv, name, type, rd) & mask;
+	i = probe_hash(srv, name, type, rd, cd) & mask;
 	while (r->htab[i] != 0) {
 		probe_query *q = QAT(r, r->htab[i] - 1);
 		if (q->qname == name && q->server == srv && q->qtype == type &&
-		    q->rd == rd)
+		    q->rd == rd && q->cd == cd)
 			return q;
 		i = (i + 1) & mask;
 	}
@@ -533,15 +537,17 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 static void probe_evidence_add(probe_domain *d, size_t qi);
 
 /* Ask a question (once per run) and call fn when it has an outcome. d, if
- * given, gets the query as evidence and is not finished until fn ran. */
+ * given, gets the query as evidence and is not finished until fn ran.
+ * cd: with CD=1 (the resolver only). */
 static probe_query *
-probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
-          uint16_t type, bool rd, qdone_fn fn, void *ctx)
+probe_ask_cd(probe_run *r, probe_domain *d, const exaddr *srv,
+             const char *name, uint16_t type, bool rd, bool cd, qdone_fn fn,
+             void *ctx)
 {
 	exaddr server = *srv;   /* srv may point into the server table */
 	uint32_t sid = probe_server_id(r, &server);
 	const char *iname = probe_intern(r, name);
-	probe_query *q = probe_lookup(r, sid, iname, type, rd);
+	probe_query *q = probe_lookup(r, sid, iname, type, rd, cd);
 	probe_waiter *w;
 
 	if (q == NULL) {
@@ -557,6 +563,7 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 		q->qname = iname;
 		q->qtype = type;
 		q->rd = rd;
+		q->cd = cd;
 		q->rcode = -1;
 		q->index = (uint32_t)qi;
 		r->nq++;
@@ -569,8 +576,8 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 				probe_htab_insert(r, i);
 		} else
 			probe_htab_insert(r, qi);
-		if (r->cancelled ||
-		    dnsq_submit(r->dnsq, &server, iname, type, rd, probe_dnsq_cb, q) != 0)
+		if (r->cancelled || (cd ? dnsq_submit_cd : dnsq_submit)(r->dnsq,
+		    &server, iname, type, rd, probe_dnsq_cb, q) != 0)
 			q->outcome = DNSQ_NETERR;
 	}
 	if (d) {
@@ -592,6 +599,13 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 		r->deferred = w;
 	}
 	return q;
+}
+
+static probe_query *
+probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
+          uint16_t type, bool rd, qdone_fn fn, void *ctx)
+{
+	return probe_ask_cd(r, d, srv, name, type, rd, false, fn, ctx);
 }
 
 static void
@@ -991,6 +1005,25 @@ host_zone_done(probe_run *r, zfind *z)
 	free(c);
 }
 
+/* A validating resolver's SERVFAIL: the same question with CD=1 (one more
+ * query) tells a DNSSEC failure (answered then) from others. */
+static bool
+q_servfail(const probe_query *q)
+{
+	return q->outcome == DNSQ_ANSWER && q->rcode == LDNS_RCODE_SERVFAIL;
+}
+
+static void
+host_ra_done(probe_run *r, probe_query *q, void *ctx)
+{
+	host_work *hw = ctx;
+
+	hw->ra = q->index;
+	if (q_servfail(q))
+		probe_ask_cd(r, hw->d, &r->o.resolver, q->qname, LDNS_RR_TYPE_A,
+		    true, true, slot_done, &hw->ra_cd);
+}
+
 static void
 host_start(probe_run *r, probe_domain *d, size_t h)
 {
@@ -998,7 +1031,7 @@ host_start(probe_run *r, probe_domain *d, size_t h)
 	host_ctx *c = xcalloc(1, sizeof *c);
 
 	probe_ask(r, d, &r->o.resolver, d->mx[h].host, LDNS_RR_TYPE_A, true,
-	    slot_done, &hw->ra);
+	    host_ra_done, hw);
 	probe_ask(r, d, &r->o.resolver, d->mx[h].host, LDNS_RR_TYPE_AAAA, true,
 	    slot_done, &hw->raaaa);
 	c->d = d;
@@ -1083,7 +1116,8 @@ domain_set_hosts(probe_run *r, probe_domain *d, const probe_query *q)
 	w->nhw = d->nmx;
 	for (i = 0; i < d->nmx; i++) {
 		w->hw[i] = xcalloc(1, sizeof *w->hw[i]);
-		w->hw[i]->ra = w->hw[i]->raaaa = NOSLOT;
+		w->hw[i]->ra = w->hw[i]->raaaa = w->hw[i]->ra_cd = NOSLOT;
+		w->hw[i]->d = d;
 	}
 	for (i = 0; i < d->nmx; i++)
 		host_start(r, d, i);
@@ -1167,6 +1201,18 @@ domain_zone_done(probe_run *r, zfind *z)
 	domain_ask_auth_mx(r, d);
 }
 
+/* The MX with CD=1 answered: a DNSSEC failure; its MX hosts are what the
+ * domain publishes (unless its own servers said first). */
+static void
+domain_mx_cd_done(probe_run *r, probe_query *q, void *ctx)
+{
+	probe_domain *d = ctx;
+
+	d->work->qmx_cd = q->index;
+	if (q_noerror(q) && !d->work->mx_nx && !d->work->null_mx)
+		domain_set_hosts(r, d, q);
+}
+
 static void
 domain_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
@@ -1184,6 +1230,9 @@ domain_mx_done(probe_run *r, probe_query *q, void *ctx)
 	/* The resolver failed the MX: ask the domain's own servers. */
 	d->work->mx_failed = true;
 	domain_ask_auth_mx(r, d);
+	if (q_servfail(q))
+		probe_ask_cd(r, d, &r->o.resolver, d->name, LDNS_RR_TYPE_MX, true,
+		    true, domain_mx_cd_done, d);
 }
 
 /* The MX through the resolver and, at the same time, the domain's own
@@ -1459,6 +1508,16 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
 	}
+	/* The resolver's answer with CD=1 when it failed validation. */
+	if (d->mx[h].nv4 == 0 && hw->ra_cd != NOSLOT &&
+	    q_noerror(q = QAT(r, hw->ra_cd))) {
+		i = 0;
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i)) {
+			domain_add_smart(r, d, a);
+			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
+		}
+	}
 	if (hw->raaaa != NOSLOT && q_noerror(q = QAT(r, hw->raaaa))) {
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
@@ -1502,6 +1561,7 @@ domain_classify(probe_run *r, probe_domain *d)
 
 	memset(&f, 0, sizeof f);
 	f.mx = slot_fact(r, w->qmx);
+	f.mx_cd = slot_fact(r, w->qmx_cd);
 	f.auth_mx = slot_fact(r, w->qauth_mx != NOSLOT ? w->qauth_mx :
 	    w->qauth_silent != NOSLOT ? w->qauth_silent : w->qauth_other);
 	f.null_mx = w->null_mx;
@@ -1522,6 +1582,7 @@ domain_classify(probe_run *r, probe_domain *d)
 			domain_host_addrs(r, d, h);
 			hosts[h].ra = slot_fact(r, hw->ra);
 			hosts[h].raaaa = slot_fact(r, hw->raaaa);
+			hosts[h].ra_cd = slot_fact(r, hw->ra_cd);
 			hosts[h].srv = srv + k;
 			for (s = 0; s < hw->nhs; s++) {
 				if (hw->hs[s].qa == NOSLOT || hw->hs[s].qaaaa == NOSLOT)
@@ -1649,7 +1710,7 @@ probe_add_domain(probe_run *r, const char *name)
 	d->proof = -1;
 	d->work = xcalloc(1, sizeof *d->work);
 	d->work->run = r;
-	d->work->qmx = d->work->qauth_mx = NOSLOT;
+	d->work->qmx = d->work->qauth_mx = d->work->qmx_cd = NOSLOT;
 	d->work->qauth_silent = d->work->qauth_other = NOSLOT;
 	probe_start_more(r);
 	return 0;
@@ -1928,8 +1989,9 @@ probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
 		snprintf(what, sizeof what, "%s", dnsq_outcome_to_string(q->outcome));
 		break;
 	}
-	snprintf(buf, len, "(%s): %s %s: %s, %u tr%s, %u ms", ip, type, name,
-	    what, q->tries, q->tries == 1 ? "y" : "ies", q->ms);
+	snprintf(buf, len, "(%s): %s %s%s: %s, %u tr%s, %u ms", ip, type, name,
+	    q->cd ? " with CD=1" : "", what, q->tries, q->tries == 1 ? "y" :
+	    "ies", q->ms);
 }
 
 void

@@ -57,6 +57,7 @@ typedef struct probe_query {
 	uint8_t tries;
 	uint8_t outcome;             /* dnsq_outcome */
 	bool rd, aa, tcp;
+	bool cd;                     /* asked with CD=1 (checking disabled) */
 } probe_query;
 
 typedef struct probe_run probe_run;

@@ -155,6 +155,7 @@ judge_connector(replay_item *it, const plan_connector *c,
 	switch (s->verdict) {
 	case VERDICT_AAAA_DROPPED:
 	case VERDICT_AAAA_BAD_RESPONSE:
+	case VERDICT_DNSSEC_BOGUS:
 		if (plan_same_set(c->smart_hosts, c->nsmart, s->smart_hosts,
 		    s->nsmart)) {
 			it->state = REPLAY_STILL_NEEDED;

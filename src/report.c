@@ -465,6 +465,8 @@ report_write_query(FILE *out, const probe_run *r, const probe_query *q,
 	jw_str(out, dnsq_type_name(q->qtype));
 	jw_key(out, "recursive", false);
 	jw_raw(out, q->rd ? "true" : "false");
+	jw_key(out, "checking_disabled", false);
+	jw_raw(out, q->cd ? "true" : "false");
 	jw_key(out, "outcome", false);
 	jw_str(out, dnsq_outcome_to_string(q->outcome));
 	jw_key(out, "rcode", false);

@@ -77,6 +77,17 @@ static const struct {
 	    "waits longer gets the answer: so it fails for some sites and not "
 	    "others, and some of the time. Exchange gives a DNS server 5 s and "
 	    "a whole lookup 1 minute, then retries the queue."},
+	[VERDICT_DNSSEC_BOGUS] = {"dnssec-bogus", true,
+	    "the resolver validates DNSSEC and the domain's fails (SERVFAIL; "
+	    "the same question with CD=1, checking disabled, is answered): "
+	    "expired signatures or a DS that matches no key",
+	    "Tell the domain's DNS operator its DNSSEC is broken (send the "
+	    "evidence; they can check with dig +dnssec or a DNSSEC analyser). "
+	    "Until it is fixed, a send connector for this domain that routes to "
+	    "its MX hosts' IPv4 addresses (smart hosts, authentication None) "
+	    "works around it; or, for this domain only, a negative trust anchor "
+	    "on the DNS server (unbound: domain-insecure; BIND: rndc nta). Do "
+	    "not turn validation off for everything."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},

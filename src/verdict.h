@@ -17,6 +17,7 @@ typedef enum verdict {
 	VERDICT_MX_CNAME,          /* an MX host is an alias, nothing worse */
 	VERDICT_LAME_DELEGATION,   /* a listed server is not authoritative */
 	VERDICT_SLOW,              /* servers answer, later than resolvers wait */
+	VERDICT_DNSSEC_BOGUS,      /* SERVFAIL; with CD=1 answered */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */
