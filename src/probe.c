@@ -144,6 +144,7 @@ struct probe_run {
 	bool vantage_known;
 	bool ready;            /* resolver and vantage known: verdicts can be made */
 	bool seen_direct;      /* a server asked directly answered */
+	unsigned check_cbs;    /* canary callbacks not yet run */
 	uint32_t own4[16]; size_t nown4;  /* this host's public IPv4 addresses */
 	char current[160];
 };
@@ -373,6 +374,7 @@ probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 	bool referral = q->qtype == LDNS_RR_TYPE_NS && !q->rd;
 
 	q->aa = dnswire_aa(m);
+	q->ra = dnswire_ra(m);
 	q->cname = probe_cname_chain(r, q, m, mlen, chain, &nchain);
 	dnswire_begin(&it, m, mlen);
 	while (dnswire_next(&it, &rr)) {
@@ -1250,6 +1252,23 @@ domain_start(probe_run *r, probe_domain *d)
 /* Each canary's MX (does it recurse for us, and answer?) and AAAA (does it
  * answer AAAA at all? a resolver or a middlebox that fails AAAA for every
  * name must not be taken for remote domains that do). */
+/* A canary's MX SERVFAIL: asked again with CD=1 (one query), to tell a
+ * resolver whose validation fails for everything. ctx is the check: r->ext
+ * is only grown (moved) once the checks before have finished. */
+static void
+check_mx_done(probe_run *r, probe_query *q, void *ctx)
+{
+	probe_resolver_check *c = ctx;
+	probe_query *cd;
+
+	r->check_cbs--;
+	if (q_servfail(q) && !r->cancelled) {
+		cd = probe_ask_cd(r, NULL, &c->addr, q->qname, LDNS_RR_TYPE_MX, true,
+		    true, NULL, NULL);
+		u32_push(&c->evidence, &c->nevidence, cd->index);
+	}
+}
+
 static void
 check_start(probe_run *r, probe_resolver_check *c)
 {
@@ -1259,10 +1278,16 @@ check_start(probe_run *r, probe_resolver_check *c)
 
 	for (t = 0; t < 2; t++)
 		for (i = 0; i < r->o.ncanaries; i++) {
+			if (t == 0)
+				r->check_cbs++;
 			q = probe_ask(r, NULL, &c->addr, r->o.canaries[i], types[t],
-			    true, NULL, NULL);
+			    true, t == 0 ? check_mx_done : NULL, c);
 			u32_push(&c->evidence, &c->nevidence, q->index);
 		}
+	/* A name every resolver holds itself: does it answer at all? */
+	q = probe_ask(r, NULL, &c->addr, "localhost", LDNS_RR_TYPE_A, true, NULL,
+	    NULL);
+	u32_push(&c->evidence, &c->nevidence, q->index);
 }
 
 static rstatus
@@ -1290,12 +1315,46 @@ static void
 check_classify(probe_run *r, probe_resolver_check *c)
 {
 	unsigned count[RSTATUS_COUNT] = {0}, nmx = 0, naaaa = 0, aaaa_ok = 0;
+	unsigned ncd = 0, nslow = 0;
 	size_t i;
 	int best = RSTATUS_TIMEOUT;
+	ssize_t local = -1, localq = -1, cdq = -1, refq = -1, toq = -1,
+	    slowq = -1;
 
+	c->why = RWHY_NONE;
+	c->why_proof = -1;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]);
 		rstatus s = check_status_of(q);
+		if (q->cd) {
+			if (q_noerror(q)) {
+				ncd++;
+				cdq = q->index;
+			}
+			continue;
+		}
+		if (q->qtype == LDNS_RR_TYPE_A) {    /* localhost */
+			localq = q->index;
+			if (q->outcome == DNSQ_ANSWER)
+				local = q->index;
+			continue;
+		}
+		/* A referral instead of an answer, without RA: not recursing
+		 * for us (an authoritative-only server, or an ACL). */
+		if (q->qtype == LDNS_RR_TYPE_MX && q_noerror(q) && !q->ra &&
+		    !q->aa && q->nanswers == 0)
+			s = RSTATUS_REFUSED;
+		if (q->qtype == LDNS_RR_TYPE_MX) {
+			if (s == RSTATUS_REFUSED && refq < 0)
+				refq = q->index;
+			if (s == RSTATUS_TIMEOUT && toq < 0)
+				toq = q->index;
+			if (s == RSTATUS_OK && q->ms >= CLASSIFY_SLOW_MS) {
+				nslow++;
+				if (slowq < 0 || q->ms > QAT(r, (size_t)slowq)->ms)
+					slowq = q->index;
+			}
+		}
 		if (q->qtype == LDNS_RR_TYPE_AAAA) {
 			naaaa++;
 			aaaa_ok += s == RSTATUS_OK;
@@ -1319,7 +1378,22 @@ check_classify(probe_run *r, probe_resolver_check *c)
 				best = (int)i;
 		c->status = (rstatus)best;
 	}
-	c->usable = c->status == RSTATUS_OK;
+	/* Why, as far as its answers say. */
+	if (c->status == RSTATUS_REFUSED) {
+		c->why = RWHY_NOT_RECURSING;
+		c->why_proof = refq;
+	} else if (c->status == RSTATUS_SERVFAIL && ncd * 2 > nmx) {
+		c->why = RWHY_DNSSEC_ALL;
+		c->why_proof = cdq;
+	} else if (c->status == RSTATUS_TIMEOUT) {
+		c->why = local >= 0 ? RWHY_UPSTREAM : RWHY_SILENT;
+		c->why_proof = local >= 0 ? toq : localq;
+	} else if (c->status == RSTATUS_OK && nslow * 2 > nmx) {
+		c->why = RWHY_SLOW;
+		c->why_proof = slowq;
+	}
+	/* A candidate is offered only without a fault of these. */
+	c->usable = c->status == RSTATUS_OK && c->why == RWHY_NONE;
 }
 
 /* ---- vantage -------------------------------------------------------------- */
@@ -1784,6 +1858,8 @@ probe_ready(probe_run *r)
 	if (r->ready)
 		return true;
 	if (!r->resolver_known) {
+		if (r->check_cbs > 0)
+			return false;   /* a SERVFAIL may ask again with CD=1 */
 		for (i = 0; i < r->resolver.nevidence; i++)
 			if (QAT(r, r->resolver.evidence[i])->outcome == DNSQ_PENDING)
 				return false;

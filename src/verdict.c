@@ -185,3 +185,64 @@ rstatus_to_string(rstatus s)
 {
 	return enum_name(rstatuses, RSTATUS_COUNT, (unsigned)s, "unknown");
 }
+
+static const struct {
+	const char *name, *meaning, *fix;
+} rwhys[RWHY_COUNT] = {
+	[RWHY_NONE] = {"none", "", ""},
+	[RWHY_NOT_RECURSING] = {"not-recursing",
+	    "it does not recurse for this host: REFUSED, or referrals without "
+	    "RA (recursion available) instead of answers",
+	    "On the DNS server allow recursion for the Exchange servers' "
+	    "addresses (Windows DNS: Advanced, uncheck \"Disable recursion\", "
+	    "and check recursion scopes; BIND: allow-recursion; unbound: "
+	    "access-control allow), or point Exchange at one that does "
+	    "(Set-TransportService -ExternalDNSAdapterEnabled $false "
+	    "-ExternalDNSServers)."},
+	[RWHY_UPSTREAM] = {"upstream-unreachable",
+	    "it answers what it holds itself (localhost) but internet names "
+	    "time out: its forwarders or the root servers are unreachable",
+	    "On the DNS server check its forwarders (Windows DNS: Forwarders "
+	    "tab; each must answer) or, without forwarders, that it may send "
+	    "queries to port 53 (UDP and TCP) on the internet: the firewall's "
+	    "outbound rules. Until then, External DNS Lookups on the transport "
+	    "server can name DNS servers that work."},
+	[RWHY_SILENT] = {"silent",
+	    "it answers nothing, not even localhost: down, unreachable from "
+	    "this host, or a firewall drops port 53 between",
+	    "Check that the DNS service runs and that UDP and TCP port 53 are "
+	    "open from the Exchange servers to it (nslookup localhost SERVER)."},
+	[RWHY_DNSSEC_ALL] = {"dnssec-fails-all",
+	    "it answers SERVFAIL for every name, the canaries' too, and "
+	    "answers them with CD=1 (checking disabled): its DNSSEC validation "
+	    "fails for everything: a wrong clock or a stale trust anchor",
+	    "On the DNS server set the clock right (signatures are checked "
+	    "against it) and renew the root trust anchor (Windows DNS: "
+	    "Add-DnsServerTrustAnchor -Root; unbound: unbound-anchor; BIND: "
+	    "managed-keys). Do not turn validation "
+	    "off for everything."},
+	[RWHY_SLOW] = {"slow",
+	    "it answers, but only after more than 1.5 s: Exchange gives a DNS "
+	    "server 5 s and a lookup 1 minute, and a busy queue asks many",
+	    "Check the DNS server's load, its forwarders' speed (a slow "
+	    "forwarder makes every lookup slow) and the network between; "
+	    "exdns's evidence shows each answer's time."},
+};
+
+const char *
+rwhy_to_string(rwhy w)
+{
+	return (unsigned)w < RWHY_COUNT ? rwhys[w].name : "none";
+}
+
+const char *
+rwhy_meaning(rwhy w)
+{
+	return (unsigned)w < RWHY_COUNT ? rwhys[w].meaning : "";
+}
+
+const char *
+rwhy_fix(rwhy w)
+{
+	return (unsigned)w < RWHY_COUNT ? rwhys[w].fix : "";
+}

@@ -53,4 +53,19 @@ typedef enum rstatus {
 } rstatus;
 const char *rstatus_to_string(rstatus s);
 
+/* Why the resolver fails, in the DNS server's terms: a finding with its
+ * fix, in Exchange's and the DNS server's words. */
+typedef enum rwhy {
+	RWHY_NONE = 0,
+	RWHY_NOT_RECURSING,    /* REFUSED, or referrals without RA: an ACL */
+	RWHY_UPSTREAM,         /* answers locally, internet names time out */
+	RWHY_SILENT,           /* answers nothing at all */
+	RWHY_DNSSEC_ALL,       /* SERVFAIL for every name, CD=1 answered */
+	RWHY_SLOW,             /* answers, later than 1.5 s */
+	RWHY_COUNT
+} rwhy;
+const char *rwhy_to_string(rwhy w);              /* "not-recursing" */
+const char *rwhy_meaning(rwhy w);
+const char *rwhy_fix(rwhy w);
+
 #endif
