@@ -60,8 +60,8 @@ typedef struct cf_answer {
 
 typedef struct cf_server {     /* asked directly, RD=0 */
 	cf_answer a, aaaa;
-	unsigned a_ms, aaaa_ms;    /* how long each reply took (from the first
-	                              try) */
+	unsigned a_ms, aaaa_ms;    /* how long each reply took, when known (an
+	                              answer to the first try); else 0 */
 	bool lame;                 /* its A reply says it is not authoritative
 	                              for the zone the parent says it serves:
 	                              REFUSED or NOTAUTH, or no AA (an upward

@@ -1550,6 +1550,16 @@ q_fact(const probe_query *q)
 	}
 }
 
+/* How long a server took to answer, when that is known: an answer to the
+ * first try. After a retry (same id) it cannot be told whether a slow
+ * server answered the first try or a lost packet was answered at once: 0,
+ * no claim. */
+static unsigned
+q_latency(const probe_query *q)
+{
+	return q->outcome == DNSQ_ANSWER && q->tries == 1 ? q->ms : 0;
+}
+
 static cf_answer
 slot_fact(probe_run *r, size_t qi)
 {
@@ -1663,8 +1673,8 @@ domain_classify(probe_run *r, probe_domain *d)
 					continue;
 				srv[k].a = slot_fact(r, hw->hs[s].qa);
 				srv[k].lame = q_lame(QAT(r, hw->hs[s].qa));
-				srv[k].a_ms = QAT(r, hw->hs[s].qa)->ms;
-				srv[k].aaaa_ms = QAT(r, hw->hs[s].qaaaa)->ms;
+				srv[k].a_ms = q_latency(QAT(r, hw->hs[s].qa));
+				srv[k].aaaa_ms = q_latency(QAT(r, hw->hs[s].qaaaa));
 				srv[k].aaaa = slot_fact(r, hw->hs[s].qaaaa);
 				k++;
 				hosts[h].nsrv++;

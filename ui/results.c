@@ -168,9 +168,10 @@ server_copy(probe_run *r, const probe_resolver_check *c, results_server *s,
 		if (c->evidence[i] >= probe_nqueries(r))
 			continue;
 		q = probe_query_at(r, c->evidence[i]);
-		/* The well-known domains are counted by their MX; their AAAA
-		 * (asked too) is evidence. */
-		if (q->qtype == LDNS_RR_TYPE_MX) {
+		/* The well-known domains are counted by their MX; their AAAA,
+		 * localhost and an MX again with CD=1 (asked too) are
+		 * evidence. */
+		if (q->qtype == LDNS_RR_TYPE_MX && !q->cd) {
 			s->asked++;
 			if (q->outcome == DNSQ_ANSWER && (q->rcode == LDNS_RCODE_NOERROR ||
 			    q->rcode == LDNS_RCODE_NXDOMAIN))
