@@ -679,6 +679,9 @@ main(void)
 	Suite *s = suite_create("classify");
 	TCase *tc = tcase_create("table");
 
+	/* 30,000 random facts, each classified twice: seconds under
+	 * valgrind. */
+	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_table_row, 0, (int)NROWS);
 	tcase_add_test(tc, test_every_verdict_has_a_row);
 	tcase_add_test(tc, test_invariants_random);
