@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <ifaddrs.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -240,4 +241,42 @@ addr_is_smart_host_v4(const char *text)
 		if ((a >> (32 - bad[i].bits)) == (bad[i].net >> (32 - bad[i].bits)))
 			return false;
 	return true;
+}
+
+size_t
+addr_own_v4(uint32_t *out, size_t max)
+{
+	struct ifaddrs *ifa, *i;
+	char text[INET_ADDRSTRLEN];
+	size_t n = 0;
+
+	if (getifaddrs(&ifa) != 0)
+		return 0;
+	for (i = ifa; i != NULL && n < max; i = i->ifa_next) {
+		const struct sockaddr_in *sin;
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET)
+			continue;
+		sin = (const struct sockaddr_in *)(const void *)i->ifa_addr;
+		if (inet_ntop(AF_INET, &sin->sin_addr, text, sizeof text) == NULL ||
+		    !addr_is_smart_host_v4(text) ||
+		    addr_v4_among(text, out, n))
+			continue;
+		out[n++] = sin->sin_addr.s_addr;
+	}
+	freeifaddrs(ifa);
+	return n;
+}
+
+bool
+addr_v4_among(const char *text, const uint32_t *own, size_t n)
+{
+	struct in_addr in;
+	size_t i;
+
+	if (n == 0 || !addr_is_ipv4_text(text) || inet_pton(AF_INET, text, &in) != 1)
+		return false;
+	for (i = 0; i < n; i++)
+		if (own[i] == in.s_addr)
+			return true;
+	return false;
 }

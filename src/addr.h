@@ -48,5 +48,13 @@ bool addr_is_ipv4_text(const char *text);
  * benchmarking ranges (192.0.2/24, 198.51.100/24, 203.0.113/24, 198.18/15)
  * stay usable: test worlds stand in for the internet with them. */
 bool addr_is_smart_host_v4(const char *text);
+/* This host's own IPv4 addresses that addr_is_smart_host_v4 would accept
+ * (the others are never smart hosts anyway), every interface's, from
+ * getifaddrs: up to max into out (network byte order); how many. An MX
+ * host at one of them points mail back at this server (Exchange:
+ * SMTPSEND.DNS.MxLoopback). */
+size_t addr_own_v4(uint32_t *out, size_t max);
+/* text is a dotted quad equal to one of own[0..n). */
+bool addr_v4_among(const char *text, const uint32_t *own, size_t n);
 
 #endif

@@ -80,7 +80,19 @@ static const char *const notes[NOTE_COUNT] = {
 	[NOTE_NO_MX_HOST] = "no usable MX host",
 	[NOTE_NO_V4] = "no MX host has an IPv4 address",
 	[NOTE_BAD_V4] = "the MX hosts' IPv4 addresses are loopback, private, "
-	    "link-local, multicast or reserved: never a smart host",
+	    "link-local, multicast, reserved or this host's own: never a smart "
+	    "host",
+	[NOTE_SOME_BAD_V4] = "this MX host's IPv4 addresses are loopback, "
+	    "private, link-local, multicast, reserved or this host's own (never "
+	    "a smart host); the other MX hosts' are usable",
+	[NOTE_ALL_LAME] = "every server the parent zone lists for the MX "
+	    "host's zone is lame: none is authoritative for it",
+	[NOTE_CD_WORKS] = "the same question with CD=1 (checking disabled) is "
+	    "answered: the domain's DNSSEC fails validation",
+	[NOTE_SLOW] = "a server of its zone answered, but after more than "
+	    "1.5 s: resolvers that wait less give up, as if it were dropped",
+	[NOTE_SLOW_EXCHANGE] = "a server of its zone answered, but after more "
+	    "than 5 s: later than Exchange waits for a DNS server",
 	[NOTE_MISSING_MX] = "the resolver could not give the MX and the "
 	    "domain's own servers could not be asked from this host",
 	[NOTE_MISSING_ADDR] = "no MX host's address could be learned: the "
@@ -154,6 +166,42 @@ set(cf_result *o, verdict v, const cf_answer *a, cf_note note, cf_basis b,
 	o->host = host;
 }
 
+/* The answer that gave host x its addresses of a kind: the resolver's A
+ * (or AAAA) when it answered, else the first server's that did. */
+static const cf_answer *
+addr_answer(const cf_host *x, bool v6)
+{
+	const cf_answer *r = v6 ? &x->raaaa : &x->ra;
+	size_t s;
+
+	if (noerror(r->f))
+		return r;
+	for (s = 0; s < x->nsrv; s++) {
+		const cf_answer *a = v6 ? &x->srv[s].aaaa : &x->srv[s].a;
+		if (noerror(a->f))
+			return a;
+	}
+	return r;
+}
+
+/* A verdict about host h's addresses, resting on the answer that gave
+ * them. */
+static void
+set_addr(cf_result *o, verdict v, const cf_domain *f, size_t h, cf_note note)
+{
+	const cf_answer *a = addr_answer(&f->hosts[h], false);
+
+	set(o, v, a, note, a == &f->hosts[h].ra ? BASIS_RESOLVER : BASIS_DIRECT,
+	    h);
+}
+
+/* Its A question was answered (NOERROR) by the resolver or a server. */
+static bool
+a_answered(const cf_host *x)
+{
+	return noerror(addr_answer(x, false)->f);
+}
+
 /* The first of a kind, kept with its host. */
 typedef struct pick {
 	const cf_answer *a;
@@ -169,8 +217,8 @@ take(pick *p, const cf_answer *a, size_t host)
 	}
 }
 
-void
-classify_domain(const cf_domain *f, cf_result *o)
+static void
+classify_table(const cf_domain *f, cf_result *o)
 {
 	bool rfailing = f->resolver != RSTATUS_OK && f->resolver != RSTATUS_UNKNOWN;
 	bool any_a = false, all_seen = true;
@@ -178,8 +226,12 @@ classify_domain(const cf_domain *f, cf_result *o)
 	pick rdropped = {NULL, NOHOST}, rbad = {NULL, NOHOST};
 	pick rfail = {NULL, NOHOST}, missing = {NULL, NOHOST};
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
+	pick lame = {NULL, NOHOST}, all_lame = {NULL, NOHOST};
+	pick slow = {NULL, NOHOST}, bogus = {NULL, NOHOST};
+	unsigned slow_ms = 0;
 	unsigned nv4 = 0, nbad4 = 0;
-	size_t h, s;
+	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
+	bool all_a_answered = true;
 
 	/* The domain itself. */
 	if (f->mx.f == FACT_NXDOMAIN) {
@@ -198,7 +250,12 @@ classify_domain(const cf_domain *f, cf_result *o)
 		return;
 	}
 	if (!f->hosts_known) {
-		if (rfailing)
+		/* Seen directly: no server of its zone speaks for it. */
+		if (f->vantage == VANTAGE_DIRECT && f->auth_all_lame &&
+		    replied(f->auth_mx.f))
+			set(o, VERDICT_UNREACHABLE, &f->auth_mx, NOTE_ALL_LAME,
+			    BASIS_DIRECT, NOHOST);
+		else if (rfailing)
 			set(o, VERDICT_RESOLVER_FAILURE, &f->mx, NOTE_NONE,
 			    BASIS_RESOLVER, NOHOST);
 		else if (f->vantage == VANTAGE_DIRECT && !f->zone_found)
@@ -225,9 +282,21 @@ classify_domain(const cf_domain *f, cf_result *o)
 	for (h = 0; h < f->nhosts; h++) {
 		const cf_host *x = &f->hosts[h];
 		bool seen = false;
+		size_t nlame = 0;
+		const cf_answer *hlame = NULL;
 
 		nv4 += x->nv4;
 		nbad4 += x->nbad4;
+		if (x->nbad4 > 0 && bad4h == NOHOST)
+			bad4h = h;
+		if (x->nbad4 > 0 && x->nv4 == 0 && onlybad == NOHOST)
+			onlybad = h;
+		if (x->nv6 > 0 && v6h == NOHOST)
+			v6h = h;
+		if (!a_answered(x))
+			all_a_answered = false;
+		if (x->ra.f == FACT_SERVFAIL && noerror(x->ra_cd.f))
+			take(&bogus, &x->ra, h);
 		if (noerror(x->ra.f))
 			any_a = true;
 		if (resolver_failed(x->ra.f))
@@ -236,8 +305,28 @@ classify_domain(const cf_domain *f, cf_result *o)
 			take(&first_rfail, &x->raaaa, h);
 		for (s = 0; s < x->nsrv; s++) {
 			const cf_server *v = &x->srv[s];
+			if (v->lame && replied(v->a.f)) {
+				take(&lame, &v->a, h);
+				if (hlame == NULL)
+					hlame = &v->a;
+				nlame++;
+				continue;   /* it speaks for no zone */
+			}
 			if (replied(v->a.f) || replied(v->aaaa.f))
 				seen = true;
+			/* The slowest reply, of those after the bound. */
+			if (replied(v->a.f) && v->a_ms >= CLASSIFY_SLOW_MS &&
+			    v->a_ms > slow_ms) {
+				slow.a = &v->a;
+				slow.host = h;
+				slow_ms = v->a_ms;
+			}
+			if (replied(v->aaaa.f) && v->aaaa_ms >= CLASSIFY_SLOW_MS &&
+			    v->aaaa_ms > slow_ms) {
+				slow.a = &v->aaaa;
+				slow.host = h;
+				slow_ms = v->aaaa_ms;
+			}
 			else if (silent(v->a.f))
 				take(&silent_direct, &v->a, h);
 			if (!noerror(v->a.f))
@@ -248,6 +337,8 @@ classify_domain(const cf_domain *f, cf_result *o)
 			else if (aaaa_bad(v->aaaa.f, v->a.f))
 				take(&bad, &v->aaaa, h);
 		}
+		if (nlame > 0 && nlame == x->nsrv)
+			take(&all_lame, hlame, h);
 		if (!seen) {
 			all_seen = false;
 			if (x->ra.f == FACT_DATA) {
@@ -264,9 +355,23 @@ classify_domain(const cf_domain *f, cf_result *o)
 			take(&rfail, &x->raaaa, h);
 	}
 
+	/* A validating resolver's SERVFAIL that CD=1 answers: the domain's
+	 * DNSSEC (unless the resolver fails everything: the canaries). */
+	if (f->mx.f == FACT_SERVFAIL && noerror(f->mx_cd.f)) {
+		bogus.a = &f->mx;
+		bogus.host = NOHOST;
+	}
+	if (bogus.a != NULL && !rfailing && nv4 > 0) {
+		set(o, VERDICT_DNSSEC_BOGUS, bogus.a, NOTE_CD_WORKS,
+		    BASIS_RESOLVER, bogus.host);
+		return;
+	}
 	if (!any_a) {
 		/* Nobody gave an address question an answer. */
-		if (rfailing)
+		if (f->vantage == VANTAGE_DIRECT && all_lame.a != NULL)
+			set(o, VERDICT_UNREACHABLE, all_lame.a, NOTE_ALL_LAME,
+			    BASIS_DIRECT, all_lame.host);
+		else if (rfailing)
 			set(o, VERDICT_RESOLVER_FAILURE, first_rfail.a ? first_rfail.a :
 			    &f->mx, NOTE_NONE, BASIS_RESOLVER, first_rfail.host);
 		else if (f->vantage == VANTAGE_DIRECT && silent_direct.a != NULL)
@@ -279,8 +384,16 @@ classify_domain(const cf_domain *f, cf_result *o)
 		return;
 	}
 	if (nv4 == 0) {
-		set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, nbad4 > 0 ?
-		    NOTE_BAD_V4 : NOTE_NO_V4, BASIS_RESOLVER, 0);
+		/* No IPv4 smart host: why. Every host's addresses point back
+		 * into a site; or every host's A was answered, empty, and some
+		 * have AAAA: reachable over IPv6 only. */
+		if (nbad4 > 0)
+			set_addr(o, VERDICT_MX_LOOPBACK, f, bad4h, NOTE_BAD_V4);
+		else if (v6h != NOHOST && all_a_answered)
+			set_addr(o, VERDICT_IPV6_ONLY_MX, f, v6h, NOTE_NONE);
+		else
+			set(o, VERDICT_MX_NO_ADDRESS, &f->hosts[0].ra, NOTE_NO_V4,
+			    BASIS_RESOLVER, 0);
 		return;
 	}
 	if (dropped.a != NULL) {
@@ -308,6 +421,13 @@ classify_domain(const cf_domain *f, cf_result *o)
 			    NOTE_VIA_RESOLVER, BASIS_RESOLVER, p->host);
 		return;
 	}
+	/* A server seen answering late explains what the resolver made of
+	 * it. */
+	if (slow.a != NULL) {
+		set(o, VERDICT_SLOW, slow.a, slow_ms >= CLASSIFY_EXCHANGE_MS ?
+		    NOTE_SLOW_EXCHANGE : NOTE_SLOW, BASIS_DIRECT, slow.host);
+		return;
+	}
 	if (rfail.a != NULL) {
 		set(o, VERDICT_RESOLVER_FAILURE, rfail.a, NOTE_AUTH_CORRECT,
 		    BASIS_DIRECT, rfail.host);
@@ -319,7 +439,42 @@ classify_domain(const cf_domain *f, cf_result *o)
 		    BASIS_RESOLVER, missing.host);
 		return;
 	}
+	/* Nothing worse: one MX host that points back into a site, or an
+	 * alias for an MX host. */
+	if (onlybad != NOHOST) {
+		set_addr(o, VERDICT_MX_LOOPBACK, f, onlybad, NOTE_SOME_BAD_V4);
+		return;
+	}
+	if (lame.a != NULL) {
+		set(o, VERDICT_LAME_DELEGATION, lame.a, all_lame.a != NULL ?
+		    NOTE_ALL_LAME : NOTE_NONE, BASIS_DIRECT, lame.host);
+		return;
+	}
+	for (h = 0; h < f->nhosts; h++)
+		if (f->hosts[h].cname) {
+			set_addr(o, VERDICT_MX_CNAME, f, h, all_seen ||
+			    f->vantage == VANTAGE_DIRECT ? NOTE_NONE :
+			    NOTE_VIA_RESOLVER);
+			return;
+		}
 	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?
 	    NOTE_NONE : NOTE_VIA_RESOLVER, all_seen ? BASIS_DIRECT :
 	    BASIS_RESOLVER, NOHOST);
+}
+
+void
+classify_domain(const cf_domain *f, cf_result *o)
+{
+	size_t h;
+
+	classify_table(f, o);
+	/* An alias among the MX hosts is said beside any verdict (the
+	 * proof's host first): it is worth telling the remote side even
+	 * when something worse is wrong. */
+	o->alias = NOHOST;
+	if (o->host < f->nhosts && f->hosts[o->host].cname)
+		o->alias = o->host;
+	for (h = 0; h < f->nhosts && o->alias == NOHOST; h++)
+		if (f->hosts[h].cname)
+			o->alias = h;
 }

@@ -45,6 +45,11 @@ const char *vantage_to_string(vantage v);       /* "reachable"... */
 int vantage_from_string(const char *s, vantage *out);
 
 #define CLASSIFY_NOQ UINT32_MAX
+/* A reply later than this is slow: many resolvers give a server about a
+ * second before they try another or give up. */
+#define CLASSIFY_SLOW_MS 1500
+/* Exchange gives a DNS server 5 s. */
+#define CLASSIFY_EXCHANGE_MS 5000
 
 /* A question's outcome and the caller's handle for it (a query index,
  * handed back as the proof; CLASSIFY_NOQ when not asked). */
@@ -55,26 +60,38 @@ typedef struct cf_answer {
 
 typedef struct cf_server {     /* asked directly, RD=0 */
 	cf_answer a, aaaa;
+	unsigned a_ms, aaaa_ms;    /* how long each reply took, when known (an
+	                              answer to the first try); else 0 */
+	bool lame;                 /* its A reply says it is not authoritative
+	                              for the zone the parent says it serves:
+	                              REFUSED or NOTAUTH, or no AA (an upward
+	                              referral, an answer from a cache) */
 } cf_server;
 
 typedef struct cf_host {
 	cf_answer ra, raaaa;       /* through the resolver */
+	cf_answer ra_cd;           /* A again with CD=1 after a SERVFAIL */
 	const cf_server *srv;      /* the servers of its zone */
 	size_t nsrv;
 	unsigned nv4;              /* IPv4 addresses learned for it that may
 	                              be smart hosts */
 	unsigned nbad4;            /* ones that may not (loopback, private,
-	                              multicast...: addr_is_smart_host_v4) */
+	                              multicast...: addr_is_smart_host_v4; or
+	                              this host's own) */
+	unsigned nv6;              /* IPv6 addresses learned for it */
 	bool cname;                /* the MX target is an alias */
 } cf_host;
 
 typedef struct cf_domain {
 	cf_answer mx;              /* MX through the resolver */
+	cf_answer mx_cd;           /* MX again with CD=1 after a SERVFAIL */
 	cf_answer auth_mx;         /* an authoritative MX answer, or the last
 	                              silent one when none answered */
 	bool null_mx;
 	bool hosts_known;          /* the MX hosts are known */
 	bool zone_found;           /* the domain's own servers were found */
+	bool auth_all_lame;        /* every one of them answered its MX
+	                              question lame (see cf_server.lame) */
 	const cf_host *hosts;
 	size_t nhosts;
 	/* of the run */
@@ -97,6 +114,11 @@ typedef enum cf_note {
 	NOTE_NO_V4,            /* no MX host has an IPv4 address */
 	NOTE_BAD_V4,           /* their IPv4 addresses point back into a site
 	                          or nowhere: never a smart host */
+	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
+	NOTE_ALL_LAME,         /* every server of a host's zone is lame */
+	NOTE_CD_WORKS,         /* SERVFAIL, answered with CD=1 */
+	NOTE_SLOW,             /* a reply after CLASSIFY_SLOW_MS */
+	NOTE_SLOW_EXCHANGE,    /* after CLASSIFY_EXCHANGE_MS */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */
 	NOTE_MISSING_ADDR,     /* inconclusive: no MX host's address learned */
 	NOTE_MISSING_HOST,     /* inconclusive: a host failed through the
@@ -121,6 +143,9 @@ typedef struct cf_result {
 	cf_basis basis;
 	size_t host;               /* the host the proof is about, or
 	                              (size_t)-1 */
+	size_t alias;              /* an MX host that is an alias (the proof's
+	                              host if it is one), for a note beside any
+	                              verdict; or (size_t)-1 */
 } cf_result;
 
 /* The verdict table. Pure: reads f, writes out, nothing else. */

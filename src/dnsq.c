@@ -1427,9 +1427,27 @@ dnsq_set_user(dnsq_engine *e, void *user)
 	e->user = user;
 }
 
+static int dnsq_submit_flags(dnsq_engine *e, const exaddr *server,
+                             const char *qname, uint16_t qtype, bool rd,
+                             bool cd, dnsq_cb cb, void *arg);
+
 int
 dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
             uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
+{
+	return dnsq_submit_flags(e, server, qname, qtype, rd, false, cb, arg);
+}
+
+int
+dnsq_submit_cd(dnsq_engine *e, const exaddr *server, const char *qname,
+               uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
+{
+	return dnsq_submit_flags(e, server, qname, qtype, rd, true, cb, arg);
+}
+
+static int
+dnsq_submit_flags(dnsq_engine *e, const exaddr *server, const char *qname,
+                  uint16_t qtype, bool rd, bool cd, dnsq_cb cb, void *arg)
 {
 	uint8_t buf[512];
 	qent *qe;
@@ -1441,6 +1459,8 @@ dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
 	    (wlen = dnsq_encode(qname, qtype, rd, e->o.edns_bufsize, buf,
 	    sizeof buf)) == 0)
 		return -1;
+	if (cd)
+		buf[3] |= 0x10;                 /* CD */
 	sv = srv_get(e, server);
 	qe = xmalloc(sizeof *qe + wlen + len + 1);
 	qe->next = NULL;

@@ -83,6 +83,10 @@ void dnsq_free(dnsq_engine *e);
  * qname is copied. Returns 0, or -1 if qname cannot be encoded. */
 int dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
                 uint16_t qtype, bool rd, dnsq_cb cb, void *arg);
+/* The same with CD=1 (checking disabled): a validating resolver answers
+ * without validating, which tells a DNSSEC failure from others. */
+int dnsq_submit_cd(dnsq_engine *e, const exaddr *server, const char *qname,
+                   uint16_t qtype, bool rd, dnsq_cb cb, void *arg);
 
 /* Limits for one server (e.g. the site's resolver), before or after its
  * first query: ceiling 0 keeps opts.server_ceiling, rate 0 keeps opts.rate

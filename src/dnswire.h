@@ -30,6 +30,7 @@ static inline uint16_t dnswire_id(const uint8_t *m) { return dnswire_u16(m); }
 static inline bool dnswire_qr(const uint8_t *m) { return (m[2] & 0x80) != 0; }
 static inline bool dnswire_aa(const uint8_t *m) { return (m[2] & 0x04) != 0; }
 static inline bool dnswire_tc(const uint8_t *m) { return (m[2] & 0x02) != 0; }
+static inline bool dnswire_ra(const uint8_t *m) { return (m[3] & 0x80) != 0; }
 static inline int dnswire_rcode(const uint8_t *m) { return m[3] & 0x0f; }
 
 /* The offset just after the name at off, or 0 when it is malformed: a

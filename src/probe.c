@@ -93,6 +93,8 @@ typedef struct host_server {
 
 typedef struct host_work {
 	size_t ra, raaaa;      /* through the resolver */
+	size_t ra_cd;          /* A again with CD=1, when ra was SERVFAIL */
+	struct probe_domain *d;
 	host_server *hs; size_t nhs;
 } host_work;
 
@@ -101,6 +103,7 @@ typedef struct probe_dwork {
 	unsigned pending;
 	bool done;
 	size_t qmx;            /* MX through the resolver */
+	size_t qmx_cd;         /* MX again with CD=1, when qmx was SERVFAIL */
 	bool mx_failed;        /* resolver failed the MX query */
 	bool mx_nx;            /* NXDOMAIN (resolver or authoritative) */
 	bool null_mx;
@@ -112,6 +115,7 @@ typedef struct probe_dwork {
 	bool zone_done;        /* the domain's own servers are known */
 	const char **zone_addrs; size_t nzone;  /* the domain's own servers */
 	bool auth_mx_asked;
+	unsigned nauth_lame;   /* of the domain's own servers, answered lame */
 	size_t evcap;          /* of d->evidence */
 } probe_dwork;
 
@@ -141,6 +145,8 @@ struct probe_run {
 	bool vantage_known;
 	bool ready;            /* resolver and vantage known: verdicts can be made */
 	bool seen_direct;      /* a server asked directly answered */
+	unsigned check_cbs;    /* canary callbacks not yet run */
+	uint32_t own4[16]; size_t nown4;  /* this host's public IPv4 addresses */
 	char current[160];
 };
 
@@ -369,6 +375,7 @@ probe_extract(probe_run *r, probe_query *q, const uint8_t *m, size_t mlen)
 	bool referral = q->qtype == LDNS_RR_TYPE_NS && !q->rd;
 
 	q->aa = dnswire_aa(m);
+	q->ra = dnswire_ra(m);
 	q->cname = probe_cname_chain(r, q, m, mlen, chain, &nchain);
 	dnswire_begin(&it, m, mlen);
 	while (dnswire_next(&it, &rr)) {
@@ -459,15 +466,16 @@ q_ref(const probe_run *r, const probe_query *q)
 /* ---- the query cache --------------------------------------------------- */
 
 /* Names are interned, so the key is (server index, name pointer, type,
- * rd). */
+ * rd, cd). */
 static size_t
-probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd)
+probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd, bool cd)
 {
 	uint64_t h = fnv1a(FNV_INIT, &srv, sizeof srv);
+	uint8_t fl = (uint8_t)(rd | cd << 1);
 
 	h = fnv1a(h, &name, sizeof name);
 	h = fnv1a(h, &type, sizeof type);
-	return (size_t)fnv1a(h, &rd, sizeof rd);
+	return (size_t)fnv1a(h, &fl, sizeof fl);
 }
 
 static void
@@ -475,7 +483,7 @@ probe_htab_insert(probe_run *r, size_t qi)
 {
 	const probe_query *q = QAT(r, qi);
 	size_t mask = r->hcap - 1,
-	    i = probe_hash(q->server, q->qname, q->qtype, q->rd) & mask;
+	    i = probe_hash(q->server, q->qname, q->qtype, q->rd, q->cd) & mask;
 
 	while (r->htab[i] != 0)
 		i = (i + 1) & mask;
@@ -484,18 +492,18 @@ probe_htab_insert(probe_run *r, size_t qi)
 
 static probe_query *
 probe_lookup(probe_run *r, uint32_t srv, const char *name, uint16_t type,
-             bool rd)
+             bool rd, bool cd)
 {
 	size_t mask, i;
 
 	if (r->hcap == 0)
 		return NULL;
 	mask = r->hcap - 1;
-	i = probe_hash(srv, name, type, rd) & mask;
+	i = probe_hash(srv, name, type, rd, cd) & mask;
 	while (r->htab[i] != 0) {
 		probe_query *q = QAT(r, r->htab[i] - 1);
 		if (q->qname == name && q->server == srv && q->qtype == type &&
-		    q->rd == rd)
+		    q->rd == rd && q->cd == cd)
 			return q;
 		i = (i + 1) & mask;
 	}
@@ -532,15 +540,17 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 static void probe_evidence_add(probe_domain *d, size_t qi);
 
 /* Ask a question (once per run) and call fn when it has an outcome. d, if
- * given, gets the query as evidence and is not finished until fn ran. */
+ * given, gets the query as evidence and is not finished until fn ran.
+ * cd: with CD=1 (the resolver only). */
 static probe_query *
-probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
-          uint16_t type, bool rd, qdone_fn fn, void *ctx)
+probe_ask_cd(probe_run *r, probe_domain *d, const exaddr *srv,
+             const char *name, uint16_t type, bool rd, bool cd, qdone_fn fn,
+             void *ctx)
 {
 	exaddr server = *srv;   /* srv may point into the server table */
 	uint32_t sid = probe_server_id(r, &server);
 	const char *iname = probe_intern(r, name);
-	probe_query *q = probe_lookup(r, sid, iname, type, rd);
+	probe_query *q = probe_lookup(r, sid, iname, type, rd, cd);
 	probe_waiter *w;
 
 	if (q == NULL) {
@@ -556,6 +566,7 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 		q->qname = iname;
 		q->qtype = type;
 		q->rd = rd;
+		q->cd = cd;
 		q->rcode = -1;
 		q->index = (uint32_t)qi;
 		r->nq++;
@@ -568,8 +579,8 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 				probe_htab_insert(r, i);
 		} else
 			probe_htab_insert(r, qi);
-		if (r->cancelled ||
-		    dnsq_submit(r->dnsq, &server, iname, type, rd, probe_dnsq_cb, q) != 0)
+		if (r->cancelled || (cd ? dnsq_submit_cd : dnsq_submit)(r->dnsq,
+		    &server, iname, type, rd, probe_dnsq_cb, q) != 0)
 			q->outcome = DNSQ_NETERR;
 	}
 	if (d) {
@@ -591,6 +602,13 @@ probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
 		r->deferred = w;
 	}
 	return q;
+}
+
+static probe_query *
+probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
+          uint16_t type, bool rd, qdone_fn fn, void *ctx)
+{
+	return probe_ask_cd(r, d, srv, name, type, rd, false, fn, ctx);
 }
 
 static void
@@ -993,6 +1011,25 @@ host_zone_done(probe_run *r, zfind *z)
 	free(c);
 }
 
+/* A validating resolver's SERVFAIL: the same question with CD=1 (one more
+ * query) tells a DNSSEC failure (answered then) from others. */
+static bool
+q_servfail(const probe_query *q)
+{
+	return q->outcome == DNSQ_ANSWER && q->rcode == LDNS_RCODE_SERVFAIL;
+}
+
+static void
+host_ra_done(probe_run *r, probe_query *q, void *ctx)
+{
+	host_work *hw = ctx;
+
+	hw->ra = q->index;
+	if (q_servfail(q))
+		probe_ask_cd(r, hw->d, &r->o.resolver, q->qname, LDNS_RR_TYPE_A,
+		    true, true, slot_done, &hw->ra_cd);
+}
+
 static void
 host_start(probe_run *r, probe_domain *d, size_t h)
 {
@@ -1000,7 +1037,7 @@ host_start(probe_run *r, probe_domain *d, size_t h)
 	host_ctx *c = xcalloc(1, sizeof *c);
 
 	probe_ask(r, d, &r->o.resolver, d->mx[h].host, LDNS_RR_TYPE_A, true,
-	    slot_done, &hw->ra);
+	    host_ra_done, hw);
 	probe_ask(r, d, &r->o.resolver, d->mx[h].host, LDNS_RR_TYPE_AAAA, true,
 	    slot_done, &hw->raaaa);
 	c->d = d;
@@ -1085,10 +1122,31 @@ domain_set_hosts(probe_run *r, probe_domain *d, const probe_query *q)
 	w->nhw = d->nmx;
 	for (i = 0; i < d->nmx; i++) {
 		w->hw[i] = xcalloc(1, sizeof *w->hw[i]);
-		w->hw[i]->ra = w->hw[i]->raaaa = NOSLOT;
+		w->hw[i]->ra = w->hw[i]->raaaa = w->hw[i]->ra_cd = NOSLOT;
+		w->hw[i]->d = d;
 	}
 	for (i = 0; i < d->nmx; i++)
 		host_start(r, d, i);
+}
+
+/* A direct reply from a server the parent lists for the zone that says
+ * it is not authoritative for it: REFUSED or NOTAUTH, or NOERROR or
+ * NXDOMAIN without AA (an upward referral, an answer from its cache). */
+static bool
+q_lame(const probe_query *q)
+{
+	if (q->rd || q->outcome != DNSQ_ANSWER)
+		return false;
+	switch (q->rcode) {
+	case LDNS_RCODE_REFUSED:
+	case LDNS_RCODE_NOTAUTH:
+		return true;
+	case LDNS_RCODE_NOERROR:
+	case LDNS_RCODE_NXDOMAIN:
+		return !q->aa;
+	default:
+		return false;
+	}
 }
 
 static void
@@ -1096,6 +1154,8 @@ domain_auth_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
 	probe_domain *d = ctx;
 
+	if (q_lame(q))
+		d->work->nauth_lame++;
 	/* The proof when no server gives the MX: a silent one first. */
 	if (!q_answered(q) && d->work->qauth_silent == NOSLOT)
 		d->work->qauth_silent = q->index;
@@ -1147,6 +1207,18 @@ domain_zone_done(probe_run *r, zfind *z)
 	domain_ask_auth_mx(r, d);
 }
 
+/* The MX with CD=1 answered: a DNSSEC failure; its MX hosts are what the
+ * domain publishes (unless its own servers said first). */
+static void
+domain_mx_cd_done(probe_run *r, probe_query *q, void *ctx)
+{
+	probe_domain *d = ctx;
+
+	d->work->qmx_cd = q->index;
+	if (q_noerror(q) && !d->work->mx_nx && !d->work->null_mx)
+		domain_set_hosts(r, d, q);
+}
+
 static void
 domain_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
@@ -1164,6 +1236,9 @@ domain_mx_done(probe_run *r, probe_query *q, void *ctx)
 	/* The resolver failed the MX: ask the domain's own servers. */
 	d->work->mx_failed = true;
 	domain_ask_auth_mx(r, d);
+	if (q_servfail(q))
+		probe_ask_cd(r, d, &r->o.resolver, d->name, LDNS_RR_TYPE_MX, true,
+		    true, domain_mx_cd_done, d);
 }
 
 /* The MX through the resolver and, at the same time, the domain's own
@@ -1181,6 +1256,23 @@ domain_start(probe_run *r, probe_domain *d)
 /* Each canary's MX (does it recurse for us, and answer?) and AAAA (does it
  * answer AAAA at all? a resolver or a middlebox that fails AAAA for every
  * name must not be taken for remote domains that do). */
+/* A canary's MX SERVFAIL: asked again with CD=1 (one query), to tell a
+ * resolver whose validation fails for everything. ctx is the check: r->ext
+ * is only grown (moved) once the checks before have finished. */
+static void
+check_mx_done(probe_run *r, probe_query *q, void *ctx)
+{
+	probe_resolver_check *c = ctx;
+	probe_query *cd;
+
+	r->check_cbs--;
+	if (q_servfail(q) && !r->cancelled) {
+		cd = probe_ask_cd(r, NULL, &c->addr, q->qname, LDNS_RR_TYPE_MX, true,
+		    true, NULL, NULL);
+		u32_push(&c->evidence, &c->nevidence, cd->index);
+	}
+}
+
 static void
 check_start(probe_run *r, probe_resolver_check *c)
 {
@@ -1190,10 +1282,16 @@ check_start(probe_run *r, probe_resolver_check *c)
 
 	for (t = 0; t < 2; t++)
 		for (i = 0; i < r->o.ncanaries; i++) {
+			if (t == 0)
+				r->check_cbs++;
 			q = probe_ask(r, NULL, &c->addr, r->o.canaries[i], types[t],
-			    true, NULL, NULL);
+			    true, t == 0 ? check_mx_done : NULL, c);
 			u32_push(&c->evidence, &c->nevidence, q->index);
 		}
+	/* A name every resolver holds itself: does it answer at all? */
+	q = probe_ask(r, NULL, &c->addr, "localhost", LDNS_RR_TYPE_A, true, NULL,
+	    NULL);
+	u32_push(&c->evidence, &c->nevidence, q->index);
 }
 
 static rstatus
@@ -1221,12 +1319,46 @@ static void
 check_classify(probe_run *r, probe_resolver_check *c)
 {
 	unsigned count[RSTATUS_COUNT] = {0}, nmx = 0, naaaa = 0, aaaa_ok = 0;
+	unsigned ncd = 0, nslow = 0;
 	size_t i;
 	int best = RSTATUS_TIMEOUT;
+	ssize_t local = -1, localq = -1, cdq = -1, refq = -1, toq = -1,
+	    slowq = -1;
 
+	c->why = RWHY_NONE;
+	c->why_proof = -1;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]);
 		rstatus s = check_status_of(q);
+		if (q->cd) {
+			if (q_noerror(q)) {
+				ncd++;
+				cdq = q->index;
+			}
+			continue;
+		}
+		if (q->qtype == LDNS_RR_TYPE_A) {    /* localhost */
+			localq = q->index;
+			if (q->outcome == DNSQ_ANSWER)
+				local = q->index;
+			continue;
+		}
+		/* A referral instead of an answer, without RA: not recursing
+		 * for us (an authoritative-only server, or an ACL). */
+		if (q->qtype == LDNS_RR_TYPE_MX && q_noerror(q) && !q->ra &&
+		    !q->aa && q->nanswers == 0)
+			s = RSTATUS_REFUSED;
+		if (q->qtype == LDNS_RR_TYPE_MX) {
+			if (s == RSTATUS_REFUSED && refq < 0)
+				refq = q->index;
+			if (s == RSTATUS_TIMEOUT && toq < 0)
+				toq = q->index;
+			if (s == RSTATUS_OK && q->ms >= CLASSIFY_SLOW_MS) {
+				nslow++;
+				if (slowq < 0 || q->ms > QAT(r, (size_t)slowq)->ms)
+					slowq = q->index;
+			}
+		}
 		if (q->qtype == LDNS_RR_TYPE_AAAA) {
 			naaaa++;
 			aaaa_ok += s == RSTATUS_OK;
@@ -1250,7 +1382,22 @@ check_classify(probe_run *r, probe_resolver_check *c)
 				best = (int)i;
 		c->status = (rstatus)best;
 	}
-	c->usable = c->status == RSTATUS_OK;
+	/* Why, as far as its answers say. */
+	if (c->status == RSTATUS_REFUSED) {
+		c->why = RWHY_NOT_RECURSING;
+		c->why_proof = refq;
+	} else if (c->status == RSTATUS_SERVFAIL && ncd * 2 > nmx) {
+		c->why = RWHY_DNSSEC_ALL;
+		c->why_proof = cdq;
+	} else if (c->status == RSTATUS_TIMEOUT) {
+		c->why = local >= 0 ? RWHY_UPSTREAM : RWHY_SILENT;
+		c->why_proof = local >= 0 ? toq : localq;
+	} else if (c->status == RSTATUS_OK && nslow * 2 > nmx) {
+		c->why = RWHY_SLOW;
+		c->why_proof = slowq;
+	}
+	/* A candidate is offered only without a fault of these. */
+	c->usable = c->status == RSTATUS_OK && c->why == RWHY_NONE;
 }
 
 /* ---- vantage -------------------------------------------------------------- */
@@ -1323,12 +1470,20 @@ probe_vantage_known(probe_run *r)
 
 /* ---- verdicts ----------------------------------------------------------- */
 
+/* An MX host's IPv4 address that may be a smart host: not one that points
+ * back into a site or nowhere, nor one of this host's own. */
+static bool
+probe_smart_v4(const probe_run *r, const char *ip)
+{
+	return addr_is_smart_host_v4(ip) && !addr_v4_among(ip, r->own4, r->nown4);
+}
+
 static void
-domain_add_smart(probe_domain *d, const char *ip)
+domain_add_smart(const probe_run *r, probe_domain *d, const char *ip)
 {
 	size_t i;
 
-	if (!addr_is_smart_host_v4(ip))
+	if (!probe_smart_v4(r, ip))
 		return;   /* no DNS answer sends mail back into a site */
 	for (i = 0; i < d->nsmart; i++)
 		if (strcmp(d->smart_hosts[i], ip) == 0)
@@ -1399,6 +1554,16 @@ q_fact(const probe_query *q)
 	}
 }
 
+/* How long a server took to answer, when that is known: an answer to the
+ * first try. After a retry (same id) it cannot be told whether a slow
+ * server answered the first try or a lost packet was answered at once: 0,
+ * no claim. */
+static unsigned
+q_latency(const probe_query *q)
+{
+	return q->outcome == DNSQ_ANSWER && q->tries == 1 ? q->ms : 0;
+}
+
 static cf_answer
 slot_fact(probe_run *r, size_t qi)
 {
@@ -1427,7 +1592,17 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
 		    a = ans_next(q, a, &i)) {
-			domain_add_smart(d, a);
+			domain_add_smart(r, d, a);
+			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
+		}
+	}
+	/* The resolver's answer with CD=1 when it failed validation. */
+	if (d->mx[h].nv4 == 0 && hw->ra_cd != NOSLOT &&
+	    q_noerror(q = QAT(r, hw->ra_cd))) {
+		i = 0;
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i)) {
+			domain_add_smart(r, d, a);
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
 	}
@@ -1443,9 +1618,18 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
 		    a = ans_next(q, a, &i)) {
-			domain_add_smart(d, a);
+			domain_add_smart(r, d, a);
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
+	}
+	for (s = 0; s < hw->nhs && d->mx[h].nv6 == 0; s++) {
+		if (hw->hs[s].qaaaa == NOSLOT ||
+		    !q_noerror(q = QAT(r, hw->hs[s].qaaaa)))
+			continue;
+		i = 0;
+		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
+		    a = ans_next(q, a, &i))
+			ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
 	}
 }
 
@@ -1465,11 +1649,14 @@ domain_classify(probe_run *r, probe_domain *d)
 
 	memset(&f, 0, sizeof f);
 	f.mx = slot_fact(r, w->qmx);
+	f.mx_cd = slot_fact(r, w->qmx_cd);
 	f.auth_mx = slot_fact(r, w->qauth_mx != NOSLOT ? w->qauth_mx :
 	    w->qauth_silent != NOSLOT ? w->qauth_silent : w->qauth_other);
 	f.null_mx = w->null_mx;
 	f.hosts_known = w->hosts_set;
 	f.zone_found = w->nzone > 0;
+	f.auth_all_lame = w->auth_mx_asked && w->nzone > 0 &&
+	    w->nauth_lame == w->nzone;
 	f.resolver = r->resolver.status;
 	f.resolver_aaaa_fails = r->resolver.status == RSTATUS_AAAA_FAILS;
 	f.vantage = r->vant.direct;
@@ -1483,20 +1670,25 @@ domain_classify(probe_run *r, probe_domain *d)
 			domain_host_addrs(r, d, h);
 			hosts[h].ra = slot_fact(r, hw->ra);
 			hosts[h].raaaa = slot_fact(r, hw->raaaa);
+			hosts[h].ra_cd = slot_fact(r, hw->ra_cd);
 			hosts[h].srv = srv + k;
 			for (s = 0; s < hw->nhs; s++) {
 				if (hw->hs[s].qa == NOSLOT || hw->hs[s].qaaaa == NOSLOT)
 					continue;
 				srv[k].a = slot_fact(r, hw->hs[s].qa);
+				srv[k].lame = q_lame(QAT(r, hw->hs[s].qa));
+				srv[k].a_ms = q_latency(QAT(r, hw->hs[s].qa));
+				srv[k].aaaa_ms = q_latency(QAT(r, hw->hs[s].qaaaa));
 				srv[k].aaaa = slot_fact(r, hw->hs[s].qaaaa);
 				k++;
 				hosts[h].nsrv++;
 			}
 			for (s = 0; s < d->mx[h].nv4; s++)
-				if (addr_is_smart_host_v4(d->mx[h].v4[s]))
+				if (probe_smart_v4(r, d->mx[h].v4[s]))
 					hosts[h].nv4++;
 				else
 					hosts[h].nbad4++;
+			hosts[h].nv6 = (unsigned)d->mx[h].nv6;
 			hosts[h].cname = d->mx[h].cname != NULL;
 		}
 		f.hosts = hosts;
@@ -1506,12 +1698,36 @@ domain_classify(probe_run *r, probe_domain *d)
 	d->verdict = res.v;
 	d->basis = res.basis;
 	note = cf_note_text(res.note);
-	if (res.host < d->nmx && d->mx[res.host].cname != NULL) {
+	if (res.alias < d->nmx && d->mx[res.alias].cname != NULL) {
 		char a[300], b[300];
-		snprintf(msg, sizeof msg, "%s%sthe MX host %s is an alias of %s",
+		snprintf(msg, sizeof msg, "%s%sthe MX host %s is an alias of %s%s",
 		    note, *note ? "; " : "",
-		    dname_printable(d->mx[res.host].host, a, sizeof a),
-		    dname_printable(d->mx[res.host].cname, b, sizeof b));
+		    dname_printable(d->mx[res.alias].host, a, sizeof a),
+		    dname_printable(d->mx[res.alias].cname, b, sizeof b),
+		    res.v == VERDICT_MX_CNAME ? "" : " (against RFC 2181; "
+		    "Exchange follows it)");
+		note = msg;
+	}
+	if ((res.v == VERDICT_MX_LOOPBACK || res.v == VERDICT_IPV6_ONLY_MX) &&
+	    res.host < d->nmx) {
+		/* Name the addresses: they are the evidence. */
+		const probe_mx *m = &d->mx[res.host];
+		bool v4 = res.v == VERDICT_MX_LOOPBACK;
+		char a[300], more[600];
+		size_t i, n = v4 ? m->nv4 : m->nv6;
+		int used = snprintf(more, sizeof more, "%s%s%s: %s", note,
+		    *note ? "; " : "", dname_printable(m->host, a, sizeof a),
+		    v4 ? "A" : "AAAA");
+		for (i = 0; i < n && i < 8 && used >= 0 &&
+		    (size_t)used < sizeof more; i++)
+			used += snprintf(more + used, sizeof more - (size_t)used,
+			    "%s %s", i ? "," : "", v4 ? m->v4[i] : m->v6[i]);
+		if (used >= 0 && (size_t)used < sizeof more)
+			snprintf(more + used, sizeof more - (size_t)used, "%s%s",
+			    n > 8 ? ", ..." : "", v4 ? "" : ", no A");
+		memcpy(msg, more, sizeof msg < sizeof more ? sizeof msg :
+		    sizeof more);
+		msg[sizeof msg - 1] = '\0';
 		note = msg;
 	}
 	domain_reason(r, d, res.proof == CLASSIFY_NOQ ? NOSLOT : res.proof, note);
@@ -1528,6 +1744,7 @@ probe_new(const probe_opts *o)
 	size_t i;
 
 	r->o = *o;
+	r->nown4 = addr_own_v4(r->own4, sizeof r->own4 / sizeof r->own4[0]);
 	r->dnsq = dnsq_new(&o->dnsq);
 	dnsq_set_user(r->dnsq, r);
 	/* Each domain starts with two questions and rarely has more than a
@@ -1581,7 +1798,7 @@ probe_add_domain(probe_run *r, const char *name)
 	d->proof = -1;
 	d->work = xcalloc(1, sizeof *d->work);
 	d->work->run = r;
-	d->work->qmx = d->work->qauth_mx = NOSLOT;
+	d->work->qmx = d->work->qauth_mx = d->work->qmx_cd = NOSLOT;
 	d->work->qauth_silent = d->work->qauth_other = NOSLOT;
 	probe_start_more(r);
 	return 0;
@@ -1655,6 +1872,8 @@ probe_ready(probe_run *r)
 	if (r->ready)
 		return true;
 	if (!r->resolver_known) {
+		if (r->check_cbs > 0)
+			return false;   /* a SERVFAIL may ask again with CD=1 */
 		for (i = 0; i < r->resolver.nevidence; i++)
 			if (QAT(r, r->resolver.evidence[i])->outcome == DNSQ_PENDING)
 				return false;
@@ -1860,8 +2079,9 @@ probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
 		snprintf(what, sizeof what, "%s", dnsq_outcome_to_string(q->outcome));
 		break;
 	}
-	snprintf(buf, len, "(%s): %s %s: %s, %u tr%s, %u ms", ip, type, name,
-	    what, q->tries, q->tries == 1 ? "y" : "ies", q->ms);
+	snprintf(buf, len, "(%s): %s %s%s: %s, %u tr%s, %u ms", ip, type, name,
+	    q->cd ? " with CD=1" : "", what, q->tries, q->tries == 1 ? "y" :
+	    "ies", q->ms);
 }
 
 void

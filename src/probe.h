@@ -57,6 +57,8 @@ typedef struct probe_query {
 	uint8_t tries;
 	uint8_t outcome;             /* dnsq_outcome */
 	bool rd, aa, tcp;
+	bool cd;                     /* asked with CD=1 (checking disabled) */
+	bool ra;                     /* the reply had RA (recursion available) */
 } probe_query;
 
 typedef struct probe_run probe_run;
@@ -109,6 +111,8 @@ typedef struct probe_domain {
 typedef struct probe_resolver_check {
 	exaddr addr;
 	rstatus status;              /* from the canaries' MX and AAAA */
+	rwhy why;                    /* why it fails (or is slow) */
+	ssize_t why_proof;           /* the query that shows it, or -1 */
 	bool usable;
 	uint32_t *evidence; size_t nevidence;
 } probe_resolver_check;

@@ -100,15 +100,19 @@ queue_agrees(queue_dns_error e, verdict v)
 	case QUEUE_ERR_TIMEOUT:
 		return v == VERDICT_AAAA_DROPPED ||
 		    v == VERDICT_AAAA_BAD_RESPONSE ||
-		    v == VERDICT_RESOLVER_FAILURE || v == VERDICT_UNREACHABLE ?
+		    v == VERDICT_RESOLVER_FAILURE || v == VERDICT_UNREACHABLE ||
+		    v == VERDICT_LAME_DELEGATION || v == VERDICT_SLOW ||
+		    v == VERDICT_DNSSEC_BOGUS ?
 		    QUEUE_AGREE_YES : QUEUE_AGREE_NO;
 	case QUEUE_ERR_NO_RECORDS:
-		return v == VERDICT_MX_NO_ADDRESS || v == VERDICT_NULL_MX ?
-		    QUEUE_AGREE_YES : QUEUE_AGREE_NO;
+		return v == VERDICT_MX_NO_ADDRESS || v == VERDICT_NULL_MX ||
+		    v == VERDICT_IPV6_ONLY_MX ? QUEUE_AGREE_YES : QUEUE_AGREE_NO;
 	case QUEUE_ERR_NXDOMAIN:
 		return v == VERDICT_NXDOMAIN ? QUEUE_AGREE_YES : QUEUE_AGREE_NO;
 	case QUEUE_ERR_MX_LOOPBACK:
-		return v == VERDICT_MX_NO_ADDRESS ? QUEUE_AGREE_YES :
+		/* Behind NAT this server's public address is on no
+		 * interface: exdns cannot see every loopback. */
+		return v == VERDICT_MX_LOOPBACK ? QUEUE_AGREE_YES :
 		    QUEUE_AGREE_UNKNOWN;
 	case QUEUE_ERR_INVALID_DATA:
 		return v == VERDICT_AAAA_BAD_RESPONSE ||

@@ -167,6 +167,7 @@ judge_connector(replay_item *it, const plan_connector *c,
 	switch (s->verdict) {
 	case VERDICT_AAAA_DROPPED:
 	case VERDICT_AAAA_BAD_RESPONSE:
+	case VERDICT_DNSSEC_BOGUS:
 		if (plan_same_set(c->smart_hosts, c->nsmart, s->smart_hosts,
 		    s->nsmart)) {
 			it->state = REPLAY_STILL_NEEDED;
@@ -181,15 +182,19 @@ judge_connector(replay_item *it, const plan_connector *c,
 		}
 		break;
 	case VERDICT_MX_NO_ADDRESS:
+	case VERDICT_MX_LOOPBACK:
+	case VERDICT_IPV6_ONLY_MX:
 		it->state = REPLAY_STALE;
 		snprintf(it->note, sizeof it->note, "the MX hosts now have no "
-		    "IPv4 address; the plan has smart_hosts %s", was);
+		    "IPv4 address a smart host may have (verdict %s); the plan "
+		    "has smart_hosts %s", verdict_to_string(s->verdict), was);
 		break;
 	case VERDICT_OK:
+	case VERDICT_MX_CNAME:
 		it->state = REPLAY_NOT_NEEDED;
 		snprintf(it->note, sizeof it->note, "the domain resolves normally "
-		    "now (verdict ok): remove the connector 'exdns %s'",
-		    c->domain);
+		    "now (verdict %s): remove the connector 'exdns %s'",
+		    verdict_to_string(s->verdict), c->domain);
 		break;
 	case VERDICT_NXDOMAIN:
 	case VERDICT_NULL_MX:

@@ -18,13 +18,24 @@
 #define REPORT_MAX_MX 6   /* MX hosts listed in the text report */
 
 static void
-report_resolver_line(FILE *out, const char *label,
+report_resolver_line(FILE *out, probe_run *r, const char *label,
                      const probe_resolver_check *c)
 {
-	char a[ADDR_TEXT_MAX];
+	char a[ADDR_TEXT_MAX], desc[600], e[700];
 
 	addr_format(&c->addr, a, sizeof a);
-	fprintf(out, "%s %s: %s\n", label, a, rstatus_to_string(c->status));
+	fprintf(out, "%s %s: %s%s%s\n", label, a, rstatus_to_string(c->status),
+	    c->why != RWHY_NONE ? ", " : "", c->why != RWHY_NONE ?
+	    rwhy_to_string(c->why) : "");
+	if (c->why == RWHY_NONE)
+		return;
+	fprintf(out, "  Why: %s\n", rwhy_meaning(c->why));
+	if (c->why_proof >= 0 && (size_t)c->why_proof < probe_nqueries(r)) {
+		probe_query_describe(r, probe_query_at(r, (size_t)c->why_proof),
+		    desc, sizeof desc);
+		fprintf(out, "  Evidence: %s\n", dname_printable(desc, e, sizeof e));
+	}
+	fprintf(out, "  Fix: %s\n", rwhy_fix(c->why));
 }
 
 static void
@@ -240,10 +251,10 @@ report_text_queue(FILE *out, probe_run *r, const queue *q)
 	branch b = probe_branch(r);
 	const probe_resolver_check *rc = probe_resolver(r);
 
-	report_resolver_line(out, "Resolver", rc);
+	report_resolver_line(out, r, "Resolver", rc);
 	report_load_line(out, r, &rc->addr);
 	for (i = 0; i < probe_nexternals(r); i++)
-		report_resolver_line(out, "External candidate",
+		report_resolver_line(out, r, "External candidate",
 		    probe_external_at(r, i));
 	report_vantage_text(out, probe_get_vantage(r));
 	fputc('\n', out);
@@ -353,13 +364,26 @@ jaddr(const exaddr *a)
 
 /* A resolver or external candidate, without its evidence. */
 static json_t *
-report_check_json(const probe_resolver_check *c, bool usable)
+report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
 {
+	char desc[600];
+
 	json_t *o = json_object();
 
 	json_object_set_new(o, "address", jaddr(&c->addr));
 	json_object_set_new(o, "port", json_integer(addr_port(&c->addr)));
 	json_object_set_new(o, "status", jstr(rstatus_to_string(c->status)));
+	json_object_set_new(o, "why", jstr(rwhy_to_string(c->why)));
+	if (c->why != RWHY_NONE) {
+		json_object_set_new(o, "why_text", jstr(rwhy_meaning(c->why)));
+		json_object_set_new(o, "fix", jstr(rwhy_fix(c->why)));
+		if (c->why_proof >= 0 &&
+		    (size_t)c->why_proof < probe_nqueries(r)) {
+			probe_query_describe(r, probe_query_at(r,
+			    (size_t)c->why_proof), desc, sizeof desc);
+			json_object_set_new(o, "why_evidence", jstr(desc));
+		}
+	}
 	if (usable)
 		json_object_set_new(o, "usable", json_boolean(c->usable));
 	return o;
@@ -446,6 +470,8 @@ report_write_query(FILE *out, const probe_run *r, const probe_query *q,
 	jw_str(out, dnsq_type_name(q->qtype));
 	jw_key(out, "recursive", false);
 	jw_raw(out, q->rd ? "true" : "false");
+	jw_key(out, "checking_disabled", false);
+	jw_raw(out, q->cd ? "true" : "false");
 	jw_key(out, "outcome", false);
 	jw_str(out, dnsq_outcome_to_string(q->outcome));
 	jw_key(out, "rcode", false);
@@ -706,7 +732,7 @@ report_json_queue(FILE *out, probe_run *r, const queue *q)
 	fputs(",\n\"resolver\":", out);
 	c = probe_resolver(r);
 	rc |= report_write_check(out, r, report_load_json(r, &c->addr,
-	    report_check_json(c, false)), c);
+	    report_check_json(r, c, false)), c);
 	fputs(",\n\"vantage\":{", out);
 	v = probe_get_vantage(r);
 	jw_key(out, "direct", true);
@@ -727,7 +753,7 @@ report_json_queue(FILE *out, probe_run *r, const queue *q)
 	for (i = 0; i < probe_nexternals(r); i++) {
 		c = probe_external_at(r, i);
 		fputs(i ? ",\n" : "\n", out);
-		rc |= report_write_check(out, r, report_check_json(c, true), c);
+		rc |= report_write_check(out, r, report_check_json(r, c, true), c);
 	}
 	putc_unlocked(']', out);
 	if (q != NULL)

@@ -37,6 +37,57 @@ static const struct {
 	    "the MX hosts have no IPv4 address: no smart host can be named",
 	    "Ask the domain's DNS operator to publish A records for its MX "
 	    "hosts; a connector cannot help."},
+	[VERDICT_MX_LOOPBACK] = {"mx-loopback", false,
+	    "an MX host resolves only to loopback, private, link-local or this "
+	    "host's own addresses (Exchange: SMTPSEND.DNS.MxLoopback)",
+	    "Tell the domain's DNS operator: its MX host points back into a "
+	    "private network (or at this server), so no one outside can deliver "
+	    "to it. A connector cannot help: such an address is never a smart "
+	    "host. If the domain is one of your own, correct the MX host's A "
+	    "record (or add an accepted domain or a connector to the internal "
+	    "server instead)."},
+	[VERDICT_IPV6_ONLY_MX] = {"ipv6-only-mx", false,
+	    "every MX host has IPv6 addresses (AAAA) but no IPv4 address (A): "
+	    "no IPv4 smart host exists",
+	    "Exchange can deliver to this domain only over IPv6: give the "
+	    "transport servers IPv6 connectivity to the internet (and leave "
+	    "IPv6 enabled on them), or ask the domain's DNS operator to publish "
+	    "A records for its MX hosts. A send connector with IPv4 smart hosts "
+	    "cannot work and is not proposed."},
+	[VERDICT_MX_CNAME] = {"mx-cname", false,
+	    "an MX host is an alias (CNAME), which RFC 2181 forbids; its "
+	    "addresses resolve normally",
+	    "Nothing to change in Exchange: it follows the alias. Tell the "
+	    "domain's DNS operator that its MX record should name the host "
+	    "itself (RFC 2181 section 10.3); some mail servers refuse aliases."},
+	[VERDICT_LAME_DELEGATION] = {"lame-delegation", false,
+	    "a DNS server the parent zone lists for an MX host's zone is not "
+	    "authoritative for it (REFUSED, an answer without AA, a referral); "
+	    "the others answer",
+	    "Tell the domain's DNS operator to remove the lame server from the "
+	    "delegation (the NS records at the parent) or to serve the zone on "
+	    "it. Resolvers that ask it first fail or wait, some of the time: "
+	    "retrying works; a connector does not help."},
+	[VERDICT_SLOW] = {"slow", false,
+	    "an authoritative server answers, but only after more than 1.5 s: "
+	    "later than many resolvers wait for one server",
+	    "Tell the domain's DNS operator how slow its server is (the "
+	    "evidence says). A resolver that waits less than that gives up "
+	    "(SERVFAIL, or no answer: it looks like a dropped query), one that "
+	    "waits longer gets the answer: so it fails for some sites and not "
+	    "others, and some of the time. Exchange gives a DNS server 5 s and "
+	    "a whole lookup 1 minute, then retries the queue."},
+	[VERDICT_DNSSEC_BOGUS] = {"dnssec-bogus", true,
+	    "the resolver validates DNSSEC and the domain's fails (SERVFAIL; "
+	    "the same question with CD=1, checking disabled, is answered): "
+	    "expired signatures or a DS that matches no key",
+	    "Tell the domain's DNS operator its DNSSEC is broken (send the "
+	    "evidence; they can check with dig +dnssec or a DNSSEC analyser). "
+	    "Until it is fixed, a send connector for this domain that routes to "
+	    "its MX hosts' IPv4 addresses (smart hosts, authentication None) "
+	    "works around it; or, for this domain only, a negative trust anchor "
+	    "on the DNS server (unbound: domain-insecure; BIND: rndc nta). Do "
+	    "not turn validation off for everything."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},
@@ -133,4 +184,65 @@ const char *
 rstatus_to_string(rstatus s)
 {
 	return enum_name(rstatuses, RSTATUS_COUNT, (unsigned)s, "unknown");
+}
+
+static const struct {
+	const char *name, *meaning, *fix;
+} rwhys[RWHY_COUNT] = {
+	[RWHY_NONE] = {"none", "", ""},
+	[RWHY_NOT_RECURSING] = {"not-recursing",
+	    "it does not recurse for this host: REFUSED, or referrals without "
+	    "RA (recursion available) instead of answers",
+	    "On the DNS server allow recursion for the Exchange servers' "
+	    "addresses (Windows DNS: Advanced, uncheck \"Disable recursion\", "
+	    "and check recursion scopes; BIND: allow-recursion; unbound: "
+	    "access-control allow), or point Exchange at one that does "
+	    "(Set-TransportService -ExternalDNSAdapterEnabled $false "
+	    "-ExternalDNSServers)."},
+	[RWHY_UPSTREAM] = {"upstream-unreachable",
+	    "it answers what it holds itself (localhost) but internet names "
+	    "time out: its forwarders or the root servers are unreachable",
+	    "On the DNS server check its forwarders (Windows DNS: Forwarders "
+	    "tab; each must answer) or, without forwarders, that it may send "
+	    "queries to port 53 (UDP and TCP) on the internet: the firewall's "
+	    "outbound rules. Until then, External DNS Lookups on the transport "
+	    "server can name DNS servers that work."},
+	[RWHY_SILENT] = {"silent",
+	    "it answers nothing, not even localhost: down, unreachable from "
+	    "this host, or a firewall drops port 53 between",
+	    "Check that the DNS service runs and that UDP and TCP port 53 are "
+	    "open from the Exchange servers to it (nslookup localhost SERVER)."},
+	[RWHY_DNSSEC_ALL] = {"dnssec-fails-all",
+	    "it answers SERVFAIL for every name, the canaries' too, and "
+	    "answers them with CD=1 (checking disabled): its DNSSEC validation "
+	    "fails for everything: a wrong clock or a stale trust anchor",
+	    "On the DNS server set the clock right (signatures are checked "
+	    "against it) and renew the root trust anchor (Windows DNS: "
+	    "Add-DnsServerTrustAnchor -Root; unbound: unbound-anchor; BIND: "
+	    "managed-keys). Do not turn validation "
+	    "off for everything."},
+	[RWHY_SLOW] = {"slow",
+	    "it answers, but only after more than 1.5 s: Exchange gives a DNS "
+	    "server 5 s and a lookup 1 minute, and a busy queue asks many",
+	    "Check the DNS server's load, its forwarders' speed (a slow "
+	    "forwarder makes every lookup slow) and the network between; "
+	    "exdns's evidence shows each answer's time."},
+};
+
+const char *
+rwhy_to_string(rwhy w)
+{
+	return (unsigned)w < RWHY_COUNT ? rwhys[w].name : "none";
+}
+
+const char *
+rwhy_meaning(rwhy w)
+{
+	return (unsigned)w < RWHY_COUNT ? rwhys[w].meaning : "";
+}
+
+const char *
+rwhy_fix(rwhy w)
+{
+	return (unsigned)w < RWHY_COUNT ? rwhys[w].fix : "";
 }

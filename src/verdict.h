@@ -12,6 +12,12 @@ typedef enum verdict {
 	VERDICT_NXDOMAIN,
 	VERDICT_NULL_MX,
 	VERDICT_MX_NO_ADDRESS,
+	VERDICT_MX_LOOPBACK,       /* MX hosts point back into a site */
+	VERDICT_IPV6_ONLY_MX,      /* MX hosts have AAAA, no A */
+	VERDICT_MX_CNAME,          /* an MX host is an alias, nothing worse */
+	VERDICT_LAME_DELEGATION,   /* a listed server is not authoritative */
+	VERDICT_SLOW,              /* servers answer, later than resolvers wait */
+	VERDICT_DNSSEC_BOGUS,      /* SERVFAIL; with CD=1 answered */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */
@@ -46,5 +52,20 @@ typedef enum rstatus {
 	RSTATUS_COUNT
 } rstatus;
 const char *rstatus_to_string(rstatus s);
+
+/* Why the resolver fails, in the DNS server's terms: a finding with its
+ * fix, in Exchange's and the DNS server's words. */
+typedef enum rwhy {
+	RWHY_NONE = 0,
+	RWHY_NOT_RECURSING,    /* REFUSED, or referrals without RA: an ACL */
+	RWHY_UPSTREAM,         /* answers locally, internet names time out */
+	RWHY_SILENT,           /* answers nothing at all */
+	RWHY_DNSSEC_ALL,       /* SERVFAIL for every name, CD=1 answered */
+	RWHY_SLOW,             /* answers, later than 1.5 s */
+	RWHY_COUNT
+} rwhy;
+const char *rwhy_to_string(rwhy w);              /* "not-recursing" */
+const char *rwhy_meaning(rwhy w);
+const char *rwhy_fix(rwhy w);
 
 #endif

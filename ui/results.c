@@ -114,9 +114,10 @@ server_copy(probe_run *r, const probe_resolver_check *c, results_server *s,
 		if (c->evidence[i] >= probe_nqueries(r))
 			continue;
 		q = probe_query_at(r, c->evidence[i]);
-		/* The well-known domains are counted by their MX; their AAAA
-		 * (asked too) is evidence. */
-		if (q->qtype == LDNS_RR_TYPE_MX) {
+		/* The well-known domains are counted by their MX; their AAAA,
+		 * localhost and an MX again with CD=1 (asked too) are
+		 * evidence. */
+		if (q->qtype == LDNS_RR_TYPE_MX && !q->cd) {
 			s->asked++;
 			if (q->outcome == DNSQ_ANSWER && (q->rcode == LDNS_RCODE_NOERROR ||
 			    q->rcode == LDNS_RCODE_NXDOMAIN))
@@ -145,6 +146,9 @@ domain_brief(probe_run *r, const probe_domain *d)
 	case VERDICT_OK: return xstrdup("");
 	case VERDICT_NULL_MX: return xstrdup("MX: null (takes no mail)");
 	case VERDICT_MX_NO_ADDRESS: return xstrdup("MX hosts: no A record");
+	case VERDICT_MX_LOOPBACK: return xstrdup("MX host: a private address");
+	case VERDICT_IPV6_ONLY_MX: return xstrdup("MX hosts: AAAA, no A");
+	case VERDICT_MX_CNAME: return xstrdup("MX host: an alias (CNAME)");
 	default: break;
 	}
 	if (d->proof < 0 || (size_t)d->proof >= probe_nqueries(r))
@@ -165,8 +169,12 @@ domain_brief(probe_run *r, const probe_domain *d)
 		what = dnsq_outcome_to_string(q->outcome);
 		break;
 	}
-	snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype), what,
-	    q->rd ? " (resolver)" : "");
+	if (d->verdict == VERDICT_SLOW)
+		snprintf(buf, sizeof buf, "%s: %s after %u ms",
+		    dnsq_type_name(q->qtype), what, (unsigned)q->ms);
+	else
+		snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype),
+		    what, q->rd ? " (resolver)" : "");
 	return esc_dup(ESC_TERMINAL, buf, sizeof buf);
 }
 

@@ -1,6 +1,7 @@
 /* check_addr.c - server address parsing and printing. */
 #include <config.h>
 
+#include <arpa/inet.h>
 #include <check.h>
 #include <stdlib.h>
 #include <string.h>
@@ -114,6 +115,35 @@ START_TEST(test_smart_host_ranges)
 }
 END_TEST
 
+/* This host's own addresses: only usable ones (the rest are never smart
+ * hosts anyway), no duplicates; and the lookup among them. */
+START_TEST(test_own_v4)
+{
+	uint32_t own[8], set[2];
+	char text[INET_ADDRSTRLEN];
+	size_t n = addr_own_v4(own, 8), i, j;
+
+	ck_assert_uint_le(n, 8);
+	for (i = 0; i < n; i++) {
+		ck_assert_ptr_nonnull(inet_ntop(AF_INET, &own[i], text, sizeof text));
+		ck_assert(addr_is_smart_host_v4(text));
+		ck_assert(addr_v4_among(text, own, n));
+		for (j = 0; j < i; j++)
+			ck_assert_uint_ne(own[i], own[j]);
+	}
+	ck_assert_uint_eq(addr_own_v4(own, 0), 0);
+	ck_assert_int_eq(inet_pton(AF_INET, "192.0.2.250", &set[0]), 1);
+	ck_assert_int_eq(inet_pton(AF_INET, "203.0.113.1", &set[1]), 1);
+	ck_assert(addr_v4_among("192.0.2.250", set, 2));
+	ck_assert(addr_v4_among("203.0.113.1", set, 2));
+	ck_assert(!addr_v4_among("203.0.113.1", set, 1));
+	ck_assert(!addr_v4_among("192.0.2.25", set, 2));
+	ck_assert(!addr_v4_among("192.0.2.250x", set, 2));
+	ck_assert(!addr_v4_among("::1", set, 2));
+	ck_assert(!addr_v4_among("192.0.2.250", set, 0));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -126,6 +156,7 @@ main(void)
 	tcase_add_test(tc, test_loopback_and_equal);
 	tcase_add_test(tc, test_ipv4_text);
 	tcase_add_test(tc, test_smart_host_ranges);
+	tcase_add_test(tc, test_own_v4);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }

@@ -24,6 +24,8 @@ typedef struct hostrow {
 	unsigned nv4;
 	bool cname;
 	unsigned nbad4;
+	unsigned nv6;
+	cf_answer ra_cd;
 } hostrow;
 
 typedef struct row {
@@ -39,204 +41,336 @@ typedef struct row {
 	uint32_t proof;
 	cf_basis basis;
 	cf_note note;
+	bool all_lame;     /* the domain's own servers all answered lame */
+	cf_answer mx_cd;
 } row;
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
-	{{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}
+	{{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}
 /* A host whose servers said nothing to us; the resolver said ra/raaaa. */
 #define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
-	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 1, false, 0}
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}
 /* A host whose one server answered A with data and AAAA with aaaa. */
 #define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
-	{{F(DATA, SA), aaaa}}, 1, false, 0}
+	{{F(DATA, SA), aaaa, 0, 0, false}}, 1, false, 0, 0, NONE}
 
 static const row rows[] = {
 	/* The domain itself. */
 	{"nxdomain through the resolver", F(NXDOMAIN, MXQ), NONE, false, false,
 	    false, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
-	    VERDICT_NXDOMAIN, MXQ, BASIS_RESOLVER, NOTE_NONE},
+	    VERDICT_NXDOMAIN, MXQ, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 	{"nxdomain from its own servers", F(SERVFAIL, MXQ), F(NXDOMAIN, AUTHQ),
 	    false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
-	    VERDICT_NXDOMAIN, AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_NXDOMAIN, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"null MX", F(DATA, MXQ), NONE, true, true, true, RSTATUS_OK,
 	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_NULL_MX, MXQ, BASIS_RESOLVER,
-	    NOTE_NONE},
+	    NOTE_NONE, false, NONE},
 	{"null MX from its own servers", F(TIMEOUT, MXQ), F(DATA, AUTHQ), true,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_NULL_MX,
-	    AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	    AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"MX unknown, resolver failing", F(TIMEOUT, MXQ), NONE, false, false,
 	    false, RSTATUS_SERVFAIL, VANTAGE_UNKNOWN, 0, {{.nsrv = 0}},
-	    VERDICT_RESOLVER_FAILURE, MXQ, BASIS_RESOLVER, NOTE_NONE},
+	    VERDICT_RESOLVER_FAILURE, MXQ, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 	{"MX unknown, no server found, direct vantage", F(SERVFAIL, MXQ), NONE,
 	    false, false, false, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
-	    VERDICT_UNREACHABLE, MXQ, BASIS_NONE, NOTE_NO_SERVERS},
+	    VERDICT_UNREACHABLE, MXQ, BASIS_NONE, NOTE_NO_SERVERS, false, NONE},
 	{"MX unknown, its servers silent, direct vantage", F(TIMEOUT, MXQ),
 	    F(TIMEOUT, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0,
-	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"MX unknown, its servers REFUSED, direct vantage", F(SERVFAIL, MXQ),
 	    F(REFUSED, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0,
-	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE},
+	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"MX unknown, every server of its zone lame, direct vantage",
+	    F(SERVFAIL, MXQ), F(REFUSED, AUTHQ), false, false, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ,
+	    BASIS_DIRECT, NOTE_ALL_LAME, true, NONE},
+	{"MX unknown, every server lame, resolver failing: unreachable",
+	    F(SERVFAIL, MXQ), F(REFUSED, AUTHQ), false, false, true,
+	    RSTATUS_SERVFAIL, VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_UNREACHABLE,
+	    AUTHQ, BASIS_DIRECT, NOTE_ALL_LAME, true, NONE},
 	{"MX unknown, blocked vantage: inconclusive", F(TIMEOUT, MXQ),
 	    F(TIMEOUT, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_BLOCKED, 0,
-	    {{.nsrv = 0}}, VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX},
+	    {{.nsrv = 0}}, VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE},
 	{"MX unknown, no server found, blocked: inconclusive", F(SERVFAIL, MXQ),
 	    NONE, false, false, false, RSTATUS_OK, VANTAGE_BLOCKED, 0, {{.nsrv = 0}},
-	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX},
+	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE},
 	{"MX unknown, vantage unknown: inconclusive", F(TIMEOUT, MXQ), NONE,
 	    false, false, true, RSTATUS_OK, VANTAGE_UNKNOWN, 0, {{.nsrv = 0}},
-	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX},
+	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE},
 	{"no usable MX host", F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK,
 	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_MX_NO_ADDRESS, MXQ, BASIS_RESOLVER,
-	    NOTE_NO_MX_HOST},
+	    NOTE_NO_MX_HOST, false, NONE},
 
 	/* Seen directly. */
 	{"healthy, seen directly", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_OK},
-	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA dropped by a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(TIMEOUT, SAAAA))},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA SERVFAIL from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(SERVFAIL, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA REFUSED from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(REFUSED, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA FORMERR from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(FORMERR, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA NOTIMP from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(NOTIMP, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA with another rcode", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(RCODE, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA only bad replies", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(BADREPLY, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA NXDOMAIN for a name with A records", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {HOST_DIRECT(F(NXDOMAIN, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA NXDOMAIN for a name without A records: no AAAA fault",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
-	    {{F(DATA, SA), F(NODATA, SAAAA)}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2)}},
-	    1, false, 0}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), 0, 0, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
-	    {{F(DATA, SA), F(DATA, SAAAA)}, {F(DATA, SA2), F(TIMEOUT, SAAAA2)}},
-	    1, false, 0}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"a server that REFUSES but is not lame (no zone said) is no fault",
+	    F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
+	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), 0, 0, false},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA)},
-	    {F(DATA, SA2), F(NODATA, SAAAA2)}}, 1, false, 0}},
-	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE},
+	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"a lame server's upward referral (NOERROR, no AA) beside a good one",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false},
+	    {F(NODATA, SA), F(NODATA, SAAAA), 0, 0, true}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"a lame server's AAAA errors are no AAAA fault", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
+	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), 0, 0, true},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"a lame server beside one that drops AAAA: the drop", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
+	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"every server lame, the resolver SERVFAILs: unreachable", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 2,
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
+	    {F(NODATA, SA2), F(NODATA, SAAAA2), 0, 0, true}}, 0, false, 0, 0, NONE}},
+	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE},
+	{"every server lame, the resolver answers from elsewhere", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE},
 	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 1, true, 0}},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
-	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA)}}, 1, false, 0}},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"a drop seen directly while the resolver fails everything",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
 	    VANTAGE_DIRECT, 1, {HOST_DIRECT(F(TIMEOUT, SAAAA))},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA)}}, 0, false, 0}},
-	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE},
 	{"the only IPv4 address is loopback: no smart host", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA)}}, 0, false, 1}},
-	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_BAD_V4},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 1, 0, NONE}},
+	    VERDICT_MX_LOOPBACK, RA, BASIS_RESOLVER, NOTE_BAD_V4, false, NONE},
+	{"the only IPv4 address, from its servers, is private", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}}, 0, false, 2, 0, NONE}},
+	    VERDICT_MX_LOOPBACK, SA, BASIS_DIRECT, NOTE_BAD_V4, false, NONE},
+	{"one MX host of two points back into a site", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
+	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0, NONE}},
+	    VERDICT_MX_LOOPBACK, RA1, BASIS_RESOLVER, NOTE_SOME_BAD_V4, false, NONE},
+	{"a loopback MX host beside a drop: the connector, to the good one",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2,
+	    {HOST_DIRECT(F(TIMEOUT, SAAAA)),
+	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"AAAA but no A: IPv6 only", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE}},
+	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	{"IPv6 only, judged from the resolver", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1, {{F(NODATA, RA), F(DATA, RAAAA),
+	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE}},
+	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	{"AAAA on one host, the other's A unknown: no IPv6-only claim",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
+	    {{F(NODATA, RA), F(DATA, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE},
+	    {F(TIMEOUT, RA1), F(TIMEOUT, RAAAA1), 1,
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE},
+	{"a healthy alias MX host: mx-cname", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	{"a healthy alias MX host, judged from the resolver", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {{F(DATA, RA), F(NODATA, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	{"an alias beside a resolver failure: the failure", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0}},
-	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA)}}, 0, false, 0}},
-	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 
 	/* Judged from the resolver's answers: the KB's nslookup method. */
 	{"blocked: A answered, AAAA times out", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: AAAA SERVFAIL", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(SERVFAIL, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: AAAA NXDOMAIN for a name with A records", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(NXDOMAIN, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: AAAA REFUSED", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(REFUSED, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: AAAA FORMERR", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(FORMERR, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: AAAA NOTIMP", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(NOTIMP, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: AAAA mismatched replies", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(BADREPLY, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: healthy through the resolver", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(NODATA, RAAAA))},
-	    VERDICT_OK, MXQ, BASIS_RESOLVER, NOTE_VIA_RESOLVER},
+	    VERDICT_OK, MXQ, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"blocked: the resolver fails AAAA for every name", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_AAAA_FAILS, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_RESOLVER_AAAA},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_RESOLVER_AAAA, false, NONE},
 	{"blocked: a failing resolver's AAAA timeout is not the domain's",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_TIMEOUT,
 	    VANTAGE_BLOCKED, 1, {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_NONE},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 	{"blocked: nothing answers A: inconclusive", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(TIMEOUT, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_INCONCLUSIVE, RA, BASIS_RESOLVER, NOTE_MISSING_ADDR},
+	    VERDICT_INCONCLUSIVE, RA, BASIS_RESOLVER, NOTE_MISSING_ADDR, false, NONE},
 	{"direct vantage, one host's servers silent: judged via the resolver",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_SERVERS_SILENT},
+	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_SERVERS_SILENT, false, NONE},
 	{"a second host fails and cannot be asked: inconclusive", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
 	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1)}}, 0, false, 0}},
-	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST, false, NONE},
+	{"a server answers after 1.7 s, the resolver gives up: slow",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 1700, 1650, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_SLOW, SA, BASIS_DIRECT, NOTE_SLOW, false, NONE},
+	{"AAAA answered after 5 s when waited for: slow, not dropped",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 3, 5003, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_SLOW, SAAAA, BASIS_DIRECT, NOTE_SLOW_EXCHANGE, false, NONE},
+	{"a slow server beside one that drops AAAA: the drop", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 2,
+	    {{F(DATA, SA), F(DATA, SAAAA), 1800, 1800, false},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 2, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"answers just under the bound are not slow", F(DATA, MXQ), NONE, false,
+	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 1499, 1499, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"MX SERVFAIL, with CD=1 answered: dnssec-bogus", F(SERVFAIL, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
+	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    F(DATA, RA1)}}, VERDICT_DNSSEC_BOGUS, MXQ, BASIS_RESOLVER,
+	    NOTE_CD_WORKS, false, F(DATA, AUTHQ + 100)},
+	{"an MX host's A SERVFAIL, with CD=1 answered, its servers answer",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    F(DATA, RA1)}}, VERDICT_DNSSEC_BOGUS, RA, BASIS_RESOLVER,
+	    NOTE_CD_WORKS, false, NONE},
+	{"SERVFAIL and SERVFAIL with CD=1 too: not DNSSEC", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    F(SERVFAIL, RA1)}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT,
+	    NOTE_AUTH_CORRECT, false, NONE},
+	{"CD=1 answered but the resolver fails everyone: its fault",
+	    F(SERVFAIL, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
+	    VANTAGE_BLOCKED, 1, {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    F(DATA, RA1)}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER,
+	    NOTE_NONE, false, F(DATA, AUTHQ + 100)},
 	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1)}}, 1, false, 0}},
-	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE},
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE, false, NONE},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -252,6 +386,8 @@ row_facts(const row *w, cf_domain *f, cf_host *hosts)
 	f->null_mx = w->null_mx;
 	f->hosts_known = w->hosts_known;
 	f->zone_found = w->zone_found;
+	f->auth_all_lame = w->all_lame;
+	f->mx_cd = w->mx_cd;
 	f->resolver = w->resolver;
 	f->resolver_aaaa_fails = w->resolver == RSTATUS_AAAA_FAILS;
 	f->vantage = w->van;
@@ -263,6 +399,8 @@ row_facts(const row *w, cf_domain *f, cf_host *hosts)
 		hosts[h].nv4 = w->h[h].nv4;
 		hosts[h].nbad4 = w->h[h].nbad4;
 		hosts[h].cname = w->h[h].cname;
+		hosts[h].nv6 = w->h[h].nv6;
+		hosts[h].ra_cd = w->h[h].ra_cd;
 	}
 	f->hosts = hosts;
 	f->nhosts = w->nhosts;
@@ -286,6 +424,16 @@ START_TEST(test_table_row)
 	    cf_basis_to_string(res.basis), cf_basis_to_string(w->basis));
 	ck_assert_msg(res.note == w->note, "%s: note %d (%s), expected %d",
 	    w->name, res.note, cf_note_text(res.note), w->note);
+	/* An alias is named beside any verdict: the proof's host if it is
+	 * one, else the first. */
+	if (res.host < w->nhosts && w->h[res.host].cname)
+		ck_assert_uint_eq(res.alias, res.host);
+	else if (w->nhosts > 0 && w->h[0].cname)
+		ck_assert_uint_eq(res.alias, 0);
+	else if (w->nhosts > 1 && w->h[1].cname)
+		ck_assert_uint_eq(res.alias, 1);
+	else
+		ck_assert_uint_eq(res.alias, (size_t)-1);
 }
 END_TEST
 
@@ -323,11 +471,11 @@ q_in(uint32_t q, const cf_domain *f)
 {
 	size_t h, s;
 
-	if (q == f->mx.q || q == f->auth_mx.q)
+	if (q == f->mx.q || q == f->auth_mx.q || q == f->mx_cd.q)
 		return true;
 	for (h = 0; h < f->nhosts; h++) {
 		const cf_host *x = &f->hosts[h];
-		if (q == x->ra.q || q == x->raaaa.q)
+		if (q == x->ra.q || q == x->raaaa.q || q == x->ra_cd.q)
 			return true;
 		for (s = 0; s < x->nsrv; s++)
 			if (q == x->srv[s].a.q || q == x->srv[s].aaaa.q)
@@ -354,9 +502,12 @@ START_TEST(test_invariants_random)
 		f.mx.q = q++;
 		f.auth_mx.f = rnd_fact(&seed);
 		f.auth_mx.q = q++;
+		f.mx_cd.f = rand_r(&seed) % 3 == 0 ? rnd_fact(&seed) : FACT_UNASKED;
+		f.mx_cd.q = q++;
 		f.null_mx = rand_r(&seed) % 8 == 0;
 		f.hosts_known = rand_r(&seed) % 4 != 0;
 		f.zone_found = rand_r(&seed) % 2;
+		f.auth_all_lame = f.zone_found && rand_r(&seed) % 4 == 0;
 		f.resolver = (rstatus)(rand_r(&seed) % RSTATUS_COUNT);
 		f.resolver_aaaa_fails = f.resolver == RSTATUS_AAAA_FAILS;
 		f.vantage = (vantage)(rand_r(&seed) % VANTAGE_COUNT);
@@ -366,12 +517,23 @@ START_TEST(test_invariants_random)
 			hosts[h].ra.q = q++;
 			hosts[h].raaaa.f = rnd_fact(&seed);
 			hosts[h].raaaa.q = q++;
+			hosts[h].ra_cd.f = rand_r(&seed) % 3 == 0 ? rnd_fact(&seed) :
+			    FACT_UNASKED;
+			hosts[h].ra_cd.q = q++;
 			hosts[h].nsrv = (size_t)(rand_r(&seed) % 4);
 			for (s = 0; s < hosts[h].nsrv; s++) {
 				srv[h][s].a.f = rnd_fact(&seed);
 				srv[h][s].a.q = q++;
 				srv[h][s].aaaa.f = rnd_fact(&seed);
 				srv[h][s].aaaa.q = q++;
+				srv[h][s].a_ms = (unsigned)(rand_r(&seed) % 3 == 0 ?
+				    rand_r(&seed) % 7000 : rand_r(&seed) % 200);
+				srv[h][s].aaaa_ms = (unsigned)(rand_r(&seed) % 3 == 0 ?
+				    rand_r(&seed) % 7000 : rand_r(&seed) % 200);
+				/* Lame only by a reply (as the probe says it). */
+				srv[h][s].lame = rand_r(&seed) % 4 == 0 &&
+				    srv[h][s].a.f >= FACT_DATA &&
+				    srv[h][s].a.f <= FACT_BADREPLY;
 				if ((srv[h][s].a.f >= FACT_DATA && srv[h][s].a.f <= FACT_BADREPLY) ||
 				    (srv[h][s].aaaa.f >= FACT_DATA && srv[h][s].aaaa.f <= FACT_BADREPLY))
 					replied = true;
@@ -380,10 +542,89 @@ START_TEST(test_invariants_random)
 			hosts[h].nv4 = (unsigned)(rand_r(&seed) % 3);
 			hosts[h].nbad4 = (unsigned)(rand_r(&seed) % 2);
 			any_v4 |= hosts[h].nv4 > 0;
+			hosts[h].nv6 = (unsigned)(rand_r(&seed) % 2);
 			hosts[h].cname = rand_r(&seed) % 2;
 		}
 		f.hosts = hosts;
 		classify_domain(&f, &res);
+		{
+			/* The same facts without the aliases, the bad addresses
+			 * and the IPv6 addresses: what ok and aaaa-* were. */
+			cf_domain f0 = f;
+			cf_host h0[3];
+			cf_result r0;
+			bool anybad = false, anyv6 = false, anycname = false;
+			unsigned v4 = 0;
+			memcpy(h0, hosts, sizeof h0);
+			for (h = 0; h < f.nhosts; h++) {
+				anybad |= hosts[h].nbad4 > 0;
+				anyv6 |= hosts[h].nv6 > 0;
+				anycname |= hosts[h].cname;
+				v4 += hosts[h].nv4;
+				h0[h].cname = false;
+				h0[h].nv6 = 0;
+			}
+			f0.hosts = h0;
+			classify_domain(&f0, &r0);
+			/* An alias alone never hides a verdict, it only turns
+			 * ok into mx-cname. */
+			if (r0.v != VERDICT_OK && !anyv6)
+				ck_assert_int_eq(res.v, r0.v);
+			if (res.v == VERDICT_MX_CNAME)
+				ck_assert(r0.v == VERDICT_OK && anycname);
+			if (res.v == VERDICT_OK || verdict_needs_connector(res.v))
+				ck_assert_int_eq(res.v, r0.v);
+			if (res.v == VERDICT_MX_LOOPBACK)
+				ck_assert(anybad && res.host < f.nhosts &&
+				    f.hosts[res.host].nbad4 > 0 &&
+				    f.hosts[res.host].nv4 == 0);
+			if (res.v == VERDICT_IPV6_ONLY_MX)
+				ck_assert(anyv6 && v4 == 0 && !anybad);
+			if (res.note == NOTE_ALL_LAME && res.host == (size_t)-1)
+				ck_assert(f.auth_all_lame && res.proof == f.auth_mx.q);
+			else if (res.v == VERDICT_LAME_DELEGATION ||
+			    res.note == NOTE_ALL_LAME) {
+				const cf_server *v = NULL;
+				for (h = 0; h < f.nhosts && v == NULL; h++)
+					for (s = 0; s < f.hosts[h].nsrv; s++)
+						if (f.hosts[h].srv[s].a.q == res.proof)
+							v = &f.hosts[h].srv[s];
+				ck_assert(v != NULL && v->lame);
+			}
+			if (res.v == VERDICT_SLOW) {
+				const cf_server *v = NULL;
+				bool aaaa = false;
+				for (h = 0; h < f.nhosts && v == NULL; h++)
+					for (s = 0; s < f.hosts[h].nsrv; s++) {
+						if (f.hosts[h].srv[s].a.q == res.proof)
+							v = &f.hosts[h].srv[s];
+						else if (f.hosts[h].srv[s].aaaa.q == res.proof) {
+							v = &f.hosts[h].srv[s];
+							aaaa = true;
+						}
+					}
+				ck_assert(v != NULL && !v->lame);
+				ck_assert_uint_ge(aaaa ? v->aaaa_ms : v->a_ms,
+				    CLASSIFY_SLOW_MS);
+			}
+			if (res.v == VERDICT_DNSSEC_BOGUS) {
+				bool cdok = f.mx.f == FACT_SERVFAIL &&
+				    (f.mx_cd.f == FACT_DATA || f.mx_cd.f == FACT_NODATA);
+				for (h = 0; h < f.nhosts; h++)
+					cdok |= f.hosts[h].ra.f == FACT_SERVFAIL &&
+					    (f.hosts[h].ra_cd.f == FACT_DATA ||
+					    f.hosts[h].ra_cd.f == FACT_NODATA);
+				ck_assert(cdok);
+			}
+			/* No such facts: none of these verdicts. */
+			if (!anybad)
+				ck_assert_int_ne(res.v, VERDICT_MX_LOOPBACK);
+			if (anycname)
+				ck_assert(res.alias < f.nhosts &&
+				    f.hosts[res.alias].cname);
+			else
+				ck_assert_uint_eq(res.alias, (size_t)-1);
+		}
 		ck_assert_int_lt(res.v, VERDICT_COUNT);
 		/* The proof is one of the questions in the facts. */
 		ck_assert(res.proof == CLASSIFY_NOQ || q_in(res.proof, &f));
@@ -438,6 +679,9 @@ main(void)
 	Suite *s = suite_create("classify");
 	TCase *tc = tcase_create("table");
 
+	/* 30,000 random facts, each classified twice: seconds under
+	 * valgrind. */
+	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_table_row, 0, (int)NROWS);
 	tcase_add_test(tc, test_every_verdict_has_a_row);
 	tcase_add_test(tc, test_invariants_random);

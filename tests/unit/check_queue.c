@@ -362,6 +362,18 @@ START_TEST(test_errors)
 	    VERDICT_MX_NO_ADDRESS), QUEUE_AGREE_YES);
 	ck_assert_int_eq(queue_agrees(QUEUE_ERR_TIMEOUT, VERDICT_INCONCLUSIVE),
 	    QUEUE_AGREE_UNKNOWN);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_MX_LOOPBACK, VERDICT_MX_LOOPBACK),
+	    QUEUE_AGREE_YES);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_NO_RECORDS, VERDICT_IPV6_ONLY_MX),
+	    QUEUE_AGREE_YES);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_TIMEOUT, VERDICT_MX_CNAME),
+	    QUEUE_AGREE_NO);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_SERVFAIL, VERDICT_LAME_DELEGATION),
+	    QUEUE_AGREE_YES);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_TIMEOUT, VERDICT_SLOW),
+	    QUEUE_AGREE_YES);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_SERVFAIL, VERDICT_DNSSEC_BOGUS),
+	    QUEUE_AGREE_YES);
 	ck_assert(strstr(queue_error_meaning(QUEUE_ERR_MX_LOOPBACK),
 	    "MxLoopback") != NULL);
 }

@@ -153,6 +153,14 @@ START_TEST(test_connector_table)
 	ck_assert(!verdict_needs_connector(VERDICT_OK));
 	ck_assert(verdict_needs_connector(VERDICT_AAAA_DROPPED));
 	ck_assert(verdict_needs_connector(VERDICT_AAAA_BAD_RESPONSE));
+	/* A connector works around broken DNSSEC too; the MX hosts' own
+	 * faults and the rest need none. */
+	ck_assert(verdict_needs_connector(VERDICT_DNSSEC_BOGUS));
+	ck_assert(!verdict_needs_connector(VERDICT_MX_LOOPBACK));
+	ck_assert(!verdict_needs_connector(VERDICT_IPV6_ONLY_MX));
+	ck_assert(!verdict_needs_connector(VERDICT_MX_CNAME));
+	ck_assert(!verdict_needs_connector(VERDICT_LAME_DELEGATION));
+	ck_assert(!verdict_needs_connector(VERDICT_SLOW));
 	ck_assert(!verdict_needs_connector(VERDICT_NXDOMAIN));
 	ck_assert(!verdict_needs_connector(VERDICT_NULL_MX));
 	ck_assert(!verdict_needs_connector(VERDICT_MX_NO_ADDRESS));
