@@ -235,6 +235,19 @@ rwhy_to_string(rwhy w)
 	return (unsigned)w < RWHY_COUNT ? rwhys[w].name : "none";
 }
 
+int
+rwhy_from_string(const char *s, rwhy *out)
+{
+	unsigned i;
+
+	for (i = 0; i < RWHY_COUNT; i++)
+		if (strcmp(s, rwhys[i].name) == 0) {
+			*out = (rwhy)i;
+			return 0;
+		}
+	return -1;
+}
+
 const char *
 rwhy_meaning(rwhy w)
 {

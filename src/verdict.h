@@ -65,6 +65,7 @@ typedef enum rwhy {
 	RWHY_COUNT
 } rwhy;
 const char *rwhy_to_string(rwhy w);              /* "not-recursing" */
+int rwhy_from_string(const char *s, rwhy *out);  /* 0, or -1 */
 const char *rwhy_meaning(rwhy w);
 const char *rwhy_fix(rwhy w);
 

@@ -107,6 +107,7 @@ server_copy(probe_run *r, const probe_resolver_check *c, results_server *s,
 	addr_format(&c->addr, addr, sizeof addr);
 	s->addr = xstrdup(addr);
 	s->status = c->status;
+	s->why = c->why;
 	s->usable = c->usable;
 	s->selected = c->usable;
 	for (i = 0; i < c->nevidence; i++) {

@@ -28,6 +28,7 @@ int results_kind_from_string(const char *s, results_kind *out);
 typedef struct results_server {
 	char *addr;                         /* ADDR[@PORT] */
 	rstatus status;
+	rwhy why;                           /* why it fails, when known */
 	bool usable;
 	bool selected;                      /* external: ticked for the plan */
 	unsigned asked, answered;           /* canaries */

@@ -16,7 +16,7 @@ screen_check_draw(app *a)
 {
 	const tree_step *s = wizard_step(&a->wz);
 	const results *r = a->check;
-	char line[300];
+	char line[800];
 	size_t i;
 	page p;
 
@@ -32,6 +32,16 @@ screen_check_draw(app *a)
 		snprintf(line, sizeof line, "Health: %s",
 		    rstatus_to_string(r->resolver.status));
 		page_line_add(&p, line, CRT_NORMAL, 0);
+		if (r->resolver.why != RWHY_NONE) {
+			/* exdns's own words, chosen by the probe's finding */
+			snprintf(line, sizeof line, "Why (%s): %s",
+			    rwhy_to_string(r->resolver.why),
+			    rwhy_meaning(r->resolver.why));
+			page_text(&p, line, CRT_NORMAL, 0, 2);
+			snprintf(line, sizeof line, "Fix: %s",
+			    rwhy_fix(r->resolver.why));
+			page_text(&p, line, CRT_NORMAL, 0, 2);
+		}
 		page_blank(&p);
 	}
 	if (a->wz.healthy)

@@ -152,6 +152,8 @@ put_server(FILE *f, const char *key, const results_server *s)
 	fprintf(f, "%s %s %s %d %d %u %u\n", key, s->addr,
 	    rstatus_to_string(s->status), s->usable, s->selected, s->asked,
 	    s->answered);
+	if (s->why != RWHY_NONE)
+		put_kv(f, "s.why", rwhy_to_string(s->why));
 	for (i = 0; i < s->nevidence; i++)
 		put_kv(f, "s.ev", s->evidence[i]);
 }
@@ -578,6 +580,14 @@ load_line(sload *l, const char *dir, session *s, char *key, char *rest,
 			memset(*srv, 0, sizeof **srv);
 			*dom = NULL;
 			return load_server(l, rest, *srv);
+		}
+		if (strcmp(key, "s.why") == 0) {
+			if (*srv == NULL)
+				return serr(l, "s.why outside a server");
+			if (rwhy_from_string(rest, &(*srv)->why) != 0)
+				return serr(l, "'%.40s' is not a reason a resolver "
+				    "fails", rest);
+			return 0;
 		}
 		if (strcmp(key, "s.ev") == 0) {
 			if (*srv == NULL)
