@@ -22,7 +22,11 @@
  * tries were answered or while the window is full. The query itself
  * still waits for its real timeout and retry; one whose tries all timed
  * out while the server showed overload is asked once more at low load
- * before it counts. */
+ * before it counts. A recursive resolver is judged otherwise: its late
+ * answers are its recursion, so its window is its ceiling and its pace
+ * alone adapts, from a low start doubling while its send slots are
+ * answered in time, settling under the rate answered when over a quarter
+ * of a slot was not. */
 #include <config.h>
 
 #include <errno.h>
@@ -172,6 +176,13 @@ struct srv {
 	                                earliest and latest queries that lost
 	                                tries and were answered later */
 	unsigned ntransient;         /* such queries */
+	/* A recursive resolver (dnsq_server_recursive): per send slot, the
+	 * tries sent and those answered in time (rs[0..nrs) and
+	 * rs[nrs..2 nrs)), kept until the slot is judged. */
+	bool recursive;
+	unsigned nrs, *rs;
+	uint64_t rs_slot, rs_judge;  /* newest slot; next to be judged */
+	uint64_t ramp_ms, cut_ms;    /* last doubling; last loss episode */
 	dnsq_server_stats st;
 };
 
@@ -557,6 +568,16 @@ srv_ceiling(const dnsq_engine *e, const srv *s)
 	return s->ceiling < e->o.max_inflight ? s->ceiling : e->o.max_inflight;
 }
 
+/* Tries out it may have: a recursive resolver's pace alone adapts, under
+ * its ceiling (its late answers are its recursion, no sign of load). */
+static unsigned
+srv_window(const dnsq_engine *e, const srv *s)
+{
+	unsigned c = srv_ceiling(e, s);
+
+	return s->recursive || (unsigned)s->cwnd > c ? c : (unsigned)s->cwnd;
+}
+
 /* Queries whose try is (as far as we know) in the network. */
 static unsigned
 srv_live(const srv *s)
@@ -584,7 +605,7 @@ srv_persistent(srv *s, int delta)
 		s->persistent--;
 	else if (delta > 0)
 		s->persistent++;
-	if (!srv_credible(s) && s->episodes > 0) {
+	if (!s->recursive && !srv_credible(s) && s->episodes > 0) {
 		s->rate = 0;
 		if (s->cwnd < s->undo_cwnd)
 			s->cwnd = s->undo_cwnd;
@@ -676,13 +697,138 @@ srv_refill(srv *s, uint64_t now)
 	s->tok_ms = now;
 }
 
+/* ---- a recursive resolver: pace from send slots answered in time ---------- */
+
+/* A try to a recursive resolver answered later than this was lost, for the
+ * count of its send slot (its query still waits for the real timeout). */
+static uint64_t
+rec_delay(const dnsq_engine *e, const srv *s)
+{
+	double d = s->has_rtt ? s->srtt + 4 * s->rttvar : 0;
+
+	if (d < DEFAULT_RECURSIVE_FLOOR_MS)
+		d = DEFAULT_RECURSIVE_FLOOR_MS;
+	if (d > e->o.timeout_ms)
+		d = e->o.timeout_ms;
+	return (uint64_t)d;
+}
+
+/* A loss episode, judging the send slot rs_judge: the pace settles under
+ * the rate answered in time over the second up to it (a rate limiter's
+ * rate, a saturated resolver's capacity), never above the pace it had. */
+static void
+rec_episode(srv *s)
+{
+	uint64_t first = s->first_ms / SLOT_MS, k;
+	unsigned sum = 0, n = 0;
+	double got, nr;
+
+	for (k = s->rs_judge; n < RATE_SLOTS && k + s->nrs > s->rs_slot &&
+	    k >= first; k--) {
+		sum += s->rs[s->nrs + k % s->nrs];
+		n++;
+		if (k == 0)
+			break;
+	}
+	got = n > 0 ? sum * 1000.0 / (n * SLOT_MS) : 0;
+	nr = DEFAULT_RECURSIVE_SETTLE * got;
+	if (s->rate > 0 && nr > s->rate)
+		nr = s->rate;
+	if (nr < DEFAULT_RATE_MIN)
+		nr = DEFAULT_RATE_MIN;
+	if (s->episodes < LOSS_EPISODES)
+		s->st.loss_qps = got >= 1 ? (unsigned)(got + 0.5) : 1;
+	s->episodes++;
+	s->rate = nr;
+	if (s->tokens > 1)
+		s->tokens = 1;
+}
+
+/* Judge the send slots whose tries have all had their time: one of which
+ * more than a quarter went unanswered, sent since the last cut, is a loss
+ * episode. */
+static void
+rec_judge(const dnsq_engine *e, srv *s, uint64_t now)
+{
+	uint64_t d = rec_delay(e, s);
+	unsigned sent, ok;
+
+	while (s->rs_judge <= s->rs_slot &&
+	    (s->rs_judge + 1) * SLOT_MS + d <= now) {
+		sent = s->rs[s->rs_judge % s->nrs];
+		ok = s->rs[s->nrs + s->rs_judge % s->nrs];
+		if (sent >= 8 && (sent - ok) * 4 > sent &&
+		    s->rs_judge * SLOT_MS >= s->cut_ms) {
+			rec_episode(s);
+			s->cut_ms = now;
+		}
+		s->rs_judge++;
+	}
+}
+
+/* A try went out to a recursive resolver: counted in its send slot (the
+ * slots a second after it judged first, then emptied for reuse). */
+static void
+rec_sent(const dnsq_engine *e, srv *s, uint64_t now)
+{
+	uint64_t slot = now / SLOT_MS;
+
+	if (s->st.sent == 0)
+		s->rs_slot = s->rs_judge = slot;
+	rec_judge(e, s, now);
+	if (s->rs_judge + s->nrs <= slot)    /* idle for long */
+		s->rs_judge = slot - s->nrs + 1;
+	while (s->rs_slot < slot) {
+		s->rs_slot++;
+		s->rs[s->rs_slot % s->nrs] = 0;
+		s->rs[s->nrs + s->rs_slot % s->nrs] = 0;
+	}
+	s->rs[slot % s->nrs]++;
+}
+
+/* q's latest try was answered (or truncated): in time for its slot? */
+static void
+rec_answered(const dnsq_engine *e, srv *s, const dq *q, uint64_t now)
+{
+	uint64_t slot = q->sent / SLOT_MS;
+
+	if (slot >= s->rs_judge && slot <= s->rs_slot &&
+	    now - q->sent <= rec_delay(e, s))
+		s->rs[s->nrs + slot % s->nrs]++;
+	if (s->episodes > 0 && s->rate > 0)
+		s->rate += DEFAULT_RECURSIVE_AI_FRAC;
+}
+
+/* Before the first loss episode the pace starts low and doubles every
+ * ramp, as long as it is what holds the sending back (at least half of
+ * it sent lately). */
+static void
+rec_ramp(srv *s, uint64_t now)
+{
+	if (s->episodes > 0)
+		return;
+	if (s->rate == 0) {
+		s->rate = DEFAULT_RECURSIVE_START_RATE;
+		s->ramp_ms = now;
+		return;
+	}
+	if (now < s->ramp_ms + DEFAULT_RECURSIVE_RAMP_MS)
+		return;
+	srv_roll(s, now);
+	if (srv_recent(s, s->sent_slots, now) * 2 >= s->rate && s->rate < 1e6)
+		s->rate *= 2;
+	s->ramp_ms = now;
+}
+
 /* A try of q's went out. */
 static void
-srv_sent(srv *s, dq *q, uint64_t now)
+srv_sent(const dnsq_engine *e, srv *s, dq *q, uint64_t now)
 {
 	unsigned i, sum = 0;
 
 	srv_roll(s, now);
+	if (s->recursive)
+		rec_sent(e, s, now);
 	if (s->st.sent == 0)
 		s->first_ms = now;
 	s->st.sent++;
@@ -787,6 +933,8 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 	srv_roll(s, now);
 	s->ans_slots[s->slot % RATE_SLOTS]++;
 	s->types |= srv_type_bit(q->res.qtype);
+	if (s->recursive && !q->res.tcp)
+		rec_answered(e, s, q, now);
 	s->st.lost_then_answered += q->timeouts;
 	if (q->timeouts > 0)
 		srv_transient(s, q);
@@ -808,6 +956,8 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 			s->srtt = 0.875 * s->srtt + 0.125 * m;
 		}
 	}
+	if (s->recursive)
+		return;   /* no early loss: a late answer is its recursion */
 	if (q->seq > s->recover_seq) {
 		double ceil = srv_ceiling(e, s);
 		s->cwnd += s->cwnd < s->ssthresh ? 1 : 1 / s->cwnd;
@@ -888,6 +1038,8 @@ srv_should_reask(const dnsq_engine *e, const srv *s, const dq *q)
 {
 	if (q->res.reasked)
 		return false;
+	if (s->recursive)   /* it showed loss under load: its episodes */
+		return s->episodes > 0;
 	if (srv_overloaded_during(e, s, q))
 		return true;
 	return s->episodes > 0 && srv_credible(s) &&
@@ -1052,7 +1204,7 @@ dq_udp_send(dq *q)
 		return;
 	}
 	q->res.tries++;
-	srv_sent(q->s, q, now_ms());
+	srv_sent(q->e, q->s, q, now_ms());
 }
 
 /* The query for a queue entry of server s (taking it over), on no list
@@ -1134,6 +1286,8 @@ dq_tcp_start(dq *q)
 	int fd;
 
 	chan_detach(e, q);
+	if (q->s->recursive)   /* a truncated reply is an answer in time */
+		rec_answered(e, q->s, q, now_ms());
 	srv_try_over(q->s, q);
 	q->s->st.sent++;
 	q->res.truncated = true;
@@ -1478,6 +1632,18 @@ dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
 		s->rate_cap = rate;
 }
 
+void
+dnsq_server_recursive(dnsq_engine *e, const exaddr *server)
+{
+	srv *s = srv_get(e, server);
+
+	if (s->recursive)
+		return;
+	s->recursive = true;
+	s->nrs = e->o.timeout_ms / SLOT_MS + RATE_SLOTS + 4;
+	s->rs = xcalloc(2 * (size_t)s->nrs, sizeof *s->rs);
+}
+
 int
 dnsq_server_stats_get(const dnsq_engine *e, const exaddr *server,
                       dnsq_server_stats *out)
@@ -1488,7 +1654,7 @@ dnsq_server_stats_get(const dnsq_engine *e, const exaddr *server,
 		return -1;
 	*out = s->st;
 	out->ceiling = srv_ceiling(e, s);
-	out->window = (unsigned)s->cwnd;
+	out->window = srv_window(e, s);
 	return 0;
 }
 
@@ -1508,12 +1674,12 @@ dq_free(dq *q)
  * the last second is well under that rate: a limiter that counts queries
  * per second drops a re-ask sent alongside a full second's worth. */
 static bool
-srv_quiet(srv *s, uint64_t now)
+srv_quiet(const dnsq_engine *e, srv *s, uint64_t now)
 {
 	unsigned others = s->inflight - s->reasks_out, i, sent = 0;
 
 	if (s->queue.head != NULL || s->resend.head != NULL ||
-	    others > (s->cwnd / 4 > 1 ? (unsigned)(s->cwnd / 4) : 1))
+	    others > (srv_window(e, s) / 4 > 1 ? srv_window(e, s) / 4 : 1))
 		return false;
 	if (s->st.loss_qps == 0)
 		return true;
@@ -1551,6 +1717,10 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		unsigned limit;
 		bool room;
 
+		if (s->recursive) {
+			rec_judge(e, s, now);
+			rec_ramp(s, now);
+		}
 		srv_refill(s, now);
 		if (!srv_has_work(s))
 			return UINT64_MAX;
@@ -1571,9 +1741,9 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		 * (the server dropped it) is no load on the server, and a
 		 * server that never answers AAAA must not hold its slots for
 		 * whole timeouts. */
-		limit = srv_ceiling(e, s) < (unsigned)s->cwnd ? srv_ceiling(e, s) :
-		    (unsigned)s->cwnd;
-		expire = srv_live(s) >= limit ? srv_expire(e, s, now) : UINT64_MAX;
+		limit = srv_window(e, s);
+		expire = srv_live(s) >= limit && !s->recursive ?
+		    srv_expire(e, s, now) : UINT64_MAX;
 		room = srv_live(s) < limit;
 		if (s->queue.head != NULL) {
 			if (!room)
@@ -1584,7 +1754,7 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		}
 		if (!room)
 			return expire;
-		if (!srv_quiet(s, now))
+		if (!srv_quiet(e, s, now))
 			return now + SLOT_MS;
 		if (now < s->reask_ms)
 			return s->reask_ms;
@@ -1753,6 +1923,7 @@ dnsq_free(dnsq_engine *e)
 	for (i = 0; i < e->scap; i++)
 		for (s = e->stab[i]; s; s = next) {
 			next = s->hnext;
+			free(s->rs);
 			free(s);
 		}
 	free(e->stab);
