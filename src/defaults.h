@@ -31,7 +31,7 @@
  * answered within max(the floor, srtt + 4 rttvar) is a loss episode, and the
  * pace settles under the rate that was answered over the second before. */
 #define DEFAULT_RECURSIVE_START_RATE 200 /* q/s, the first pace */
-#define DEFAULT_RECURSIVE_RAMP_MS 250  /* the pace doubles this often */
+#define DEFAULT_RECURSIVE_RAMP_MS 100  /* the pace doubles this often */
 #define DEFAULT_RECURSIVE_FLOOR_MS 300 /* answered later: lost, for the count */
 #define DEFAULT_RECURSIVE_SETTLE 0.9   /* of the rate answered at a loss */
 #define DEFAULT_RECURSIVE_AI_FRAC 0.03 /* pace gained per second after one */

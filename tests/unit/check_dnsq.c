@@ -871,12 +871,16 @@ START_TEST(test_recursive_rate_limited)
 	uint64_t ms = now_ms() - t0;
 
 	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
-	ck_assert_uint_gt(rl_dropped, 0);              /* it was pushed... */
-	ck_assert_uint_gt(st.loss_qps, RL_RATE / 2);   /* ... found the limit */
-	ck_assert_uint_lt(st.loss_qps, 2 * RL_RATE);
-	ck_assert_uint_le(st.sent, N + N / 5);         /* and kept under it */
+	ck_assert_uint_le(st.sent, N + N / 5);         /* kept under it */
 	ck_assert_uint_le(st.peak_inflight, 256);
-	ck_assert_uint_ge(N * 1000 / ms, RL_RATE / 2 / slow());
+	/* (Under valgrind the engine may never send fast enough to meet
+	 * the limit.) */
+	if (slow() == 1) {
+		ck_assert_uint_gt(rl_dropped, 0);          /* it was pushed... */
+		ck_assert_uint_gt(st.loss_qps, RL_RATE / 2);   /* ... found it */
+		ck_assert_uint_lt(st.loss_qps, 2 * RL_RATE);
+		ck_assert_uint_ge(N * 1000 / ms, RL_RATE / 2);
+	}
 	free(g);
 }
 END_TEST
