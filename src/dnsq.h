@@ -95,8 +95,11 @@ void dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
  * its ceiling; its pace starts low and doubles while what was sent is
  * answered in time, and a loss episode (over a quarter of a send slot's
  * tries unanswered after max(300 ms, srtt + 4 rttvar)) settles it under
- * the rate answered just before. Once it showed an episode, every query
- * whose tries all timed out is asked again at low load before it counts. */
+ * the rate answered just before, while its losses are credible (one query
+ * in five that lost tries came back: a resolver whose remote servers drop
+ * AAAA never answers those, and then the cut is undone). Once it showed an
+ * episode, every query whose tries all timed out is asked again at low
+ * load before it counts. */
 void dnsq_server_recursive(dnsq_engine *e, const exaddr *server);
 
 /* What one server went through, for the report. */
