@@ -813,7 +813,7 @@ rec_answered(const dnsq_engine *e, srv *s, const dq *q, uint64_t now)
 
 /* Before the first loss episode the pace starts low and doubles every
  * ramp, as long as it is what holds the sending back (at least half of
- * it sent lately). */
+ * it sent over the latest whole slot). */
 static void
 rec_ramp(srv *s, uint64_t now)
 {
@@ -827,7 +827,8 @@ rec_ramp(srv *s, uint64_t now)
 	if (now < s->ramp_ms + DEFAULT_RECURSIVE_RAMP_MS)
 		return;
 	srv_roll(s, now);
-	if (srv_recent(s, s->sent_slots, now) * 2 >= s->rate && s->rate < 1e6)
+	if (s->sent_slots[(s->slot + RATE_SLOTS - 1) % RATE_SLOTS] * 2000.0 /
+	    SLOT_MS >= s->rate && s->rate < 1e6)
 		s->rate *= 2;
 	s->ramp_ms = now;
 }
