@@ -25,6 +25,16 @@
 #define DEFAULT_RATE_AI_FRAC    0.25   /* or this fraction of the rate if more */
 #define DEFAULT_PACE_BURST_MS   20     /* tokens kept: this many ms of sending */
 #define DEFAULT_REASK_RATE      50     /* q/s of low-load re-asks, at most */
+/* A recursive resolver (the site's, externals): its late answers are its
+ * recursion, not loss. Its pace starts low and doubles while what it sent
+ * was answered in time; a send slot of which more than a quarter was not
+ * answered within max(the floor, srtt + 4 rttvar) is a loss episode, and the
+ * pace settles under the rate that was answered over the second before. */
+#define DEFAULT_RECURSIVE_START_RATE 200 /* q/s, the first pace */
+#define DEFAULT_RECURSIVE_RAMP_MS 100  /* the pace doubles this often */
+#define DEFAULT_RECURSIVE_FLOOR_MS 300 /* answered later: lost, for the count */
+#define DEFAULT_RECURSIVE_SETTLE 0.9   /* of the rate answered at a loss */
+#define DEFAULT_RECURSIVE_AI_FRAC 0.03 /* pace gained per second after one */
 #define DEFAULT_EDNS_BUFSIZE    1232
 #define DEFAULT_DNS_PORT        53
 #define DEFAULT_RESOLV_CONF     "/etc/resolv.conf"

@@ -22,7 +22,11 @@
  * tries were answered or while the window is full. The query itself
  * still waits for its real timeout and retry; one whose tries all timed
  * out while the server showed overload is asked once more at low load
- * before it counts. */
+ * before it counts. A recursive resolver is judged otherwise: its late
+ * answers are its recursion, so its window is its ceiling and its pace
+ * alone adapts, from a low start doubling while its send slots are
+ * answered in time, settling under the rate answered when over a quarter
+ * of a slot was not. */
 #include <config.h>
 
 #include <errno.h>
@@ -172,6 +176,14 @@ struct srv {
 	                                earliest and latest queries that lost
 	                                tries and were answered later */
 	unsigned ntransient;         /* such queries */
+	/* A recursive resolver (dnsq_server_recursive): per send slot, the
+	 * tries sent and those answered in time (rs[0..nrs) and
+	 * rs[nrs..2 nrs)), kept until the slot is judged. */
+	bool recursive;
+	unsigned nrs, *rs;
+	uint64_t rs_slot, rs_judge;  /* newest slot; next to be judged */
+	uint64_t ramp_ms, cut_ms;    /* last doubling; last loss episode */
+	double undo_rate;            /* the pace before the first episode */
 	dnsq_server_stats st;
 };
 
@@ -557,6 +569,16 @@ srv_ceiling(const dnsq_engine *e, const srv *s)
 	return s->ceiling < e->o.max_inflight ? s->ceiling : e->o.max_inflight;
 }
 
+/* Tries out it may have: a recursive resolver's pace alone adapts, under
+ * its ceiling (its late answers are its recursion, no sign of load). */
+static unsigned
+srv_window(const dnsq_engine *e, const srv *s)
+{
+	unsigned c = srv_ceiling(e, s);
+
+	return s->recursive || (unsigned)s->cwnd > c ? c : (unsigned)s->cwnd;
+}
+
 /* Queries whose try is (as far as we know) in the network. */
 static unsigned
 srv_live(const srv *s)
@@ -584,7 +606,15 @@ srv_persistent(srv *s, int delta)
 		s->persistent--;
 	else if (delta > 0)
 		s->persistent++;
-	if (!srv_credible(s) && s->episodes > 0) {
+	if (s->recursive && !srv_credible(s) && s->episodes > 0) {
+		/* Its silences are its own: the ramp goes on from where the
+		 * first episode cut it. */
+		s->episodes = 0;
+		s->st.loss_qps = 0;
+		if (s->rate < s->undo_rate)
+			s->rate = s->undo_rate;
+		s->ramp_ms = 0;
+	} else if (!srv_credible(s) && s->episodes > 0) {
 		s->rate = 0;
 		if (s->cwnd < s->undo_cwnd)
 			s->cwnd = s->undo_cwnd;
@@ -676,13 +706,142 @@ srv_refill(srv *s, uint64_t now)
 	s->tok_ms = now;
 }
 
+/* ---- a recursive resolver: pace from send slots answered in time ---------- */
+
+/* A try to a recursive resolver answered later than this was lost, for the
+ * count of its send slot (its query still waits for the real timeout). */
+static uint64_t
+rec_delay(const dnsq_engine *e, const srv *s)
+{
+	double d = s->has_rtt ? s->srtt + 4 * s->rttvar : 0;
+
+	if (d < DEFAULT_RECURSIVE_FLOOR_MS)
+		d = DEFAULT_RECURSIVE_FLOOR_MS;
+	if (d > e->o.timeout_ms)
+		d = e->o.timeout_ms;
+	return (uint64_t)d;
+}
+
+/* A loss episode, judging the send slot rs_judge: the pace settles under
+ * the rate answered in time over the second up to it (a rate limiter's
+ * rate, a saturated resolver's capacity), never above the pace it had. */
+static void
+rec_episode(srv *s)
+{
+	uint64_t first = s->first_ms / SLOT_MS, k;
+	unsigned sum = 0, n = 0;
+	double got, nr;
+
+	for (k = s->rs_judge; n < RATE_SLOTS && k + s->nrs > s->rs_slot &&
+	    k >= first; k--) {
+		sum += s->rs[s->nrs + k % s->nrs];
+		n++;
+		if (k == 0)
+			break;
+	}
+	got = n > 0 ? sum * 1000.0 / (n * SLOT_MS) : 0;
+	nr = DEFAULT_RECURSIVE_SETTLE * got;
+	if (s->rate > 0 && nr > s->rate)
+		nr = s->rate;
+	if (nr < DEFAULT_RATE_MIN)
+		nr = DEFAULT_RATE_MIN;
+	if (s->episodes < LOSS_EPISODES)
+		s->st.loss_qps = got >= 1 ? (unsigned)(got + 0.5) : 1;
+	if (s->episodes == 0)
+		s->undo_rate = s->rate;
+	s->episodes++;
+	s->rate = nr;
+	if (s->tokens > 1)
+		s->tokens = 1;
+}
+
+/* Judge the send slots whose tries have all had their time: one of which
+ * more than a quarter went unanswered, sent since the last cut, is a loss
+ * episode, while losses are credible (a resolver whose remote servers
+ * drop AAAA never answers some questions, whatever the load). */
+static void
+rec_judge(const dnsq_engine *e, srv *s, uint64_t now)
+{
+	uint64_t d = rec_delay(e, s);
+	unsigned sent, ok;
+
+	while (s->rs_judge <= s->rs_slot &&
+	    (s->rs_judge + 1) * SLOT_MS + d <= now) {
+		sent = s->rs[s->rs_judge % s->nrs];
+		ok = s->rs[s->nrs + s->rs_judge % s->nrs];
+		if (sent >= 8 && (sent - ok) * 4 > sent &&
+		    s->rs_judge * SLOT_MS >= s->cut_ms && srv_credible(s)) {
+			rec_episode(s);
+			s->cut_ms = now;
+		}
+		s->rs_judge++;
+	}
+}
+
+/* A try went out to a recursive resolver: counted in its send slot (the
+ * slots a second after it judged first, then emptied for reuse). */
+static void
+rec_sent(const dnsq_engine *e, srv *s, uint64_t now)
+{
+	uint64_t slot = now / SLOT_MS;
+
+	if (s->st.sent == 0)
+		s->rs_slot = s->rs_judge = slot;
+	rec_judge(e, s, now);
+	if (s->rs_judge + s->nrs <= slot)    /* idle for long */
+		s->rs_judge = slot - s->nrs + 1;
+	while (s->rs_slot < slot) {
+		s->rs_slot++;
+		s->rs[s->rs_slot % s->nrs] = 0;
+		s->rs[s->nrs + s->rs_slot % s->nrs] = 0;
+	}
+	s->rs[slot % s->nrs]++;
+}
+
+/* q's latest try was answered (or truncated): in time for its slot? */
+static void
+rec_answered(const dnsq_engine *e, srv *s, const dq *q, uint64_t now)
+{
+	uint64_t slot = q->sent / SLOT_MS;
+
+	if (slot >= s->rs_judge && slot <= s->rs_slot &&
+	    now - q->sent <= rec_delay(e, s))
+		s->rs[s->nrs + slot % s->nrs]++;
+	if (s->episodes > 0 && s->rate > 0)
+		s->rate += DEFAULT_RECURSIVE_AI_FRAC;
+}
+
+/* Before the first loss episode the pace starts low and doubles every
+ * ramp, as long as it is what holds the sending back (at least half of
+ * it sent over the latest whole slot). */
+static void
+rec_ramp(srv *s, uint64_t now)
+{
+	if (s->episodes > 0)
+		return;
+	if (s->rate == 0) {
+		s->rate = DEFAULT_RECURSIVE_START_RATE;
+		s->ramp_ms = now;
+		return;
+	}
+	if (now < s->ramp_ms + DEFAULT_RECURSIVE_RAMP_MS)
+		return;
+	srv_roll(s, now);
+	if (s->sent_slots[(s->slot + RATE_SLOTS - 1) % RATE_SLOTS] * 2000.0 /
+	    SLOT_MS >= s->rate && s->rate < 1e6)
+		s->rate *= 2;
+	s->ramp_ms = now;
+}
+
 /* A try of q's went out. */
 static void
-srv_sent(srv *s, dq *q, uint64_t now)
+srv_sent(const dnsq_engine *e, srv *s, dq *q, uint64_t now)
 {
 	unsigned i, sum = 0;
 
 	srv_roll(s, now);
+	if (s->recursive)
+		rec_sent(e, s, now);
 	if (s->st.sent == 0)
 		s->first_ms = now;
 	s->st.sent++;
@@ -787,6 +946,8 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 	srv_roll(s, now);
 	s->ans_slots[s->slot % RATE_SLOTS]++;
 	s->types |= srv_type_bit(q->res.qtype);
+	if (s->recursive && !q->res.tcp)
+		rec_answered(e, s, q, now);
 	s->st.lost_then_answered += q->timeouts;
 	if (q->timeouts > 0)
 		srv_transient(s, q);
@@ -808,6 +969,8 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
 			s->srtt = 0.875 * s->srtt + 0.125 * m;
 		}
 	}
+	if (s->recursive)
+		return;   /* no early loss: a late answer is its recursion */
 	if (q->seq > s->recover_seq) {
 		double ceil = srv_ceiling(e, s);
 		s->cwnd += s->cwnd < s->ssthresh ? 1 : 1 / s->cwnd;
@@ -836,21 +999,27 @@ srv_answered(dnsq_engine *e, srv *s, dq *q, uint64_t now)
  * an answer clocks out the next query, so a full window of dropped tries
  * would otherwise wait for their timeout; and a server that never answered
  * (silence from the start is no sign of our load) is not asked one window
- * per timeout. Returns when the next may be deemed lost, or UINT64_MAX. */
+ * per timeout. A recursive resolver's tries leave it after the delay of
+ * its send slots' count, no loss for congestion: that is the slots' to
+ * say (a question it never answers must not hold its slots either).
+ * Returns when the next may be deemed lost, or UINT64_MAX. */
 static uint64_t
 srv_expire(const dnsq_engine *e, srv *s, uint64_t now)
 {
 	dq *h;
 
-	while ((h = s->shead) != NULL &&
-	    now >= h->sent + srv_loss_delay(e, s, h->res.qtype)) {
+	while ((h = s->shead) != NULL && now >= h->sent + (s->recursive ?
+	    rec_delay(e, s) : srv_loss_delay(e, s, h->res.qtype))) {
 		srv_unlist(s, h);
 		h->try_lost = true;
 		s->lost++;
-		srv_loss(s, h, now);
+		if (!s->recursive)
+			srv_loss(s, h, now);
 	}
-	return h != NULL ? h->sent + srv_loss_delay(e, s, h->res.qtype) :
-	    UINT64_MAX;
+	if (h == NULL)
+		return UINT64_MAX;
+	return h->sent + (s->recursive ? rec_delay(e, s) :
+	    srv_loss_delay(e, s, h->res.qtype));
 }
 
 /* q finished: out of its server's counts. */
@@ -888,6 +1057,8 @@ srv_should_reask(const dnsq_engine *e, const srv *s, const dq *q)
 {
 	if (q->res.reasked)
 		return false;
+	if (s->recursive)   /* it showed loss under load: its episodes */
+		return s->episodes > 0 && srv_credible(s);
 	if (srv_overloaded_during(e, s, q))
 		return true;
 	return s->episodes > 0 && srv_credible(s) &&
@@ -1052,7 +1223,7 @@ dq_udp_send(dq *q)
 		return;
 	}
 	q->res.tries++;
-	srv_sent(q->s, q, now_ms());
+	srv_sent(q->e, q->s, q, now_ms());
 }
 
 /* The query for a queue entry of server s (taking it over), on no list
@@ -1134,6 +1305,8 @@ dq_tcp_start(dq *q)
 	int fd;
 
 	chan_detach(e, q);
+	if (q->s->recursive)   /* a truncated reply is an answer in time */
+		rec_answered(e, q->s, q, now_ms());
 	srv_try_over(q->s, q);
 	q->s->st.sent++;
 	q->res.truncated = true;
@@ -1498,6 +1671,18 @@ dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
 		s->rate_cap = rate;
 }
 
+void
+dnsq_server_recursive(dnsq_engine *e, const exaddr *server)
+{
+	srv *s = srv_get(e, server);
+
+	if (s->recursive)
+		return;
+	s->recursive = true;
+	s->nrs = e->o.timeout_ms / SLOT_MS + RATE_SLOTS + 4;
+	s->rs = xcalloc(2 * (size_t)s->nrs, sizeof *s->rs);
+}
+
 int
 dnsq_server_stats_get(const dnsq_engine *e, const exaddr *server,
                       dnsq_server_stats *out)
@@ -1508,7 +1693,7 @@ dnsq_server_stats_get(const dnsq_engine *e, const exaddr *server,
 		return -1;
 	*out = s->st;
 	out->ceiling = srv_ceiling(e, s);
-	out->window = (unsigned)s->cwnd;
+	out->window = srv_window(e, s);
 	return 0;
 }
 
@@ -1528,12 +1713,12 @@ dq_free(dq *q)
  * the last second is well under that rate: a limiter that counts queries
  * per second drops a re-ask sent alongside a full second's worth. */
 static bool
-srv_quiet(srv *s, uint64_t now)
+srv_quiet(const dnsq_engine *e, srv *s, uint64_t now)
 {
 	unsigned others = s->inflight - s->reasks_out, i, sent = 0;
 
 	if (s->queue.head != NULL || s->resend.head != NULL ||
-	    others > (s->cwnd / 4 > 1 ? (unsigned)(s->cwnd / 4) : 1))
+	    others > (srv_window(e, s) / 4 > 1 ? srv_window(e, s) / 4 : 1))
 		return false;
 	if (s->st.loss_qps == 0)
 		return true;
@@ -1571,6 +1756,10 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		unsigned limit;
 		bool room;
 
+		if (s->recursive) {
+			rec_judge(e, s, now);
+			rec_ramp(s, now);
+		}
 		srv_refill(s, now);
 		if (!srv_has_work(s))
 			return UINT64_MAX;
@@ -1591,8 +1780,7 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		 * (the server dropped it) is no load on the server, and a
 		 * server that never answers AAAA must not hold its slots for
 		 * whole timeouts. */
-		limit = srv_ceiling(e, s) < (unsigned)s->cwnd ? srv_ceiling(e, s) :
-		    (unsigned)s->cwnd;
+		limit = srv_window(e, s);
 		expire = srv_live(s) >= limit ? srv_expire(e, s, now) : UINT64_MAX;
 		room = srv_live(s) < limit;
 		if (s->queue.head != NULL) {
@@ -1604,7 +1792,7 @@ srv_pump(dnsq_engine *e, srv *s, uint64_t now, bool *full)
 		}
 		if (!room)
 			return expire;
-		if (!srv_quiet(s, now))
+		if (!srv_quiet(e, s, now))
 			return now + SLOT_MS;
 		if (now < s->reask_ms)
 			return s->reask_ms;
@@ -1773,6 +1961,7 @@ dnsq_free(dnsq_engine *e)
 	for (i = 0; i < e->scap; i++)
 		for (s = e->stab[i]; s; s = next) {
 			next = s->hnext;
+			free(s->rs);
 			free(s);
 		}
 	free(e->stab);

@@ -94,6 +94,18 @@ int dnsq_submit_cd(dnsq_engine *e, const exaddr *server, const char *qname,
 void dnsq_server_limits(dnsq_engine *e, const exaddr *server, unsigned ceiling,
                         unsigned rate);
 
+/* The server is a recursive resolver (the site's, an external one): a
+ * late answer is its recursion, no sign of load, so its window stays at
+ * its ceiling; its pace starts low and doubles while what was sent is
+ * answered in time, and a loss episode (over a quarter of a send slot's
+ * tries unanswered after max(300 ms, srtt + 4 rttvar)) settles it under
+ * the rate answered just before, while its losses are credible (one query
+ * in five that lost tries came back: a resolver whose remote servers drop
+ * AAAA never answers those, and then the cut is undone). Once it showed an
+ * episode, every query whose tries all timed out is asked again at low
+ * load before it counts. */
+void dnsq_server_recursive(dnsq_engine *e, const exaddr *server);
+
 /* What one server went through, for the report. */
 typedef struct dnsq_server_stats {
 	uint64_t queries, sent;      /* queries finished, packets sent */

@@ -1754,11 +1754,13 @@ probe_new(const probe_opts *o)
 	/* The resolver and the candidates take more than an authoritative
 	 * server: they answer for everyone. */
 	dnsq_server_limits(r->dnsq, &o->resolver, o->resolver_ceiling, 0);
+	dnsq_server_recursive(r->dnsq, &o->resolver);
 	r->ext = xcalloc(o->nexternals ? o->nexternals : 1, sizeof *r->ext);
 	r->next_ = o->nexternals;
 	for (i = 0; i < o->nexternals; i++) {
 		r->ext[i].addr = o->externals[i];
 		dnsq_server_limits(r->dnsq, &o->externals[i], o->resolver_ceiling, 0);
+		dnsq_server_recursive(r->dnsq, &o->externals[i]);
 	}
 	return r;
 }

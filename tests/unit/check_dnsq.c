@@ -41,6 +41,13 @@ static unsigned rl_dropped;
 #define KD_MAX     6
 #define KD_HOLD_MS 2
 #define KD_SLOTS   64
+/* slow*.test: a recursive resolver that must recurse for some names: one
+ * query in SLOW_EVERY is answered SLOW_HOLD_MS late, the others after
+ * SLOW_FAST_MS. */
+#define SLOW_EVERY   20
+#define SLOW_HOLD_MS 600
+#define SLOW_FAST_MS 20
+static unsigned slow_seen;
 static struct held {
 	uint64_t due;
 	struct sockaddr_storage to;
@@ -99,12 +106,13 @@ send_pkt(int fd, const struct sockaddr *to, socklen_t tolen, ldns_pkt *p,
 
 /* Hold a UDP answer for KD_HOLD_MS (the responder's loop sends it). */
 static void
-hold_pkt(const struct sockaddr *to, socklen_t tolen, ldns_pkt *p)
+hold_pkt(const struct sockaddr *to, socklen_t tolen, ldns_pkt *p,
+         unsigned hold_ms)
 {
 	struct held *h = &kd_held[kd_n++];
 
 	ldns_pkt2wire(&h->wire, p, &h->len);
-	h->due = now_ms() + KD_HOLD_MS;
+	h->due = now_ms() + hold_ms;
 	memcpy(&h->to, to, tolen);
 	h->tolen = tolen;
 	ldns_pkt_free(p);
@@ -194,8 +202,16 @@ respond(int fd, const struct sockaddr *from, socklen_t fromlen,
 		if (kd_n < KD_MAX) {
 			r = reply_for(q, name, LDNS_RR_TYPE_A);
 			add_a(r, name, "192.0.2.4");
-			hold_pkt(from, fromlen, r);
+			hold_pkt(from, fromlen, r, KD_HOLD_MS);
 		}
+	} else if (strncmp(name, "slow", 4) == 0 && !tcp) {
+		r = reply_for(q, name, LDNS_RR_TYPE_A);
+		add_a(r, name, "192.0.2.6");
+		if (kd_n < KD_SLOTS)
+			hold_pkt(from, fromlen, r, ++slow_seen % SLOW_EVERY == 0 ?
+			    SLOW_HOLD_MS : SLOW_FAST_MS);
+		else
+			send_pkt(fd, from, fromlen, r, tcp);
 	} else if (strncmp(name, "aonly", 5) == 0) {
 		/* Answers A, never AAAA: the fault exdns diagnoses. */
 		if (ldns_rr_get_type(qrr) == LDNS_RR_TYPE_A) {
@@ -309,6 +325,7 @@ setup(void)
 	rl_ms = now_ms();
 	rl_dropped = 0;
 	kd_n = 0;
+	slow_seen = 0;
 	pthread_create(&thread, NULL, responder, NULL);
 }
 
@@ -694,17 +711,20 @@ count_outcome(const got *g, unsigned n, dnsq_outcome o)
 	return k;
 }
 
-/* n A queries prefix<i>.test to the responder, run to the end on an
- * engine with these options: the results (the caller frees them) and the
- * server's stats. */
+/* n A queries prefix<i>.test to the responder (as a recursive resolver:
+ * dnsq_server_recursive), run to the end on an engine with these options:
+ * the results (the caller frees them) and the server's stats. */
 static got *
-run_many(const char *prefix, unsigned n, unsigned timeout_ms, unsigned tries,
-         unsigned ceiling, dnsq_server_stats *st)
+run_server(const char *prefix, unsigned n, unsigned timeout_ms,
+           unsigned tries, unsigned ceiling, bool recursive,
+           dnsq_server_stats *st)
 {
 	dnsq_engine *e = engine(timeout_ms, tries, ceiling, 0);
 	exaddr srv = responder_addr();
 	got *g = xcalloc(n, sizeof *g);
 
+	if (recursive)
+		dnsq_server_recursive(e, &srv);
 	submit_many(e, &srv, prefix, LDNS_RR_TYPE_A, g, n);
 	dnsq_run(e);
 	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, st), 0);
@@ -720,7 +740,7 @@ START_TEST(test_rate_limited_server)
 	enum { N = 1500 };
 	dnsq_server_stats st;
 	uint64_t t0 = now_ms();
-	got *g = run_many("rl", N, 1000, 2, 0, &st);
+	got *g = run_server("rl", N, 1000, 2, 0, false, &st);
 	uint64_t ms = now_ms() - t0;
 
 	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
@@ -740,7 +760,7 @@ START_TEST(test_overload_reasked)
 {
 	enum { N = 400 };
 	dnsq_server_stats st;
-	got *g = run_many("rl", N, 500, 1, 0, &st);
+	got *g = run_server("rl", N, 500, 1, 0, false, &st);
 	unsigned i, reasked = 0;
 
 	for (i = 0; i < N; i++) {
@@ -775,7 +795,7 @@ START_TEST(test_concurrency_limited_server)
 {
 	enum { N = 600 };
 	dnsq_server_stats st;
-	got *g = run_many("kd", N, 500, 2, 64, &st);
+	got *g = run_server("kd", N, 500, 2, 64, false, &st);
 
 	/* (Whether it dropped any depends on the machine's speed: under
 	 * valgrind the responder keeps up.) */
@@ -877,6 +897,84 @@ START_TEST(test_no_head_of_line_blocking)
 	ck_assert_uint_eq(cb.done, NB);
 	ck_assert_uint_eq(cb.cancelled, NB);
 	close(fd);
+}
+END_TEST
+
+/* A recursive resolver that answers some queries late (it recursed for
+ * them) shows no loss: no episode, no re-ask, its window its ceiling. */
+START_TEST(test_recursive_late_not_loss)
+{
+	enum { N = 600 };
+	dnsq_server_stats st;
+	got *g = run_server("slow", N, 1000, 2, 16, true, &st);
+	unsigned i;
+
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	for (i = 0; i < N; i++)
+		ck_assert_uint_eq(g[i].res.tries, 1);
+	ck_assert_uint_ge(slow_seen / SLOW_EVERY, N / SLOW_EVERY);  /* late ones */
+	ck_assert_uint_eq(st.loss_qps, 0);
+	ck_assert_uint_eq(st.reasked, 0);
+	ck_assert_uint_eq(st.sent, N);
+	ck_assert_uint_eq(st.window, 16);
+	ck_assert_uint_le(st.peak_inflight, 16);
+	free(g);
+}
+END_TEST
+
+/* A recursive resolver that drops what comes above RL_RATE q/s (unbound's
+ * ip-ratelimit): its pace, ramped up from a low start, settles near that
+ * rate; every query is answered. */
+START_TEST(test_recursive_rate_limited)
+{
+	enum { N = 1500 };
+	dnsq_server_stats st;
+	got *g = run_server("rl", N, 1000, 2, 256, true, &st);
+
+	ck_assert_uint_eq(count_outcome(g, N, DNSQ_ANSWER), N);
+	/* What the ramp sent above the limit before its send slots were
+	 * judged (some 0.4 s), asked again; then kept under it. */
+	ck_assert_uint_le(st.sent, N + N / 3);
+	ck_assert_uint_le(st.peak_inflight, 256);
+	/* (Under valgrind the engine may never send fast enough to meet
+	 * the limit.) */
+	if (slow() == 1) {
+		ck_assert_uint_gt(rl_dropped, 0);          /* it was pushed... */
+		ck_assert_uint_gt(st.loss_qps, RL_RATE / 2);   /* ... found it */
+		ck_assert_uint_lt(st.loss_qps, 2 * RL_RATE);
+		}
+	free(g);
+}
+END_TEST
+
+/* A recursive resolver that never answers AAAA for some names (their
+ * servers drop it), a burst of them first: their silence is its own, not
+ * load: no loss found, no re-ask but of the first final timeout (before
+ * any came back, one was as likely overload), every A answered. */
+START_TEST(test_recursive_selective_drop)
+{
+	enum { N = 200 };
+	dnsq_engine *e = engine(400, 2, 64, 0);
+	exaddr srv = responder_addr();
+	got *g4 = xcalloc(N, sizeof *g4), *g6 = xcalloc(N, sizeof *g6);
+	dnsq_server_stats st;
+	unsigned i;
+
+	dnsq_server_recursive(e, &srv);
+	submit_many(e, &srv, "aonly", LDNS_RR_TYPE_AAAA, g6, N);
+	submit_many(e, &srv, "aonly", LDNS_RR_TYPE_A, g4, N);
+	dnsq_run(e);
+	ck_assert_int_eq(dnsq_server_stats_get(e, &srv, &st), 0);
+	dnsq_free(e);
+	ck_assert_uint_eq(count_outcome(g4, N, DNSQ_ANSWER), N);
+	ck_assert_uint_eq(count_outcome(g6, N, DNSQ_TIMEOUT), N);
+	for (i = 0; i < N; i++)
+		ck_assert_uint_eq(g6[i].res.tries, g6[i].res.reasked ? 3 : 2);
+	ck_assert_uint_le(st.reasked, 1);
+	ck_assert_uint_eq(st.loss_qps, 0);
+	ck_assert_uint_le(st.peak_inflight, 64);
+	free(g4);
+	free(g6);
 }
 END_TEST
 
@@ -992,6 +1090,9 @@ main(void)
 	tcase_add_test(tc, test_no_head_of_line_blocking);
 	tcase_add_test(tc, test_ceiling_and_stats);
 	tcase_add_test(tc, test_rate_cap);
+	tcase_add_test(tc, test_recursive_late_not_loss);
+	tcase_add_test(tc, test_recursive_rate_limited);
+	tcase_add_test(tc, test_recursive_selective_drop);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
