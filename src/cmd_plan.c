@@ -213,6 +213,10 @@ cmd_plan(int argc, char **argv)
 	for (i = 0; i < o.ndomains; i++)
 		probe_add_domain(r, o.domains[i]);
 	probe_run_all(r);
+	if (probe_local_failure(r, stderr)) {
+		rc = EXIT_NOPROBE;
+		goto out;
+	}
 	report_text_queue(stdout, r, o.queue);
 	if (probe_branch(r) == BRANCH_ALL_DOMAINS && o.nexternals > 0) {
 		printf("\nThe resolver fails, so the plan needs working DNS "
@@ -221,6 +225,10 @@ cmd_plan(int argc, char **argv)
 		    "--external" : DEFAULT_EXTERNAL_FILE);
 		fflush(stdout);
 		probe_check_externals(r, o.externals, o.nexternals);
+		if (probe_local_failure(r, stderr)) {
+			rc = EXIT_NOPROBE;
+			goto out;
+		}
 		report_externals(stdout, r);
 	}
 	fflush(stdout);

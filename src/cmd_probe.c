@@ -76,6 +76,11 @@ cmd_probe(int argc, char **argv)
 	for (i = 0; i < o.ndomains; i++)
 		probe_add_domain(r, o.domains[i]);
 	probe_run_all(r);
+	if (probe_local_failure(r, stderr)) {
+		probe_free(r);
+		opts_probe_free(&o);
+		return EXIT_NOPROBE;
+	}
 	if (json)
 		report_json_queue(stdout, r, o.queue);
 	else

@@ -128,6 +128,10 @@ cmd_replay(int argc, char **argv)
 	for (i = 0; i < p->nchecked; i++)
 		probe_add_domain(r, p->checked[i].domain);
 	probe_run_all(r);
+	if (probe_local_failure(r, stderr)) {
+		rc = EXIT_NOPROBE;
+		goto out;
+	}
 	obs = replay_observe(r);
 	rr = replay_judge(p, obs);
 	if (json) {

@@ -182,6 +182,10 @@ cmd_report(int argc, char **argv)
 	for (i = 0; p != NULL && i < p->nchecked; i++)
 		probe_add_domain(r, p->checked[i].domain);
 	probe_run_all(r);
+	if (probe_local_failure(r, stderr)) {
+		rc = EXIT_NOPROBE;
+		goto out;
+	}
 	if ((f = open_memstream(&text, &len)) == NULL) {
 		fprintf(stderr, "exdns: out of memory\n");
 		goto out;

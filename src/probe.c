@@ -14,6 +14,7 @@
 #include <config.h>
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -139,6 +140,7 @@ struct probe_run {
 	probe_resolver_check resolver;
 	probe_resolver_check *ext; size_t next_;
 	bool started, cancelled, finished;
+	int local_errno;             /* this host ran out of sockets/memory */
 	bool resolver_known;   /* its canaries answered: r->resolver classified */
 	probe_vantage vant;
 	unsigned vpending;     /* vantage finders and questions under way */
@@ -529,6 +531,12 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	if (res->reply)
 		probe_extract(r, q, res->reply, res->replylen);
 	q->outcome = (uint8_t)res->outcome;
+	/* Out of sockets or memory here: the fault is this host's, and what
+	 * was not asked proves nothing about the server. */
+	if (res->outcome == DNSQ_NETERR && r->local_errno == 0 &&
+	    (res->sys_errno == EMFILE || res->sys_errno == ENFILE ||
+	    res->sys_errno == ENOBUFS || res->sys_errno == ENOMEM))
+		r->local_errno = res->sys_errno;
 	/* Waiters run from probe_step, not from inside the engine. */
 	while ((w = waiters) != NULL) {
 		waiters = w->next;
@@ -2150,4 +2158,19 @@ probe_free(probe_run *r)
 		free(r->ext[i].evidence);
 	free(r->ext);
 	free(r);
+}
+
+bool
+probe_local_failure(const probe_run *r, FILE *err)
+{
+	if (r->local_errno == 0)
+		return false;
+	fprintf(err, "exdns: this host ran out of %s while probing (%s): some "
+	    "queries could not be sent, so no verdict is given; %s and run "
+	    "again\n", r->local_errno == EMFILE || r->local_errno == ENFILE ?
+	    "open files" : "memory", strerror(r->local_errno),
+	    r->local_errno == EMFILE ? "raise the open-file limit (ulimit -n)" :
+	    r->local_errno == ENFILE ? "close other programs' files" :
+	    "free some memory");
+	return true;
 }

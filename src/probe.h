@@ -118,6 +118,10 @@ typedef struct probe_resolver_check {
 } probe_resolver_check;
 
 probe_run *probe_new(const probe_opts *o);
+/* True, with a message on err, when this host ran out of open files or
+ * memory during the run: queries that could not be sent prove nothing, so
+ * the caller gives no verdict (EXIT_NOPROBE). */
+bool probe_local_failure(const probe_run *r, FILE *err);
 void probe_free(probe_run *r);
 /* Adds a domain (validated, normalised, deduplicated). 0, or -1 if invalid. */
 int probe_add_domain(probe_run *r, const char *name);
