@@ -9,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -758,6 +760,69 @@ END_TEST
 
 /* A FIFO, a device or a folder is never replaced, even with the overwrite
  * flag: a clear error, the node left as it was. */
+/* fsync as the one atomic writer sees it: this program's definition comes
+ * before libc's. fsync_fails, when set, is the errno of the next call. */
+static int fsync_fails;
+
+int
+fsync(int fd)
+{
+	if (fsync_fails != 0) {
+		errno = fsync_fails;
+		fsync_fails = 0;
+		return -1;
+	}
+	return (int)syscall(SYS_fsync, fd);
+}
+
+static size_t
+count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	size_t n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((e = readdir(d)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* fsync failing (EIO from a dying disk): the save fails and says why, the
+ * temporary file is closed and removed, the old plan is intact (issue 10
+ * #10: session.c skipped close() when fsync failed). */
+START_TEST(test_save_fsync_fails)
+{
+	char err[600], dir[300];
+	const char *path = tpath("fsync.ini");
+	size_t fds, entries, len;
+	char *after;
+
+	snprintf(dir, sizeof dir, "%s", path);
+	*strrchr(dir, '/') = '\0';
+	write_bytes(path, "old\n", 4);
+	fds = count_entries("/proc/self/fd");
+	entries = count_entries(dir);
+	fsync_fails = EIO;
+	ck_assert_int_eq(plan_save_text(path, "new\n", PLAN_SAVE_OVERWRITE, err,
+	    sizeof err), PLAN_SAVE_ERROR);
+	ck_assert_msg(strstr(err, "Input/output error") != NULL, "%s", err);
+	ck_assert_uint_eq(count_entries("/proc/self/fd"), fds);
+	/* no temporary file left: the one new entry is the old plan's .bak */
+	ck_assert_uint_eq(count_entries(dir), entries + 1);
+	ck_assert_int_eq(access(tpath("fsync.ini.bak"), F_OK), 0);
+	after = read_bytes(path, &len);
+	ck_assert_uint_eq(len, 4);
+	ck_assert(memcmp(after, "old\n", 4) == 0);
+	free(after);
+	/* and the next save works */
+	ck_assert_int_eq(plan_save_text(path, "new\n", PLAN_SAVE_OVERWRITE, err,
+	    sizeof err), PLAN_SAVE_OK);
+}
+END_TEST
+
 START_TEST(test_save_only_regular_files)
 {
 	plan *p = sample_plan();
@@ -1129,6 +1194,7 @@ main(void)
 	tcase_add_test(tc, test_save_into_missing_folder);
 	tcase_add_test(tc, test_kill_during_save);
 	tcase_add_test(tc, test_save_only_regular_files);
+	tcase_add_test(tc, test_save_fsync_fails);
 	tcase_add_test(tc, test_save_through_symlink);
 	tcase_add_test(tc, test_signal_during_save_leaves_no_temp);
 	tcase_add_test(tc, test_copy_and_equal);
