@@ -1,6 +1,7 @@
 /* field.c - editing a text field: insert, delete, move, clear. */
 #include <config.h>
 
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
@@ -65,7 +66,7 @@ field_char_ok(const char *s, size_t n)
 bool
 field_insert(field *f, int ch)
 {
-	char b[8];
+	char b[MB_LEN_MAX];
 
 	if (CRT_KEY_IS_CHAR(ch)) {
 		mbstate_t st;
