@@ -87,6 +87,12 @@ utf8_shown(const unsigned char *s, size_t n)
 	return need + 1;
 }
 
+size_t
+esc_utf8_char(const char *s, size_t n)
+{
+	return n > 0 ? utf8_shown((const unsigned char *)s, n) : 0;
+}
+
 /* The contexts that quote a whole word and refuse what they cannot. */
 static bool
 esc_quoting(esc_ctx ctx)

@@ -78,5 +78,10 @@ int esc_put(FILE *f, esc_ctx ctx, const char *s);
 /* True when s can be written in ctx (ESC_POWERSHELL, ESC_SHELL: printable
  * ASCII). */
 bool esc_ok(esc_ctx ctx, const char *s);
+/* The byte length of the character outside ASCII at s (n bytes there)
+ * when ESC_TERMINAL_UTF8 keeps it as it is: valid, shortest-form UTF-8,
+ * printable (not a C1 control), not a bidi, zero-width or line-separator
+ * mark nor U+FEFF. 0 otherwise (and for ASCII). */
+size_t esc_utf8_char(const char *s, size_t n);
 
 #endif

@@ -345,6 +345,40 @@ crt_escape(void)
 	return crt_seq_key(seq, n);
 }
 
+/* Curses gave the first byte of a UTF-8 character (a UTF-8 terminal):
+ * its other bytes follow. Returns the character as CRT_KEY_CHAR, or ERR
+ * for bytes that are no character (invalid, overlong, a surrogate, cut
+ * short: swallowed; a key cutting it short is kept for the next call). */
+static int
+crt_utf8_key(int lead)
+{
+	char b[4];
+	size_t need, n = 0;
+	mbstate_t st;
+	wchar_t wc;
+	int c;
+
+	need = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ?
+	    3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+	if (need == 0)
+		return ERR;             /* a stray continuation byte, or 0xf5.. */
+	b[n++] = (char)lead;
+	wtimeout(stdscr, CRT_SEQ_WAIT);
+	while (n < need) {
+		c = wgetch(stdscr);
+		if (c < 0x80 || c > 0xbf) {
+			if (c != ERR)
+				ungetch(c);
+			return ERR;
+		}
+		b[n++] = (char)c;
+	}
+	memset(&st, 0, sizeof st);
+	if (mbrtowc(&wc, b, n, &st) != n || wc < 0x80)
+		return ERR;
+	return CRT_KEY_CHAR(wc);
+}
+
 int
 crt_getkey(int timeout_ms)
 {
@@ -355,6 +389,8 @@ crt_getkey(int timeout_ms)
 	k = wgetch(stdscr);
 	if (k == CRT_KEY_ESC)
 		k = crt_escape();
+	else if (crt.utf8 && k >= 0x80 && k <= 0xff)
+		k = crt_utf8_key(k);
 	/* A terminal that went away without a SIGHUP reaching us (the shell
 	 * that started us is the session leader and was given it) reads as
 	 * ERR at once, for ever: take it as the hangup it is. */
@@ -464,6 +500,22 @@ crt_char_cols(wchar_t c, bool *native)
 		return 1;
 	}
 	return (int)strlen(crt_ascii_of(c));
+}
+
+size_t
+crt_char(const char *s, int *cols)
+{
+	bool native;
+	wchar_t c;
+	size_t n;
+
+	if (*s == '\0') {
+		*cols = 0;
+		return 0;
+	}
+	n = crt_decode(s, &c);
+	*cols = crt_char_cols(c, &native);
+	return n;
 }
 
 int

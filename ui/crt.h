@@ -21,6 +21,14 @@
 #define CRT_KEY_PASTE_END   (KEY_MAX + 2)
 #define CRT_KEY_ESC         27
 #define CRT_KEY_CTRL(c)     ((c) & 0x1f)
+/* A character outside ASCII typed or pasted on a UTF-8 terminal (curses
+ * gives its bytes one by one; crt_getkey puts them together): one key,
+ * its code point cp. Bytes that make no character never come out. */
+#define CRT_KEY_CHAR_BASE   (KEY_MAX + 0x100)
+#define CRT_KEY_CHAR(cp)    (CRT_KEY_CHAR_BASE + (int)(cp))
+#define CRT_KEY_IS_CHAR(k)  ((k) >= CRT_KEY_CHAR_BASE + 0x80 && \
+                             (k) <= CRT_KEY_CHAR_BASE + 0x10ffff)
+#define CRT_KEY_CP(k)       ((k) - CRT_KEY_CHAR_BASE)
 
 /* What a piece of screen shows; each maps to an attribute (and a colour
  * when colours are on). Meaning is never carried by colour alone: every
@@ -75,6 +83,9 @@ void crt_set(crt_role r);          /* attrset on stdscr */
  * tree's texts) or printable ASCII; in a non-UTF-8 locale characters
  * outside ASCII are shown as their nearest ASCII. Returns columns used. */
 int crt_put(int y, int x, int width, const char *text);
+/* The first character of text: its bytes (0 at the end), and in *cols
+ * the columns crt_put draws it in. */
+size_t crt_char(const char *s, int *cols);
 /* Columns a UTF-8 text takes. */
 int crt_width(const char *text);
 /* Byte length of the longest prefix of text that fits cols columns. */

@@ -206,61 +206,94 @@ draw_paras(app *a, int y, int x, int width, int maxrows, char *const *paras,
 	return used;
 }
 
+/* One character of a field (n bytes at s, w columns) at (y, x). */
+static void
+draw_field_char(int y, int x, const char *s, size_t n, int w)
+{
+	char one[8];
+
+	if (n >= sizeof one)
+		n = sizeof one - 1;
+	memcpy(one, s, n);
+	one[n] = '\0';
+	crt_put(y, x, w, one);
+}
+
 void
 draw_field(int y, int x, int width, field *f, bool focused)
 {
-	int inner = width - 2;
-	size_t i;
+	int inner = width - 2, w, curw;
+	attr_t fa = crt_attr(CRT_FIELD) | (focused ? A_BOLD : 0);
+	size_t at, n, col;
 
 	if (inner < 1)
 		return;
-	if (f->cur < f->left)
+	/* The first character shown: the cursor's cell (and the whole of a
+	 * wide character under it) in the field. */
+	if (f->cur < f->left || f->left > f->len)
 		f->left = f->cur;
-	if (f->cur - f->left >= (size_t)inner)
-		f->left = f->cur - (size_t)inner + 1;
+	curw = 1;
+	if (f->cur < f->len)
+		crt_char(f->buf + f->cur, &curw);
+	while (f->left < f->cur &&
+	    field_cols(f, f->left, f->cur) + (size_t)curw > (size_t)inner)
+		f->left = field_next(f, f->left);
 	attrset(focused ? A_BOLD : A_NORMAL);
 	mvaddch(y, x, '[');
-	attrset(crt_attr(CRT_FIELD) | (focused ? A_BOLD : 0));
-	for (i = 0; i < (size_t)inner; i++) {
-		size_t at = f->left + i;
-		chtype c = at < f->len ? (chtype)(unsigned char)f->buf[at] : ' ';
-		if (focused && at == f->cur)
-			c |= A_REVERSE;
-		mvaddch(y, x + 1 + (int)i, c);
+	attrset(fa);
+	mvhline(y, x + 1, ' ', inner);
+	for (at = f->left, col = 0; at < f->len; at += n, col += (size_t)w) {
+		n = crt_char(f->buf + at, &w);
+		if (col + (size_t)w > (size_t)inner)
+			break;
+		attrset(fa | (focused && at == f->cur ? A_REVERSE : 0));
+		draw_field_char(y, x + 1 + (int)col, f->buf + at, n, w);
 	}
+	col = field_cols(f, f->left, f->cur);
+	if (focused && f->cur == f->len && col < (size_t)inner)
+		mvaddch(y, x + 1 + (int)col, ' ' | fa | A_REVERSE);
 	attrset(focused ? A_BOLD : A_NORMAL);
 	mvaddch(y, x + width - 1, ']');
 	attrset(A_NORMAL);
 	if (focused) {
 		draw_cursor_y = y;
-		draw_cursor_x = x + 1 + (int)(f->cur - f->left);
+		draw_cursor_x = x + 1 + (int)col;
 	}
 }
 
 /* Visual rows of a multi-line field: each logical line cut into pieces of
- * width columns. */
+ * at most width columns, between characters. */
 typedef struct vrow { size_t start, len; } vrow;
 
 static vrow *
 field_rows(const field *f, size_t width, size_t *nrows)
 {
 	vrow *r = NULL;
-	size_t n = 0, cap = 0, i = 0, start, len;
+	size_t n = 0, cap = 0, i = 0, start, cols, c;
+	int w;
 
 	for (;;) {
 		start = i;
-		while (i < f->len && f->buf[i] != '\n')
-			i++;
-		len = i - start;
-		do {
-			size_t piece = len > width ? width : len;
-			r = xgrow(r, sizeof *r, &cap, n + 1);
-			r[n].start = start;
-			r[n].len = piece;
-			n++;
-			start += piece;
-			len -= piece;
-		} while (len > 0);
+		cols = 0;
+		for (;;) {
+			if (i >= f->len || f->buf[i] == '\n')
+				break;
+			c = crt_char(f->buf + i, &w);
+			if (cols + (size_t)w > width && i > start) {
+				r = xgrow(r, sizeof *r, &cap, n + 1);
+				r[n].start = start;
+				r[n].len = i - start;
+				n++;
+				start = i;
+				cols = 0;
+			}
+			cols += (size_t)w;
+			i += c;
+		}
+		r = xgrow(r, sizeof *r, &cap, n + 1);
+		r[n].start = start;
+		r[n].len = i - start;
+		n++;
 		if (i >= f->len)
 			break;
 		i++;                       /* the new line */
@@ -275,6 +308,7 @@ draw_field_box(int y, int x, int h, int width, field *f, bool focused)
 	size_t inner = (size_t)(width - 2), rows = (size_t)(h - 2), n, i, cr = 0,
 	    cc = 0;
 	vrow *r;
+	int w;
 
 	if (width < 4 || h < 3)
 		return;
@@ -282,30 +316,35 @@ draw_field_box(int y, int x, int h, int width, field *f, bool focused)
 	crt_box(y, x, h, width);
 	attrset(A_NORMAL);
 	r = field_rows(f, inner - 1, &n);
-	/* Which row and column holds the cursor. */
+	/* Which row holds the cursor, and its column there. */
 	for (i = 0; i < n; i++) {
 		if (f->cur >= r[i].start && f->cur <= r[i].start + r[i].len) {
 			cr = i;
-			cc = f->cur - r[i].start;
 			if (f->cur < r[i].start + r[i].len || i + 1 == n ||
 			    r[i + 1].start != f->cur)
 				break;
 		}
 	}
+	cc = field_cols(f, r[cr].start, f->cur);
 	if (cr < f->top)
 		f->top = cr;
 	if (cr >= f->top + rows)
 		f->top = cr - rows + 1;
 	for (i = 0; i < rows; i++) {
-		size_t ri = f->top + i, j;
+		size_t ri = f->top + i, at, end, col, c;
 		mvhline(y + 1 + (int)i, x + 1, ' ', (int)inner);
 		if (ri >= n)
 			continue;
-		for (j = 0; j < r[ri].len; j++)
-			mvaddch(y + 1 + (int)i, x + 1 + (int)j,
-			    (chtype)(unsigned char)f->buf[r[ri].start + j] |
-			    (focused && ri == cr && j == cc ? A_REVERSE : 0));
-		if (focused && ri == cr && cc == r[ri].len)
+		end = r[ri].start + r[ri].len;
+		for (at = r[ri].start, col = 0; at < end; at += c,
+		    col += (size_t)w) {
+			c = crt_char(f->buf + at, &w);
+			attrset(focused && at == f->cur ? A_REVERSE : A_NORMAL);
+			draw_field_char(y + 1 + (int)i, x + 1 + (int)col,
+			    f->buf + at, c, w);
+		}
+		attrset(A_NORMAL);
+		if (focused && ri == cr && f->cur == end)
 			mvaddch(y + 1 + (int)i, x + 1 + (int)cc, ' ' | A_REVERSE);
 	}
 	if (focused) {

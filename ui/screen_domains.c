@@ -10,6 +10,35 @@
 #include "screens.h"
 #include "util.h"
 
+/* A byte outside ASCII was typed or pasted on a terminal that is not
+ * UTF-8: the screen then says, below the fields, what to do instead. */
+static bool domains_not_utf8;
+
+/* A key that puts a character in the field f; false when it is no such
+ * key (the field's other keys). Says why a character is left out. */
+static bool
+domains_char(app *a, field *f, int key)
+{
+	if (key >= 0x80 && key <= 0xff && !crt.utf8) {
+		domains_not_utf8 = true;
+		return true;
+	}
+	if (!CRT_KEY_IS_CHAR(key))
+		return false;
+	if (!field_insert(f, key) && f->len + 8 < f->max) {
+		/* Every one a paste brings, in one message. */
+		static const char head[] = "Left out (a control, bidi, "
+		    "zero-width or combining mark):";
+		char more[16];
+		snprintf(more, sizeof more, " U+%04X", CRT_KEY_CP(key));
+		if (strncmp(a->msg, head, sizeof head - 1) != 0)
+			app_msg(a, "%s%s", head, more);
+		else if (strlen(a->msg) + strlen(more) + 4 < sizeof a->msg)
+			app_msg(a, "%s%s", a->msg, more);
+	}
+	return true;
+}
+
 void
 screen_domains_draw(app *a)
 {
@@ -46,6 +75,13 @@ screen_domains_draw(app *a)
 	crt_put(y, DRAW_LEFT, 40, "Or a file, one domain a line:");
 	attrset(A_NORMAL);
 	draw_field(y, DRAW_LEFT + 30, w - 30, &a->f_file, a->focus == 1);
+	if (domains_not_utf8 && y + 1 < bottom) {
+		attrset(crt_attr(CRT_WARN));
+		draw_wrap(y + 1, DRAW_LEFT, w, bottom - y - 1, 0, "U-labels need a "
+		    "UTF-8 terminal; the A-label (xn--...) works everywhere.",
+		    CRT_WARN, 0);
+		attrset(A_NORMAL);
+	}
 }
 
 bool
@@ -86,6 +122,8 @@ screen_domains_key(app *a, int key)
 			app_event(a, WZE_NEXT, 0);
 		return true;
 	}
+	if (domains_char(a, f, key))
+		return true;
 	if (a->pasting) {
 		field_insert(f, key);
 		return true;

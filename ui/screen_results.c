@@ -63,6 +63,7 @@ results_view(const app *a, size_t *n)
 {
 	const results *r = a->res;
 	const char *q = field_text(&a->f_search);
+	char shown[DRAW_NAME_MAX];
 	size_t i, k = 0, *v;
 
 	*n = 0;
@@ -73,7 +74,10 @@ results_view(const app *a, size_t *n)
 		const results_domain *d = &r->domains[i];
 		if (a->res_verdict >= 0 && (int)d->verdict != a->res_verdict)
 			continue;
-		if (*q != '\0' && strcasestr(d->name, q) == NULL)
+		/* The name as typed: its A-label, or the U-label shown. */
+		if (*q != '\0' && strcasestr(d->name, q) == NULL &&
+		    strcasestr(draw_name(d->name, false, shown, sizeof shown),
+		    q) == NULL)
 			continue;
 		v[k++] = i;
 	}

@@ -406,7 +406,8 @@ wizard_unbracketed_paste(const app *a, const int *keys, size_t n)
 	for (i = 0; i < n; i++) {
 		if (screen_is_enter(keys[i]))
 			enter = true;
-		else if (keys[i] >= 0x20 && keys[i] < 0x7f)
+		else if ((keys[i] >= 0x20 && keys[i] < 0x7f) ||
+		    CRT_KEY_IS_CHAR(keys[i]))
 			text = true;
 		else if (i == 0)
 			return false;        /* a key of its own first */

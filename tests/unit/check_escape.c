@@ -104,6 +104,39 @@ START_TEST(test_terminal_utf8)
 }
 END_TEST
 
+/* esc_utf8_char: one character, the rule ESC_TERMINAL_UTF8 keeps by
+ * (the wizard's fields take what it takes). */
+START_TEST(test_utf8_char)
+{
+	static const struct { const char *s; size_t len; } cases[] = {
+		{ "\xc3\xbc", 2 },              /* u-umlaut */
+		{ "\xe4\xbe\x8b", 3 },          /* a CJK ideograph */
+		{ "\xf0\x9f\x98\x80", 4 },      /* an emoji */
+		{ "\xc2\xa0", 2 },              /* no-break space */
+		{ "a", 0 },                     /* ASCII is not its business */
+		{ "\xc2\x85", 0 },              /* NEL, a C1 control */
+		{ "\xe2\x80\xae", 0 },          /* RLO */
+		{ "\xe2\x81\xa6", 0 },          /* LRI */
+		{ "\xe2\x80\x8d", 0 },          /* ZWJ */
+		{ "\xef\xbb\xbf", 0 },          /* BOM */
+		{ "\xc0\xbc", 0 },              /* overlong '<' */
+		{ "\xe0\x80\xaf", 0 },          /* overlong '/' */
+		{ "\xed\xa0\x80", 0 },          /* a surrogate */
+		{ "\xf4\x90\x80\x80", 0 },      /* past U+10FFFF */
+		{ "\xbc", 0 },                  /* a stray continuation byte */
+		{ "\xc3(", 0 },                 /* cut short */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ck_assert_msg(esc_utf8_char(cases[i].s, strlen(cases[i].s)) ==
+		    cases[i].len, "case %zu", i);
+	/* fewer bytes there than the character needs */
+	ck_assert_uint_eq(esc_utf8_char("\xe4\xbe\x8b", 2), 0);
+	ck_assert_uint_eq(esc_utf8_char("\xc3\xbc", 0), 0);
+}
+END_TEST
+
 START_TEST(test_plan)
 {
 	char *t = dup_all(ESC_PLAN, nasty), *u, *big;
@@ -268,6 +301,7 @@ main(void)
 	tcase_add_test(tc, test_terminal);
 	tcase_add_test(tc, test_no_pile_up);
 	tcase_add_test(tc, test_terminal_utf8);
+	tcase_add_test(tc, test_utf8_char);
 	tcase_add_test(tc, test_plan);
 	tcase_add_test(tc, test_json);
 	tcase_add_test(tc, test_powershell);
