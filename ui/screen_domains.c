@@ -20,7 +20,11 @@ static bool
 domains_char(app *a, field *f, int key)
 {
 	if (key >= 0x80 && key <= 0xff && !crt.utf8) {
+		/* A '?' for each such byte, never nothing: "münchen.de" must
+		 * not quietly become another name ("mnchen.de"); the list's
+		 * check then names the bad character. */
 		domains_not_utf8 = true;
+		field_insert(f, '?');
 		return true;
 	}
 	if (!CRT_KEY_IS_CHAR(key))
