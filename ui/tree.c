@@ -186,7 +186,7 @@ tree_lex(tree_parse *tp, const char *text, size_t len)
 		const char *name = is->name;
 
 		sect->line = is->line;
-		sect->kv = &tp->f.ents[is->first];
+		sect->kv = is->n > 0 ? &tp->f.ents[is->first] : NULL;
 		sect->nkv = is->n;
 		if (strcmp(name, "tree") == 0) {
 			if ((prev = strmap_put(&steps, "[tree]", tp->ns)) != SIZE_MAX)
