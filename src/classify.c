@@ -89,6 +89,13 @@ static const char *const notes[NOTE_COUNT] = {
 	    "host's zone is lame: none is authoritative for it",
 	[NOTE_CD_WORKS] = "the same question with CD=1 (checking disabled) is "
 	    "answered: the domain's DNSSEC fails validation",
+	[NOTE_EDNS_PLAIN] = "the same question without EDNS is answered: "
+	    "that server answers plain queries, its EDNS path is broken (RFC "
+	    "6891)",
+	[NOTE_EDNS_RESOLVED] = "the same question without EDNS is answered: "
+	    "that server answers plain queries, its EDNS path is broken (RFC "
+	    "6891); the resolver got every answer all the same (it retried "
+	    "without EDNS): tell the remote side",
 	[NOTE_SLOW] = "a server of its zone answered, but after more than "
 	    "1.5 s: resolvers that wait less give up, as if it were dropped",
 	[NOTE_SLOW_EXCHANGE] = "a server of its zone answered, but after more "
@@ -153,6 +160,25 @@ static bool
 resolver_failed(fact f)
 {
 	return f != FACT_UNASKED && !noerror(f) && f != FACT_NXDOMAIN;
+}
+
+/* What a broken EDNS path does to a query with EDNS. */
+static bool
+edns_failed(fact f)
+{
+	return f == FACT_TIMEOUT || f == FACT_FORMERR;
+}
+
+/* The server's answer with EDNS that failed where the same question
+ * without EDNS was answered, or NULL. */
+static const cf_answer *
+edns_broken(const cf_server *v)
+{
+	if (edns_failed(v->a.f) && noerror(v->a_plain.f))
+		return &v->a;
+	if (edns_failed(v->aaaa.f) && noerror(v->aaaa_plain.f))
+		return &v->aaaa;
+	return NULL;
 }
 
 static void
@@ -228,6 +254,8 @@ classify_table(const cf_domain *f, cf_result *o)
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
 	pick lame = {NULL, NOHOST}, all_lame = {NULL, NOHOST};
 	pick slow = {NULL, NOHOST}, bogus = {NULL, NOHOST};
+	pick ednsbad = {NULL, NOHOST}, ednsok = {NULL, NOHOST};
+	bool mx_failed = resolver_failed(f->mx.f);
 	unsigned slow_ms = 0;
 	unsigned nv4 = 0, nbad4 = 0;
 	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
@@ -305,6 +333,20 @@ classify_table(const cf_domain *f, cf_result *o)
 			take(&first_rfail, &x->raaaa, h);
 		for (s = 0; s < x->nsrv; s++) {
 			const cf_server *v = &x->srv[s];
+			const cf_answer *eb = v->lame ? NULL : edns_broken(v);
+			if (eb != NULL) {
+				/* It answers, without EDNS: its silence or
+				 * FORMERR with EDNS is no AAAA fault. Whether
+				 * it hurts: the resolver failed this host or
+				 * the MX. */
+				seen = true;
+				if (noerror(v->a.f) || noerror(v->a_plain.f))
+					any_a = true;
+				take(mx_failed || resolver_failed(x->ra.f) ||
+				    resolver_failed(x->raaaa.f) ? &ednsbad :
+				    &ednsok, eb, h);
+				continue;
+			}
 			if (v->lame && replied(v->a.f)) {
 				take(&lame, &v->a, h);
 				if (hlame == NULL)
@@ -364,6 +406,14 @@ classify_table(const cf_domain *f, cf_result *o)
 	if (bogus.a != NULL && !rfailing && nv4 > 0) {
 		set(o, VERDICT_DNSSEC_BOGUS, bogus.a, NOTE_CD_WORKS,
 		    BASIS_RESOLVER, bogus.host);
+		return;
+	}
+	/* A server's EDNS path is broken and the resolver failed because of
+	 * it (it did not retry without EDNS): a connector, as for a dropped
+	 * AAAA. */
+	if (ednsbad.a != NULL && !rfailing && nv4 > 0) {
+		set(o, VERDICT_EDNS_BROKEN, ednsbad.a, NOTE_EDNS_PLAIN,
+		    BASIS_DIRECT, ednsbad.host);
 		return;
 	}
 	if (!any_a) {
@@ -457,6 +507,13 @@ classify_table(const cf_domain *f, cf_result *o)
 			    NOTE_VIA_RESOLVER);
 			return;
 		}
+	/* The resolver worked around a broken EDNS path: nothing to do here;
+	 * the reason tells the remote side's fault. */
+	if (ednsok.a != NULL) {
+		set(o, VERDICT_OK, ednsok.a, NOTE_EDNS_RESOLVED, BASIS_DIRECT,
+		    ednsok.host);
+		return;
+	}
 	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?
 	    NOTE_NONE : NOTE_VIA_RESOLVER, all_seen ? BASIS_DIRECT :
 	    BASIS_RESOLVER, NOHOST);

@@ -66,6 +66,8 @@ typedef struct cf_server {     /* asked directly, RD=0 */
 	                              for the zone the parent says it serves:
 	                              REFUSED or NOTAUTH, or no AA (an upward
 	                              referral, an answer from a cache) */
+	cf_answer a_plain, aaaa_plain;  /* A (or AAAA) again without EDNS,
+	                              asked when it timed out or got FORMERR */
 } cf_server;
 
 typedef struct cf_host {
@@ -117,6 +119,9 @@ typedef enum cf_note {
 	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
 	NOTE_ALL_LAME,         /* every server of a host's zone is lame */
 	NOTE_CD_WORKS,         /* SERVFAIL, answered with CD=1 */
+	NOTE_EDNS_PLAIN,       /* silent or FORMERR with EDNS, answered
+	                          without */
+	NOTE_EDNS_RESOLVED,    /* that, and the resolver worked around it */
 	NOTE_SLOW,             /* a reply after CLASSIFY_SLOW_MS */
 	NOTE_SLOW_EXCHANGE,    /* after CLASSIFY_EXCHANGE_MS */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */

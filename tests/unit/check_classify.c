@@ -47,13 +47,13 @@ typedef struct row {
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
-	{{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}
+	{{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}
 /* A host whose servers said nothing to us; the resolver said ra/raaaa. */
 #define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
-	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}
 /* A host whose one server answered A with data and AAAA with aaaa. */
 #define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
-	{{F(DATA, SA), aaaa, 0, 0, false}}, 1, false, 0, 0, NONE}
+	{{F(DATA, SA), aaaa, 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}
 
 static const row rows[] = {
 	/* The domain itself. */
@@ -134,68 +134,68 @@ static const row rows[] = {
 	{"AAAA NXDOMAIN for a name without A records: no AAAA fault",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
-	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), 0, 0, false}},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false, NONE, NONE}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), 0, 0, false, NONE, NONE}},
 	    1, false, 0, 0, NONE}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false, NONE, NONE}},
 	    1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"a server that REFUSES but is not lame (no zone said) is no fault",
 	    F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), 0, 0, false},
-	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), 0, 0, false, NONE, NONE},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
-	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"a lame server's upward referral (NOERROR, no AA) beside a good one",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
-	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false},
-	    {F(NODATA, SA), F(NODATA, SAAAA), 0, 0, true}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE},
+	    {F(NODATA, SA), F(NODATA, SAAAA), 0, 0, true, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"a lame server's AAAA errors are no AAAA fault", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), 0, 0, true},
-	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), 0, 0, true, NONE, NONE},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"a lame server beside one that drops AAAA: the drop", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
-	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"every server lame, the resolver SERVFAILs: unreachable", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 2,
-	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
-	    {F(NODATA, SA2), F(NODATA, SAAAA2), 0, 0, true}}, 0, false, 0, 0, NONE}},
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE},
+	    {F(NODATA, SA2), F(NODATA, SAAAA2), 0, 0, true, NONE, NONE}}, 0, false, 0, 0, NONE}},
 	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE},
 	{"every server lame, the resolver answers from elsewhere", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true}}, 1, false, 0, 0, NONE}},
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE},
 	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 1, true, 0, 0, NONE}},
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"a drop seen directly while the resolver fails everything",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
@@ -203,67 +203,67 @@ static const row rows[] = {
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 0, 0, NONE}},
 	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE},
 	{"the only IPv4 address is loopback: no smart host", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 1, 0, NONE}},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 1, 0, NONE}},
 	    VERDICT_MX_LOOPBACK, RA, BASIS_RESOLVER, NOTE_BAD_V4, false, NONE},
 	{"the only IPv4 address, from its servers, is private", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}}, 0, false, 2, 0, NONE}},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 2, 0, NONE}},
 	    VERDICT_MX_LOOPBACK, SA, BASIS_DIRECT, NOTE_BAD_V4, false, NONE},
 	{"one MX host of two points back into a site", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0, NONE}},
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false, NONE, NONE}}, 0, false, 1, 0, NONE}},
 	    VERDICT_MX_LOOPBACK, RA1, BASIS_RESOLVER, NOTE_SOME_BAD_V4, false, NONE},
 	{"a loopback MX host beside a drop: the connector, to the good one",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2,
 	    {HOST_DIRECT(F(TIMEOUT, SAAAA)),
 	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0, NONE}},
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false, NONE, NONE}}, 0, false, 1, 0, NONE}},
 	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"AAAA but no A: IPv6 only", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE}},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 0, 1, NONE}},
 	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 	{"IPv6 only, judged from the resolver", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1, {{F(NODATA, RA), F(DATA, RAAAA),
-	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE}},
+	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 0, 1, NONE}},
 	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 	{"AAAA on one host, the other's A unknown: no IPv6-only claim",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 0, 1, NONE},
 	    {F(TIMEOUT, RA1), F(TIMEOUT, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE}}, 0, false, 0, 0, NONE}},
 	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE},
 	{"a healthy alias MX host: mx-cname", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, true, 0, 0, NONE}},
 	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 	{"a healthy alias MX host, judged from the resolver", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 1, true, 0, 0, NONE}},
 	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
 	{"an alias beside a resolver failure: the failure", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, true, 0, 0, NONE}},
 	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
 	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 0, 0, NONE}},
 	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 0, false, 0, 0, NONE}},
 	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
 
 	/* Judged from the resolver's answers: the KB's nslookup method. */
@@ -319,57 +319,103 @@ static const row rows[] = {
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
 	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0, NONE}},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE}}, 0, false, 0, 0, NONE}},
 	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST, false, NONE},
 	{"a server answers after 1.7 s, the resolver gives up: slow",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 1700, 1650, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 1700, 1650, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_SLOW, SA, BASIS_DIRECT, NOTE_SLOW, false, NONE},
 	{"AAAA answered after 5 s when waited for: slow, not dropped",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 3, 5003, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 3, 5003, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_SLOW, SAAAA, BASIS_DIRECT, NOTE_SLOW_EXCHANGE, false, NONE},
 	{"a slow server beside one that drops AAAA: the drop", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 2,
-	    {{F(DATA, SA), F(DATA, SAAAA), 1800, 1800, false},
-	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 2, 0, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 1800, 1800, false, NONE, NONE},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 2, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"answers just under the bound are not slow", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 1499, 1499, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA), F(DATA, SAAAA), 1499, 1499, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	/* EDNS: the same question without EDNS after a timeout or FORMERR
+	 * (SA2, SAAAA2: those answers). */
+	{"A silent with EDNS, answered without, the resolver fails: edns-broken",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, F(DATA, SA2), NONE}},
+	    1, false, 0, 0, NONE}}, VERDICT_EDNS_BROKEN, SA, BASIS_DIRECT,
+	    NOTE_EDNS_PLAIN, false, NONE},
+	{"AAAA silent with EDNS, answered without, the resolver's AAAA times "
+	    "out: edns-broken, not aaaa-dropped", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, F(DATA, SAAAA2)}},
+	    1, false, 0, 0, NONE}}, VERDICT_EDNS_BROKEN, SAAAA, BASIS_DIRECT,
+	    NOTE_EDNS_PLAIN, false, NONE},
+	{"FORMERR with EDNS, answered without, the resolver fails the MX: "
+	    "edns-broken", F(SERVFAIL, MXQ), F(DATA, AUTHQ), false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(FORMERR, SA), F(FORMERR, SAAAA), 0, 0, false, F(DATA, SA2), NONE}},
+	    1, false, 0, 0, NONE}}, VERDICT_EDNS_BROKEN, SA, BASIS_DIRECT,
+	    NOTE_EDNS_PLAIN, false, NONE},
+	{"FORMERR with EDNS, answered without, the resolver answers: ok, said",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(FORMERR, SA), F(FORMERR, SAAAA), 0, 0, false, F(DATA, SA2), NONE}},
+	    1, false, 0, 0, NONE}}, VERDICT_OK, SA, BASIS_DIRECT,
+	    NOTE_EDNS_RESOLVED, false, NONE},
+	{"EDNS broken, the resolver failing for every name: resolver-failure",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_TIMEOUT, VANTAGE_DIRECT,
+	    1, {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, F(DATA, SA2), NONE}},
+	    1, false, 0, 0, NONE}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT,
+	    NOTE_AUTH_CORRECT, false, NONE},
+	{"AAAA silent with and without EDNS: aaaa-dropped", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE,
+	    F(TIMEOUT, SAAAA2)}}, 1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED,
+	    SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	{"AAAA FORMERR with and without EDNS: aaaa-bad-response", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(SERVFAIL, RAAAA), 1,
+	    {{F(DATA, SA), F(FORMERR, SAAAA), 0, 0, false, NONE,
+	    F(FORMERR, SAAAA2)}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
 	{"MX SERVFAIL, with CD=1 answered: dnssec-bogus", F(SERVFAIL, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0,
 	    F(DATA, RA1)}}, VERDICT_DNSSEC_BOGUS, MXQ, BASIS_RESOLVER,
 	    NOTE_CD_WORKS, false, F(DATA, AUTHQ + 100)},
 	{"an MX host's A SERVFAIL, with CD=1 answered, its servers answer",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0,
 	    F(DATA, RA1)}}, VERDICT_DNSSEC_BOGUS, RA, BASIS_RESOLVER,
 	    NOTE_CD_WORKS, false, NONE},
 	{"SERVFAIL and SERVFAIL with CD=1 too: not DNSSEC", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0,
 	    F(SERVFAIL, RA1)}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT,
 	    NOTE_AUTH_CORRECT, false, NONE},
 	{"CD=1 answered but the resolver fails everyone: its fault",
 	    F(SERVFAIL, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
 	    VANTAGE_BLOCKED, 1, {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE}}, 1, false, 0, 0,
 	    F(DATA, RA1)}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER,
 	    NOTE_NONE, false, F(DATA, AUTHQ + 100)},
 	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 1, false, 0, 0, NONE}},
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE}}, 1, false, 0, 0, NONE}},
 	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE, false, NONE},
 };
 
@@ -460,6 +506,31 @@ START_TEST(test_every_verdict_has_a_row)
 END_TEST
 
 /* Random facts, the invariants a user relies on. */
+#define REPLIED(f) ((f) >= FACT_DATA && (f) <= FACT_BADREPLY)
+#define EDNS_FAILED(f) ((f) == FACT_TIMEOUT || (f) == FACT_FORMERR)
+#define NOERROR(f) ((f) == FACT_DATA || (f) == FACT_NODATA)
+
+/* A server of the facts that answered without EDNS what it failed with
+ * EDNS, and the proof is that failure (or any such server: NOQ). */
+static bool
+edns_fault(const cf_domain *f, uint32_t proof)
+{
+	size_t h, s;
+
+	for (h = 0; h < f->nhosts; h++)
+		for (s = 0; s < f->hosts[h].nsrv; s++) {
+			const cf_server *v = &f->hosts[h].srv[s];
+			if (v->lame)
+				continue;
+			if (EDNS_FAILED(v->a.f) && NOERROR(v->a_plain.f) &&
+			    (proof == CLASSIFY_NOQ || proof == v->a.q))
+				return true;
+			if (EDNS_FAILED(v->aaaa.f) && NOERROR(v->aaaa_plain.f) &&
+			    (proof == CLASSIFY_NOQ || proof == v->aaaa.q))
+				return true;
+		}
+	return false;
+}
 static fact
 rnd_fact(unsigned *seed)
 {
@@ -478,7 +549,8 @@ q_in(uint32_t q, const cf_domain *f)
 		if (q == x->ra.q || q == x->raaaa.q || q == x->ra_cd.q)
 			return true;
 		for (s = 0; s < x->nsrv; s++)
-			if (q == x->srv[s].a.q || q == x->srv[s].aaaa.q)
+			if (q == x->srv[s].a.q || q == x->srv[s].aaaa.q ||
+			    q == x->srv[s].a_plain.q || q == x->srv[s].aaaa_plain.q)
 				return true;
 	}
 	return false;
@@ -534,8 +606,19 @@ START_TEST(test_invariants_random)
 				srv[h][s].lame = rand_r(&seed) % 4 == 0 &&
 				    srv[h][s].a.f >= FACT_DATA &&
 				    srv[h][s].a.f <= FACT_BADREPLY;
-				if ((srv[h][s].a.f >= FACT_DATA && srv[h][s].a.f <= FACT_BADREPLY) ||
-				    (srv[h][s].aaaa.f >= FACT_DATA && srv[h][s].aaaa.f <= FACT_BADREPLY))
+				/* Asked again without EDNS, as the probe does:
+				 * after a timeout or FORMERR. */
+				srv[h][s].a_plain.f = EDNS_FAILED(srv[h][s].a.f) &&
+				    rand_r(&seed) % 2 ? rnd_fact(&seed) : FACT_UNASKED;
+				srv[h][s].a_plain.q = q++;
+				srv[h][s].aaaa_plain.f =
+				    EDNS_FAILED(srv[h][s].aaaa.f) &&
+				    srv[h][s].a_plain.f == FACT_UNASKED &&
+				    rand_r(&seed) % 2 ? rnd_fact(&seed) : FACT_UNASKED;
+				srv[h][s].aaaa_plain.q = q++;
+				if (REPLIED(srv[h][s].a.f) || REPLIED(srv[h][s].aaaa.f) ||
+				    REPLIED(srv[h][s].a_plain.f) ||
+				    REPLIED(srv[h][s].aaaa_plain.f))
 					replied = true;
 			}
 			hosts[h].srv = srv[h];
@@ -606,6 +689,35 @@ START_TEST(test_invariants_random)
 				ck_assert(v != NULL && !v->lame);
 				ck_assert_uint_ge(aaaa ? v->aaaa_ms : v->a_ms,
 				    CLASSIFY_SLOW_MS);
+			}
+			/* edns-broken (and ok's note about it) only on a
+			 * server's EDNS failure answered without EDNS, which
+			 * is its proof; without such a server, the verdict
+			 * is what it was before the EDNS retries. */
+			if (res.v == VERDICT_EDNS_BROKEN ||
+			    res.note == NOTE_EDNS_PLAIN ||
+			    res.note == NOTE_EDNS_RESOLVED)
+				ck_assert(edns_fault(&f, res.proof));
+			if (res.note == NOTE_EDNS_RESOLVED)
+				ck_assert_int_eq(res.v, VERDICT_OK);
+			if (!edns_fault(&f, CLASSIFY_NOQ)) {
+				cf_server s1[3][3];
+				cf_host h1[3];
+				cf_domain f1 = f;
+				cf_result r1;
+				memcpy(h1, hosts, sizeof h1);
+				memcpy(s1, srv, sizeof s1);
+				for (h = 0; h < f.nhosts; h++) {
+					for (s = 0; s < hosts[h].nsrv; s++)
+						s1[h][s].a_plain.f =
+						    s1[h][s].aaaa_plain.f = FACT_UNASKED;
+					h1[h].srv = s1[h];
+				}
+				f1.hosts = h1;
+				classify_domain(&f1, &r1);
+				ck_assert_int_eq(res.v, r1.v);
+				ck_assert_uint_eq(res.proof, r1.proof);
+				ck_assert_int_ne(res.v, VERDICT_EDNS_BROKEN);
 			}
 			if (res.v == VERDICT_DNSSEC_BOGUS) {
 				bool cdok = f.mx.f == FACT_SERVFAIL &&
