@@ -149,6 +149,7 @@ struct probe_run {
 	bool vantage_known;
 	bool ready;            /* resolver and vantage known: verdicts can be made */
 	bool seen_direct;      /* a server asked directly answered */
+	bool tcp_direct;       /* ... and one answered over TCP */
 	unsigned check_cbs;    /* canary callbacks not yet run */
 	uint32_t own4[16]; size_t nown4;  /* this host's public IPv4 addresses */
 	char current[160];
@@ -543,6 +544,8 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	q->tcp = res->tcp;
 	if (!res->rd && res->outcome == DNSQ_ANSWER)
 		r->seen_direct = true;
+	if (!res->rd && res->outcome == DNSQ_ANSWER && res->tcp)
+		r->tcp_direct = true;
 	if (res->reply)
 		probe_extract(r, q, res->reply, res->replylen);
 	q->outcome = (uint8_t)res->outcome;
@@ -996,12 +999,21 @@ typedef struct host_ctx {
 	size_t h;
 } host_ctx;
 
-/* What a server whose EDNS path is broken does to a query with EDNS. */
+/* What a server whose EDNS path is broken does to a query with EDNS (a
+ * truncated reply came over UDP: not that). */
 static bool
 q_edns_failed(const probe_query *q)
 {
-	return q->outcome == DNSQ_TIMEOUT || (q->outcome == DNSQ_ANSWER &&
-	    q->rcode == LDNS_RCODE_FORMERR);
+	return (q->outcome == DNSQ_TIMEOUT && !q->tcp) ||
+	    (q->outcome == DNSQ_ANSWER && q->rcode == LDNS_RCODE_FORMERR);
+}
+
+/* Truncated over UDP, and over TCP no answer (refused, reset, stalled). */
+static bool
+q_tcp_failed(const probe_query *q)
+{
+	return q->tcp && (q->outcome == DNSQ_TIMEOUT ||
+	    q->outcome == DNSQ_UNREACHABLE);
 }
 
 /* A direct A or AAAA has its outcome. Both in: if A (else AAAA, A being
@@ -1719,6 +1731,7 @@ domain_classify(probe_run *r, probe_domain *d)
 	f.resolver = r->resolver.status;
 	f.resolver_aaaa_fails = r->resolver.status == RSTATUS_AAAA_FAILS;
 	f.vantage = r->vant.direct;
+	f.tcp_works = r->tcp_direct;
 	if (w->hosts_set && d->nmx > 0) {
 		for (h = 0; h < d->nmx; h++)
 			nsrv += w->hw[h]->nhs;
@@ -1742,6 +1755,10 @@ domain_classify(probe_run *r, probe_domain *d)
 				srv[k].a_plain = slot_fact(r, hw->hs[s].qa_plain);
 				srv[k].aaaa_plain = slot_fact(r,
 				    hw->hs[s].qaaaa_plain);
+				srv[k].a_tcp_failed = q_tcp_failed(QAT(r,
+				    hw->hs[s].qa));
+				srv[k].aaaa_tcp_failed = q_tcp_failed(QAT(r,
+				    hw->hs[s].qaaaa));
 				k++;
 				hosts[h].nsrv++;
 			}

@@ -100,6 +100,15 @@ static const struct {
 	    "6891; since the 2019 DNS flag day resolvers no longer retry "
 	    "without it): fix or replace the firewall or load balancer in "
 	    "front of it."},
+	[VERDICT_TCP_BLOCKED] = {"tcp-blocked", false,
+	    "an authoritative server of an MX host's zone truncates its answer "
+	    "(TC=1) and cannot be asked over TCP (refused, reset or silent), "
+	    "while another server or the resolver gets the answer and TCP to "
+	    "other servers works from here: the remote side blocks TCP/53",
+	    "Tell the domain's DNS operator that the server named in the "
+	    "evidence does not answer over TCP (RFC 7766 requires it; larger "
+	    "answers never arrive): open TCP/53 to it. A resolver that tries "
+	    "that server first fails some of the time."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},

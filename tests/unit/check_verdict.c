@@ -164,6 +164,7 @@ START_TEST(test_connector_table)
 	ck_assert(!verdict_needs_connector(VERDICT_MX_CNAME));
 	ck_assert(!verdict_needs_connector(VERDICT_LAME_DELEGATION));
 	ck_assert(!verdict_needs_connector(VERDICT_SLOW));
+	ck_assert(!verdict_needs_connector(VERDICT_TCP_BLOCKED));
 	ck_assert(!verdict_needs_connector(VERDICT_NXDOMAIN));
 	ck_assert(!verdict_needs_connector(VERDICT_NULL_MX));
 	ck_assert(!verdict_needs_connector(VERDICT_MX_NO_ADDRESS));
