@@ -89,6 +89,21 @@ static const char *const notes[NOTE_COUNT] = {
 	    "host's zone is lame: none is authoritative for it",
 	[NOTE_CD_WORKS] = "the same question with CD=1 (checking disabled) is "
 	    "answered: the domain's DNSSEC fails validation",
+	[NOTE_EDNS_PLAIN] = "the same question without EDNS is answered: "
+	    "that server answers plain queries, its EDNS path is broken (RFC "
+	    "6891)",
+	[NOTE_EDNS_RESOLVED] = "the same question without EDNS is answered: "
+	    "that server answers plain queries, its EDNS path is broken (RFC "
+	    "6891); the resolver got every answer all the same (it retried "
+	    "without EDNS): tell the remote side",
+	[NOTE_TCP_REMOTE] = "its answer is truncated (TC=1) and over TCP it "
+	    "gives none (refused, reset or silent), while another server or "
+	    "the resolver gives the answer and TCP to other servers works from "
+	    "here: the remote side blocks TCP/53 to that server",
+	[NOTE_TCP_HERE] = "its answer is truncated (TC=1) and over TCP it "
+	    "gives none, but no server answered this host over TCP at all "
+	    "while the resolver or another server gives the answer: TCP/53 "
+	    "out may be blocked on this network, not the domain's fault",
 	[NOTE_SLOW] = "a server of its zone answered, but after more than "
 	    "1.5 s: resolvers that wait less give up, as if it were dropped",
 	[NOTE_SLOW_EXCHANGE] = "a server of its zone answered, but after more "
@@ -153,6 +168,47 @@ static bool
 resolver_failed(fact f)
 {
 	return f != FACT_UNASKED && !noerror(f) && f != FACT_NXDOMAIN;
+}
+
+/* Server v's answer that was truncated and not fetched over TCP, when
+ * the resolver or another server of host x answered that question; or
+ * NULL. */
+static const cf_answer *
+tcp_blocked(const cf_host *x, const cf_server *v)
+{
+	const cf_answer *a = v->a_tcp_failed ? &v->a :
+	    v->aaaa_tcp_failed ? &v->aaaa : NULL;
+	bool six = a == &v->aaaa;
+	size_t s;
+
+	if (a == NULL || v->lame)
+		return NULL;
+	if (noerror(six ? x->raaaa.f : x->ra.f))
+		return a;
+	for (s = 0; s < x->nsrv; s++)
+		if (&x->srv[s] != v && !x->srv[s].lame &&
+		    noerror(six ? x->srv[s].aaaa.f : x->srv[s].a.f))
+			return a;
+	return NULL;
+}
+
+/* What a broken EDNS path does to a query with EDNS. */
+static bool
+edns_failed(fact f)
+{
+	return f == FACT_TIMEOUT || f == FACT_FORMERR;
+}
+
+/* The server's answer with EDNS that failed where the same question
+ * without EDNS was answered, or NULL. */
+static const cf_answer *
+edns_broken(const cf_server *v)
+{
+	if (edns_failed(v->a.f) && noerror(v->a_plain.f))
+		return &v->a;
+	if (edns_failed(v->aaaa.f) && noerror(v->aaaa_plain.f))
+		return &v->aaaa;
+	return NULL;
 }
 
 static void
@@ -228,6 +284,10 @@ classify_table(const cf_domain *f, cf_result *o)
 	pick silent_direct = {NULL, NOHOST}, first_rfail = {NULL, NOHOST};
 	pick lame = {NULL, NOHOST}, all_lame = {NULL, NOHOST};
 	pick slow = {NULL, NOHOST}, bogus = {NULL, NOHOST};
+	pick ednsbad = {NULL, NOHOST}, ednsok = {NULL, NOHOST};
+	pick tcpremote = {NULL, NOHOST}, tcphere = {NULL, NOHOST};
+	pick tcphere_rfail = {NULL, NOHOST};
+	bool mx_failed = resolver_failed(f->mx.f);
 	unsigned slow_ms = 0;
 	unsigned nv4 = 0, nbad4 = 0;
 	size_t h, s, bad4h = NOHOST, v6h = NOHOST, onlybad = NOHOST;
@@ -305,6 +365,33 @@ classify_table(const cf_domain *f, cf_result *o)
 			take(&first_rfail, &x->raaaa, h);
 		for (s = 0; s < x->nsrv; s++) {
 			const cf_server *v = &x->srv[s];
+			const cf_answer *eb = v->lame ? NULL : edns_broken(v);
+			const cf_answer *tb = tcp_blocked(x, v);
+			if (tb != NULL) {
+				/* Someone else gives what it cannot over TCP:
+				 * no AAAA fault of the domain's. */
+				if (replied(v->a.f) || replied(v->aaaa.f))
+					seen = true;
+				if (noerror(v->a.f))
+					any_a = true;
+				take(f->tcp_works ? &tcpremote :
+				    noerror(tb == &v->a ? x->ra.f : x->raaaa.f) ?
+				    &tcphere : &tcphere_rfail, tb, h);
+				continue;
+			}
+			if (eb != NULL) {
+				/* It answers, without EDNS: its silence or
+				 * FORMERR with EDNS is no AAAA fault. Whether
+				 * it hurts: the resolver failed this host or
+				 * the MX. */
+				seen = true;
+				if (noerror(v->a.f) || noerror(v->a_plain.f))
+					any_a = true;
+				take(mx_failed || resolver_failed(x->ra.f) ||
+				    resolver_failed(x->raaaa.f) ? &ednsbad :
+				    &ednsok, eb, h);
+				continue;
+			}
 			if (v->lame && replied(v->a.f)) {
 				take(&lame, &v->a, h);
 				if (hlame == NULL)
@@ -364,6 +451,14 @@ classify_table(const cf_domain *f, cf_result *o)
 	if (bogus.a != NULL && !rfailing && nv4 > 0) {
 		set(o, VERDICT_DNSSEC_BOGUS, bogus.a, NOTE_CD_WORKS,
 		    BASIS_RESOLVER, bogus.host);
+		return;
+	}
+	/* A server's EDNS path is broken and the resolver failed because of
+	 * it (it did not retry without EDNS): a connector, as for a dropped
+	 * AAAA. */
+	if (ednsbad.a != NULL && !rfailing && nv4 > 0) {
+		set(o, VERDICT_EDNS_BROKEN, ednsbad.a, NOTE_EDNS_PLAIN,
+		    BASIS_DIRECT, ednsbad.host);
 		return;
 	}
 	if (!any_a) {
@@ -428,6 +523,20 @@ classify_table(const cf_domain *f, cf_result *o)
 		    NOTE_SLOW_EXCHANGE : NOTE_SLOW, BASIS_DIRECT, slow.host);
 		return;
 	}
+	/* A server that cannot be asked over TCP while others answer: the
+	 * remote side (it explains a resolver that tried it first). */
+	if (tcpremote.a != NULL) {
+		set(o, VERDICT_TCP_BLOCKED, tcpremote.a, NOTE_TCP_REMOTE,
+		    BASIS_DIRECT, tcpremote.host);
+		return;
+	}
+	/* No TCP works from here and the resolver failed it too: this
+	 * network may be at fault as much as the domain. */
+	if (tcphere_rfail.a != NULL) {
+		set(o, VERDICT_INCONCLUSIVE, tcphere_rfail.a, NOTE_TCP_HERE,
+		    BASIS_DIRECT, tcphere_rfail.host);
+		return;
+	}
 	if (rfail.a != NULL) {
 		set(o, VERDICT_RESOLVER_FAILURE, rfail.a, NOTE_AUTH_CORRECT,
 		    BASIS_DIRECT, rfail.host);
@@ -457,6 +566,16 @@ classify_table(const cf_domain *f, cf_result *o)
 			    NOTE_VIA_RESOLVER);
 			return;
 		}
+	/* ok, and the reason says what was seen: the resolver worked round
+	 * a broken EDNS path (the remote side's fault); or TCP failed from
+	 * here to that server and worked to none (maybe this network), the
+	 * answer coming from elsewhere. */
+	if (ednsok.a != NULL || tcphere.a != NULL) {
+		const pick *p = ednsok.a != NULL ? &ednsok : &tcphere;
+		set(o, VERDICT_OK, p->a, p == &ednsok ? NOTE_EDNS_RESOLVED :
+		    NOTE_TCP_HERE, BASIS_DIRECT, p->host);
+		return;
+	}
 	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?
 	    NOTE_NONE : NOTE_VIA_RESOLVER, all_seen ? BASIS_DIRECT :
 	    BASIS_RESOLVER, NOHOST);

@@ -66,6 +66,11 @@ typedef struct cf_server {     /* asked directly, RD=0 */
 	                              for the zone the parent says it serves:
 	                              REFUSED or NOTAUTH, or no AA (an upward
 	                              referral, an answer from a cache) */
+	cf_answer a_plain, aaaa_plain;  /* A (or AAAA) again without EDNS,
+	                              asked when it timed out or got FORMERR */
+	bool a_tcp_failed, aaaa_tcp_failed;  /* its reply was truncated (TC=1)
+	                              and over TCP there was none (refused,
+	                              reset, stalled): a or aaaa is that */
 } cf_server;
 
 typedef struct cf_host {
@@ -98,6 +103,7 @@ typedef struct cf_domain {
 	rstatus resolver;          /* from the canaries' MX */
 	bool resolver_aaaa_fails;  /* the canaries' AAAA fail through it too */
 	vantage vantage;
+	bool tcp_works;            /* a server answered this host over TCP */
 } cf_domain;
 
 /* Why, in a few words, for the reason line; what evidence it rests on. */
@@ -117,6 +123,12 @@ typedef enum cf_note {
 	NOTE_SOME_BAD_V4,      /* one MX host's do, the others' do not */
 	NOTE_ALL_LAME,         /* every server of a host's zone is lame */
 	NOTE_CD_WORKS,         /* SERVFAIL, answered with CD=1 */
+	NOTE_EDNS_PLAIN,       /* silent or FORMERR with EDNS, answered
+	                          without */
+	NOTE_EDNS_RESOLVED,    /* that, and the resolver worked around it */
+	NOTE_TCP_REMOTE,       /* truncated, TCP to it fails, others answer,
+	                          TCP to other servers works from here */
+	NOTE_TCP_HERE,         /* the same, but no TCP works from here */
 	NOTE_SLOW,             /* a reply after CLASSIFY_SLOW_MS */
 	NOTE_SLOW_EXCHANGE,    /* after CLASSIFY_EXCHANGE_MS */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */

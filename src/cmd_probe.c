@@ -24,10 +24,10 @@ cmd_probe_usage(FILE *out)
 	fprintf(out,
 	    "  --json                   print one JSON document\n"
 	    "  -h, --help               show this help\n\n"
-	    "Verdicts: ok, aaaa-dropped, aaaa-bad-response, dnssec-bogus (these\n"
-	    "three need a connector), nxdomain, null-mx,\n"
+	    "Verdicts: ok, aaaa-dropped, aaaa-bad-response, dnssec-bogus,\n"
+	    "edns-broken (these four need a connector), nxdomain, null-mx,\n"
 	    "mx-no-address, mx-loopback, ipv6-only-mx, mx-cname, lame-delegation,\n"
-	    "slow, unreachable, resolver-failure, inconclusive.\n"
+	    "slow, tcp-blocked, unreachable, resolver-failure, inconclusive.\n"
 	    "Exit status: 0 no DNS fault, 1 faults found, 2 bad usage or input.\n");
 }
 

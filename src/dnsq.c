@@ -1602,25 +1602,36 @@ dnsq_set_user(dnsq_engine *e, void *user)
 
 static int dnsq_submit_flags(dnsq_engine *e, const exaddr *server,
                              const char *qname, uint16_t qtype, bool rd,
-                             bool cd, dnsq_cb cb, void *arg);
+                             bool cd, bool plain, dnsq_cb cb, void *arg);
 
 int
 dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
             uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
 {
-	return dnsq_submit_flags(e, server, qname, qtype, rd, false, cb, arg);
+	return dnsq_submit_flags(e, server, qname, qtype, rd, false, false, cb,
+	    arg);
 }
 
 int
 dnsq_submit_cd(dnsq_engine *e, const exaddr *server, const char *qname,
                uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
 {
-	return dnsq_submit_flags(e, server, qname, qtype, rd, true, cb, arg);
+	return dnsq_submit_flags(e, server, qname, qtype, rd, true, false, cb,
+	    arg);
+}
+
+int
+dnsq_submit_plain(dnsq_engine *e, const exaddr *server, const char *qname,
+                  uint16_t qtype, bool rd, dnsq_cb cb, void *arg)
+{
+	return dnsq_submit_flags(e, server, qname, qtype, rd, false, true, cb,
+	    arg);
 }
 
 static int
 dnsq_submit_flags(dnsq_engine *e, const exaddr *server, const char *qname,
-                  uint16_t qtype, bool rd, bool cd, dnsq_cb cb, void *arg)
+                  uint16_t qtype, bool rd, bool cd, bool plain, dnsq_cb cb,
+                  void *arg)
 {
 	uint8_t buf[512];
 	qent *qe;
@@ -1629,8 +1640,8 @@ dnsq_submit_flags(dnsq_engine *e, const exaddr *server, const char *qname,
 	size_t len = strlen(qname), wlen;
 
 	if (e->closing || len == 0 || len > 1024 ||
-	    (wlen = dnsq_encode(qname, qtype, rd, e->o.edns_bufsize, buf,
-	    sizeof buf)) == 0)
+	    (wlen = dnsq_encode(qname, qtype, rd, plain ? 0 : e->o.edns_bufsize,
+	    buf, sizeof buf)) == 0)
 		return -1;
 	if (cd)
 		buf[3] |= 0x10;                 /* CD */

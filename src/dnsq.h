@@ -87,6 +87,10 @@ int dnsq_submit(dnsq_engine *e, const exaddr *server, const char *qname,
  * without validating, which tells a DNSSEC failure from others. */
 int dnsq_submit_cd(dnsq_engine *e, const exaddr *server, const char *qname,
                    uint16_t qtype, bool rd, dnsq_cb cb, void *arg);
+/* The same without EDNS0 (no OPT record, whatever opts.edns_bufsize): a
+ * server that drops or FORMERRs EDNS queries answers it. */
+int dnsq_submit_plain(dnsq_engine *e, const exaddr *server, const char *qname,
+                      uint16_t qtype, bool rd, dnsq_cb cb, void *arg);
 
 /* Limits for one server (e.g. the site's resolver), before or after its
  * first query: ceiling 0 keeps opts.server_ceiling, rate 0 keeps opts.rate

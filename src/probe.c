@@ -90,6 +90,10 @@ struct zfind {             /* every string in it is interned */
 
 typedef struct host_server {
 	size_t qa, qaaaa;      /* direct queries */
+	size_t qa_plain, qaaaa_plain;  /* one of them again without EDNS, when
+	                                  it timed out or got FORMERR */
+	struct probe_domain *d;
+	exaddr addr;
 } host_server;
 
 typedef struct host_work {
@@ -147,6 +151,7 @@ struct probe_run {
 	bool vantage_known;
 	bool ready;            /* resolver and vantage known: verdicts can be made */
 	bool seen_direct;      /* a server asked directly answered */
+	bool tcp_direct;       /* ... and one answered over TCP */
 	unsigned check_cbs;    /* canary callbacks not yet run */
 	uint32_t own4[16]; size_t nown4;  /* this host's public IPv4 addresses */
 	char current[160];
@@ -467,13 +472,25 @@ q_ref(const probe_run *r, const probe_query *q)
 
 /* ---- the query cache --------------------------------------------------- */
 
+/* How a question is asked besides RD: with CD=1 (the resolver only), or
+ * without EDNS (a retry of a direct question). */
+#define PQ_CD 1u
+#define PQ_PLAIN 2u
+
+static unsigned
+q_xflags(const probe_query *q)
+{
+	return (q->cd ? PQ_CD : 0) | (q->plain ? PQ_PLAIN : 0);
+}
+
 /* Names are interned, so the key is (server index, name pointer, type,
- * rd, cd). */
+ * rd, the flags above). */
 static size_t
-probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd, bool cd)
+probe_hash(uint32_t srv, const char *name, uint16_t type, bool rd,
+           unsigned xf)
 {
 	uint64_t h = fnv1a(FNV_INIT, &srv, sizeof srv);
-	uint8_t fl = (uint8_t)(rd | cd << 1);
+	uint8_t fl = (uint8_t)(rd | xf << 1);
 
 	h = fnv1a(h, &name, sizeof name);
 	h = fnv1a(h, &type, sizeof type);
@@ -485,7 +502,8 @@ probe_htab_insert(probe_run *r, size_t qi)
 {
 	const probe_query *q = QAT(r, qi);
 	size_t mask = r->hcap - 1,
-	    i = probe_hash(q->server, q->qname, q->qtype, q->rd, q->cd) & mask;
+	    i = probe_hash(q->server, q->qname, q->qtype, q->rd, q_xflags(q)) &
+	    mask;
 
 	while (r->htab[i] != 0)
 		i = (i + 1) & mask;
@@ -494,18 +512,18 @@ probe_htab_insert(probe_run *r, size_t qi)
 
 static probe_query *
 probe_lookup(probe_run *r, uint32_t srv, const char *name, uint16_t type,
-             bool rd, bool cd)
+             bool rd, unsigned xf)
 {
 	size_t mask, i;
 
 	if (r->hcap == 0)
 		return NULL;
 	mask = r->hcap - 1;
-	i = probe_hash(srv, name, type, rd, cd) & mask;
+	i = probe_hash(srv, name, type, rd, xf) & mask;
 	while (r->htab[i] != 0) {
 		probe_query *q = QAT(r, r->htab[i] - 1);
 		if (q->qname == name && q->server == srv && q->qtype == type &&
-		    q->rd == rd && q->cd == cd)
+		    q->rd == rd && q_xflags(q) == xf)
 			return q;
 		i = (i + 1) & mask;
 	}
@@ -528,6 +546,8 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	q->tcp = res->tcp;
 	if (!res->rd && res->outcome == DNSQ_ANSWER)
 		r->seen_direct = true;
+	if (!res->rd && res->outcome == DNSQ_ANSWER && res->tcp)
+		r->tcp_direct = true;
 	if (res->reply)
 		probe_extract(r, q, res->reply, res->replylen);
 	q->outcome = (uint8_t)res->outcome;
@@ -549,16 +569,16 @@ static void probe_evidence_add(probe_domain *d, size_t qi);
 
 /* Ask a question (once per run) and call fn when it has an outcome. d, if
  * given, gets the query as evidence and is not finished until fn ran.
- * cd: with CD=1 (the resolver only). */
+ * xf: PQ_CD, with CD=1 (the resolver only); PQ_PLAIN, without EDNS. */
 static probe_query *
-probe_ask_cd(probe_run *r, probe_domain *d, const exaddr *srv,
-             const char *name, uint16_t type, bool rd, bool cd, qdone_fn fn,
-             void *ctx)
+probe_ask_x(probe_run *r, probe_domain *d, const exaddr *srv,
+            const char *name, uint16_t type, bool rd, unsigned xf, qdone_fn fn,
+            void *ctx)
 {
 	exaddr server = *srv;   /* srv may point into the server table */
 	uint32_t sid = probe_server_id(r, &server);
 	const char *iname = probe_intern(r, name);
-	probe_query *q = probe_lookup(r, sid, iname, type, rd, cd);
+	probe_query *q = probe_lookup(r, sid, iname, type, rd, xf);
 	probe_waiter *w;
 
 	if (q == NULL) {
@@ -574,7 +594,8 @@ probe_ask_cd(probe_run *r, probe_domain *d, const exaddr *srv,
 		q->qname = iname;
 		q->qtype = type;
 		q->rd = rd;
-		q->cd = cd;
+		q->cd = (xf & PQ_CD) != 0;
+		q->plain = (xf & PQ_PLAIN) != 0;
 		q->rcode = -1;
 		q->index = (uint32_t)qi;
 		r->nq++;
@@ -587,8 +608,9 @@ probe_ask_cd(probe_run *r, probe_domain *d, const exaddr *srv,
 				probe_htab_insert(r, i);
 		} else
 			probe_htab_insert(r, qi);
-		if (r->cancelled || (cd ? dnsq_submit_cd : dnsq_submit)(r->dnsq,
-		    &server, iname, type, rd, probe_dnsq_cb, q) != 0)
+		if (r->cancelled || (q->cd ? dnsq_submit_cd : q->plain ?
+		    dnsq_submit_plain : dnsq_submit)(r->dnsq, &server, iname,
+		    type, rd, probe_dnsq_cb, q) != 0)
 			q->outcome = DNSQ_NETERR;
 	}
 	if (d) {
@@ -616,7 +638,7 @@ static probe_query *
 probe_ask(probe_run *r, probe_domain *d, const exaddr *srv, const char *name,
           uint16_t type, bool rd, qdone_fn fn, void *ctx)
 {
-	return probe_ask_cd(r, d, srv, name, type, rd, false, fn, ctx);
+	return probe_ask_x(r, d, srv, name, type, rd, 0, fn, ctx);
 }
 
 static void
@@ -985,6 +1007,50 @@ typedef struct host_ctx {
 	size_t h;
 } host_ctx;
 
+/* What a server whose EDNS path is broken does to a query with EDNS (a
+ * truncated reply came over UDP: not that). */
+static bool
+q_edns_failed(const probe_query *q)
+{
+	return (q->outcome == DNSQ_TIMEOUT && !q->tcp) ||
+	    (q->outcome == DNSQ_ANSWER && q->rcode == LDNS_RCODE_FORMERR);
+}
+
+/* Truncated over UDP, and over TCP no answer (refused, reset, stalled). */
+static bool
+q_tcp_failed(const probe_query *q)
+{
+	return q->tcp && (q->outcome == DNSQ_TIMEOUT ||
+	    q->outcome == DNSQ_UNREACHABLE);
+}
+
+/* A direct A or AAAA has its outcome. Both in: if A (else AAAA, A being
+ * answered) timed out or got FORMERR, the same question once more
+ * without EDNS (at most one more query per server and host): answered,
+ * the server's EDNS path is broken. */
+static void
+hs_done(probe_run *r, probe_query *q, void *ctx)
+{
+	host_server *hs = ctx;
+	const probe_query *qa, *qaaaa;
+
+	if (q->qtype == LDNS_RR_TYPE_A)
+		hs->qa = q->index;
+	else
+		hs->qaaaa = q->index;
+	if (hs->qa == NOSLOT || hs->qaaaa == NOSLOT ||
+	    r->o.dnsq.edns_bufsize == 0 || r->cancelled)
+		return;
+	qa = QAT(r, hs->qa);
+	qaaaa = QAT(r, hs->qaaaa);
+	if (q_edns_failed(qa))
+		probe_ask_x(r, hs->d, &hs->addr, qa->qname, LDNS_RR_TYPE_A, false,
+		    PQ_PLAIN, slot_done, &hs->qa_plain);
+	else if (q_noerror(qa) && q_edns_failed(qaaaa))
+		probe_ask_x(r, hs->d, &hs->addr, qaaaa->qname, LDNS_RR_TYPE_AAAA,
+		    false, PQ_PLAIN, slot_done, &hs->qaaaa_plain);
+}
+
 static void
 host_zone_done(probe_run *r, zfind *z)
 {
@@ -1010,11 +1076,12 @@ host_zone_done(probe_run *r, zfind *z)
 			continue;
 		domain_server(d, z->srv_names[i], z->zone ? z->zone :
 		    probe_intern(r, "?"), z->srv_addrs[i]);
-		hs->qa = hs->qaaaa = NOSLOT;
+		hs->qa = hs->qaaaa = hs->qa_plain = hs->qaaaa_plain = NOSLOT;
+		hs->d = d;
+		hs->addr = a;
 		hw->nhs++;
-		probe_ask(r, d, &a, ask, LDNS_RR_TYPE_A, false, slot_done, &hs->qa);
-		probe_ask(r, d, &a, ask, LDNS_RR_TYPE_AAAA, false, slot_done,
-		    &hs->qaaaa);
+		probe_ask(r, d, &a, ask, LDNS_RR_TYPE_A, false, hs_done, hs);
+		probe_ask(r, d, &a, ask, LDNS_RR_TYPE_AAAA, false, hs_done, hs);
 	}
 	free(c);
 }
@@ -1034,8 +1101,8 @@ host_ra_done(probe_run *r, probe_query *q, void *ctx)
 
 	hw->ra = q->index;
 	if (q_servfail(q))
-		probe_ask_cd(r, hw->d, &r->o.resolver, q->qname, LDNS_RR_TYPE_A,
-		    true, true, slot_done, &hw->ra_cd);
+		probe_ask_x(r, hw->d, &r->o.resolver, q->qname, LDNS_RR_TYPE_A,
+		    true, PQ_CD, slot_done, &hw->ra_cd);
 }
 
 static void
@@ -1245,8 +1312,8 @@ domain_mx_done(probe_run *r, probe_query *q, void *ctx)
 	d->work->mx_failed = true;
 	domain_ask_auth_mx(r, d);
 	if (q_servfail(q))
-		probe_ask_cd(r, d, &r->o.resolver, d->name, LDNS_RR_TYPE_MX, true,
-		    true, domain_mx_cd_done, d);
+		probe_ask_x(r, d, &r->o.resolver, d->name, LDNS_RR_TYPE_MX, true,
+		    PQ_CD, domain_mx_cd_done, d);
 }
 
 /* The MX through the resolver and, at the same time, the domain's own
@@ -1275,8 +1342,8 @@ check_mx_done(probe_run *r, probe_query *q, void *ctx)
 
 	r->check_cbs--;
 	if (q_servfail(q) && !r->cancelled) {
-		cd = probe_ask_cd(r, NULL, &c->addr, q->qname, LDNS_RR_TYPE_MX, true,
-		    true, NULL, NULL);
+		cd = probe_ask_x(r, NULL, &c->addr, q->qname, LDNS_RR_TYPE_MX, true,
+		    PQ_CD, NULL, NULL);
 		u32_push(&c->evidence, &c->nevidence, cd->index);
 	}
 }
@@ -1620,8 +1687,11 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 		    a = ans_next(q, a, &i))
 			ptrv_push(&d->mx[h].v6, &d->mx[h].nv6, a);
 	}
-	for (s = 0; s < hw->nhs && d->mx[h].nv4 == 0; s++) {
-		if (hw->hs[s].qa == NOSLOT || !q_noerror(q = QAT(r, hw->hs[s].qa)))
+	for (s = 0; s < 2 * hw->nhs && d->mx[h].nv4 == 0; s++) {
+		/* The servers' answers, then their answers without EDNS. */
+		size_t slot = s < hw->nhs ? hw->hs[s].qa :
+		    hw->hs[s - hw->nhs].qa_plain;
+		if (slot == NOSLOT || !q_noerror(q = QAT(r, slot)))
 			continue;
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
@@ -1630,9 +1700,10 @@ domain_host_addrs(probe_run *r, probe_domain *d, size_t h)
 			ptrv_push(&d->mx[h].v4, &d->mx[h].nv4, a);
 		}
 	}
-	for (s = 0; s < hw->nhs && d->mx[h].nv6 == 0; s++) {
-		if (hw->hs[s].qaaaa == NOSLOT ||
-		    !q_noerror(q = QAT(r, hw->hs[s].qaaaa)))
+	for (s = 0; s < 2 * hw->nhs && d->mx[h].nv6 == 0; s++) {
+		size_t slot = s < hw->nhs ? hw->hs[s].qaaaa :
+		    hw->hs[s - hw->nhs].qaaaa_plain;
+		if (slot == NOSLOT || !q_noerror(q = QAT(r, slot)))
 			continue;
 		i = 0;
 		for (a = ans_first(q); a != NULL && i < MAX_HOST_ADDRS;
@@ -1668,6 +1739,7 @@ domain_classify(probe_run *r, probe_domain *d)
 	f.resolver = r->resolver.status;
 	f.resolver_aaaa_fails = r->resolver.status == RSTATUS_AAAA_FAILS;
 	f.vantage = r->vant.direct;
+	f.tcp_works = r->tcp_direct;
 	if (w->hosts_set && d->nmx > 0) {
 		for (h = 0; h < d->nmx; h++)
 			nsrv += w->hw[h]->nhs;
@@ -1688,6 +1760,13 @@ domain_classify(probe_run *r, probe_domain *d)
 				srv[k].a_ms = q_latency(QAT(r, hw->hs[s].qa));
 				srv[k].aaaa_ms = q_latency(QAT(r, hw->hs[s].qaaaa));
 				srv[k].aaaa = slot_fact(r, hw->hs[s].qaaaa);
+				srv[k].a_plain = slot_fact(r, hw->hs[s].qa_plain);
+				srv[k].aaaa_plain = slot_fact(r,
+				    hw->hs[s].qaaaa_plain);
+				srv[k].a_tcp_failed = q_tcp_failed(QAT(r,
+				    hw->hs[s].qa));
+				srv[k].aaaa_tcp_failed = q_tcp_failed(QAT(r,
+				    hw->hs[s].qaaaa));
 				k++;
 				hosts[h].nsrv++;
 			}
@@ -2090,7 +2169,7 @@ probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
 		break;
 	}
 	snprintf(buf, len, "(%s): %s %s%s: %s, %u tr%s, %u ms", ip, type, name,
-	    q->cd ? " with CD=1" : "", what, q->tries, q->tries == 1 ? "y" :
+	    q->cd ? " with CD=1" : q->plain ? " without EDNS" : "", what, q->tries, q->tries == 1 ? "y" :
 	    "ies", q->ms);
 }
 

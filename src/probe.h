@@ -58,6 +58,7 @@ typedef struct probe_query {
 	uint8_t outcome;             /* dnsq_outcome */
 	bool rd, aa, tcp;
 	bool cd;                     /* asked with CD=1 (checking disabled) */
+	bool plain;                  /* asked without EDNS (a retry) */
 	bool ra;                     /* the reply had RA (recursion available) */
 } probe_query;
 

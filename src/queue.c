@@ -102,7 +102,8 @@ queue_agrees(queue_dns_error e, verdict v)
 		    v == VERDICT_AAAA_BAD_RESPONSE ||
 		    v == VERDICT_RESOLVER_FAILURE || v == VERDICT_UNREACHABLE ||
 		    v == VERDICT_LAME_DELEGATION || v == VERDICT_SLOW ||
-		    v == VERDICT_DNSSEC_BOGUS ?
+		    v == VERDICT_DNSSEC_BOGUS || v == VERDICT_EDNS_BROKEN ||
+		    v == VERDICT_TCP_BLOCKED ?
 		    QUEUE_AGREE_YES : QUEUE_AGREE_NO;
 	case QUEUE_ERR_NO_RECORDS:
 		return v == VERDICT_MX_NO_ADDRESS || v == VERDICT_NULL_MX ||

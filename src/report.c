@@ -472,6 +472,8 @@ report_write_query(FILE *out, const probe_run *r, const probe_query *q,
 	jw_raw(out, q->rd ? "true" : "false");
 	jw_key(out, "checking_disabled", false);
 	jw_raw(out, q->cd ? "true" : "false");
+	jw_key(out, "without_edns", false);
+	jw_raw(out, q->plain ? "true" : "false");
 	jw_key(out, "outcome", false);
 	jw_str(out, dnsq_outcome_to_string(q->outcome));
 	jw_key(out, "rcode", false);

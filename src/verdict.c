@@ -88,6 +88,27 @@ static const struct {
 	    "works around it; or, for this domain only, a negative trust anchor "
 	    "on the DNS server (unbound: domain-insecure; BIND: rndc nta). Do "
 	    "not turn validation off for everything."},
+	[VERDICT_EDNS_BROKEN] = {"edns-broken", true,
+	    "an authoritative server of an MX host's zone drops (or answers "
+	    "FORMERR to) queries with EDNS and answers the same question "
+	    "without; the resolver does not retry without EDNS, so the "
+	    "lookup fails (an old firewall or load balancer in front of it)",
+	    "Create a send connector for this domain that routes to its MX "
+	    "hosts' IPv4 addresses (smart hosts, authentication None): the "
+	    "KB's workaround, as for a dropped AAAA. Tell the domain's DNS "
+	    "operator that the server named in the evidence breaks EDNS (RFC "
+	    "6891; since the 2019 DNS flag day resolvers no longer retry "
+	    "without it): fix or replace the firewall or load balancer in "
+	    "front of it."},
+	[VERDICT_TCP_BLOCKED] = {"tcp-blocked", false,
+	    "an authoritative server of an MX host's zone truncates its answer "
+	    "(TC=1) and cannot be asked over TCP (refused, reset or silent), "
+	    "while another server or the resolver gets the answer and TCP to "
+	    "other servers works from here: the remote side blocks TCP/53",
+	    "Tell the domain's DNS operator that the server named in the "
+	    "evidence does not answer over TCP (RFC 7766 requires it; larger "
+	    "answers never arrive): open TCP/53 to it. A resolver that tries "
+	    "that server first fails some of the time."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},

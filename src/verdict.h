@@ -18,6 +18,8 @@ typedef enum verdict {
 	VERDICT_LAME_DELEGATION,   /* a listed server is not authoritative */
 	VERDICT_SLOW,              /* servers answer, later than resolvers wait */
 	VERDICT_DNSSEC_BOGUS,      /* SERVFAIL; with CD=1 answered */
+	VERDICT_EDNS_BROKEN,       /* a server answers only without EDNS */
+	VERDICT_TCP_BLOCKED,       /* truncated, and TCP to that server fails */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */

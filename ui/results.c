@@ -173,6 +173,12 @@ domain_brief(probe_run *r, const probe_domain *d)
 	if (d->verdict == VERDICT_SLOW)
 		snprintf(buf, sizeof buf, "%s: %s after %u ms",
 		    dnsq_type_name(q->qtype), what, (unsigned)q->ms);
+	else if (d->verdict == VERDICT_TCP_BLOCKED)
+		snprintf(buf, sizeof buf, "%s: truncated, %s over TCP",
+		    dnsq_type_name(q->qtype), what);
+	else if (d->verdict == VERDICT_EDNS_BROKEN)
+		snprintf(buf, sizeof buf, "%s: %s with EDNS, answered without",
+		    dnsq_type_name(q->qtype), what);
 	else
 		snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype),
 		    what, q->rd ? " (resolver)" : "");

@@ -43,334 +43,426 @@ typedef struct row {
 	cf_note note;
 	bool all_lame;     /* the domain's own servers all answered lame */
 	cf_answer mx_cd;
+	bool tcp_works;    /* a server answered this host over TCP */
 } row;
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
-	{{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}
+	{{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}
 /* A host whose servers said nothing to us; the resolver said ra/raaaa. */
 #define HOST_VIA(ra, raaaa) {ra, raaaa, 1, \
-	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}
+	{{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}
 /* A host whose one server answered A with data and AAAA with aaaa. */
 #define HOST_DIRECT(aaaa) {F(DATA, RA), F(TIMEOUT, RAAAA), 1, \
-	{{F(DATA, SA), aaaa, 0, 0, false}}, 1, false, 0, 0, NONE}
+	{{F(DATA, SA), aaaa, 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}
 
 static const row rows[] = {
 	/* The domain itself. */
 	{"nxdomain through the resolver", F(NXDOMAIN, MXQ), NONE, false, false,
 	    false, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
-	    VERDICT_NXDOMAIN, MXQ, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    VERDICT_NXDOMAIN, MXQ, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 	{"nxdomain from its own servers", F(SERVFAIL, MXQ), F(NXDOMAIN, AUTHQ),
 	    false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
-	    VERDICT_NXDOMAIN, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_NXDOMAIN, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"null MX", F(DATA, MXQ), NONE, true, true, true, RSTATUS_OK,
 	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_NULL_MX, MXQ, BASIS_RESOLVER,
-	    NOTE_NONE, false, NONE},
+	    NOTE_NONE, false, NONE, false},
 	{"null MX from its own servers", F(TIMEOUT, MXQ), F(DATA, AUTHQ), true,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_NULL_MX,
-	    AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"MX unknown, resolver failing", F(TIMEOUT, MXQ), NONE, false, false,
 	    false, RSTATUS_SERVFAIL, VANTAGE_UNKNOWN, 0, {{.nsrv = 0}},
-	    VERDICT_RESOLVER_FAILURE, MXQ, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    VERDICT_RESOLVER_FAILURE, MXQ, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 	{"MX unknown, no server found, direct vantage", F(SERVFAIL, MXQ), NONE,
 	    false, false, false, RSTATUS_OK, VANTAGE_DIRECT, 0, {{.nsrv = 0}},
-	    VERDICT_UNREACHABLE, MXQ, BASIS_NONE, NOTE_NO_SERVERS, false, NONE},
+	    VERDICT_UNREACHABLE, MXQ, BASIS_NONE, NOTE_NO_SERVERS, false, NONE, false},
 	{"MX unknown, its servers silent, direct vantage", F(TIMEOUT, MXQ),
 	    F(TIMEOUT, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0,
-	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"MX unknown, its servers REFUSED, direct vantage", F(SERVFAIL, MXQ),
 	    F(REFUSED, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_DIRECT, 0,
-	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"MX unknown, every server of its zone lame, direct vantage",
 	    F(SERVFAIL, MXQ), F(REFUSED, AUTHQ), false, false, true, RSTATUS_OK,
 	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_UNREACHABLE, AUTHQ,
-	    BASIS_DIRECT, NOTE_ALL_LAME, true, NONE},
+	    BASIS_DIRECT, NOTE_ALL_LAME, true, NONE, false},
 	{"MX unknown, every server lame, resolver failing: unreachable",
 	    F(SERVFAIL, MXQ), F(REFUSED, AUTHQ), false, false, true,
 	    RSTATUS_SERVFAIL, VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_UNREACHABLE,
-	    AUTHQ, BASIS_DIRECT, NOTE_ALL_LAME, true, NONE},
+	    AUTHQ, BASIS_DIRECT, NOTE_ALL_LAME, true, NONE, false},
 	{"MX unknown, blocked vantage: inconclusive", F(TIMEOUT, MXQ),
 	    F(TIMEOUT, AUTHQ), false, false, true, RSTATUS_OK, VANTAGE_BLOCKED, 0,
-	    {{.nsrv = 0}}, VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE},
+	    {{.nsrv = 0}}, VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE, false},
 	{"MX unknown, no server found, blocked: inconclusive", F(SERVFAIL, MXQ),
 	    NONE, false, false, false, RSTATUS_OK, VANTAGE_BLOCKED, 0, {{.nsrv = 0}},
-	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE},
+	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE, false},
 	{"MX unknown, vantage unknown: inconclusive", F(TIMEOUT, MXQ), NONE,
 	    false, false, true, RSTATUS_OK, VANTAGE_UNKNOWN, 0, {{.nsrv = 0}},
-	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE},
+	    VERDICT_INCONCLUSIVE, MXQ, BASIS_RESOLVER, NOTE_MISSING_MX, false, NONE, false},
 	{"no usable MX host", F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK,
 	    VANTAGE_DIRECT, 0, {{.nsrv = 0}}, VERDICT_MX_NO_ADDRESS, MXQ, BASIS_RESOLVER,
-	    NOTE_NO_MX_HOST, false, NONE},
+	    NOTE_NO_MX_HOST, false, NONE, false},
 
 	/* Seen directly. */
 	{"healthy, seen directly", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_OK},
-	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"AAAA dropped by a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(TIMEOUT, SAAAA))},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"AAAA SERVFAIL from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(SERVFAIL, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA REFUSED from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(REFUSED, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA FORMERR from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(FORMERR, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA NOTIMP from a server", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(NOTIMP, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA with another rcode", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(RCODE, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA only bad replies", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {HOST_DIRECT(F(BADREPLY, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA NXDOMAIN for a name with A records", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {HOST_DIRECT(F(NXDOMAIN, SAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
 	{"AAAA NXDOMAIN for a name without A records: no AAAA fault",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 2,
-	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), 0, 0, false}},
-	    1, false, 0, 0, NONE}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false, NONE, NONE, false, false}, {F(NODATA, SA2), F(NXDOMAIN, SAAAA2), 0, 0, false, NONE, NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"one server of two drops AAAA", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}},
-	    1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}, {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false, NONE, NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"a server that REFUSES but is not lame (no zone said) is no fault",
 	    F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), 0, 0, false},
-	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    F(DATA, RAAAA), 2, {{F(SERVFAIL, SA), F(SERVFAIL, SAAAA), 0, 0, false, NONE, NONE, false, false},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"a lame server (REFUSED) beside a good one", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
-	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    F(DATA, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE, false, false},
+	    {F(DATA, SA2), F(NODATA, SAAAA2), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"a lame server's upward referral (NOERROR, no AA) beside a good one",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
-	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false},
-	    {F(NODATA, SA), F(NODATA, SAAAA), 0, 0, true}}, 1, false, 0, 0, NONE}},
-	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, RA), F(DATA, RAAAA), 2, {{F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE, false, false},
+	    {F(NODATA, SA), F(NODATA, SAAAA), 0, 0, true, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"a lame server's AAAA errors are no AAAA fault", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), 0, 0, true},
-	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    F(DATA, RAAAA), 2, {{F(DATA, SA), F(SERVFAIL, SAAAA), 0, 0, true, NONE, NONE, false, false},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"a lame server beside one that drops AAAA: the drop", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA),
-	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
-	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    F(TIMEOUT, RAAAA), 2, {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE, false, false},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"every server lame, the resolver SERVFAILs: unreachable", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 2,
-	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true},
-	    {F(NODATA, SA2), F(NODATA, SAAAA2), 0, 0, true}}, 0, false, 0, 0, NONE}},
-	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE},
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE, false, false},
+	    {F(NODATA, SA2), F(NODATA, SAAAA2), 0, 0, true, NONE, NONE, false, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE, false},
 	{"every server lame, the resolver answers from elsewhere", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true}}, 1, false, 0, 0, NONE}},
-	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE},
+	    {{F(REFUSED, SA), F(REFUSED, SAAAA), 0, 0, true, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LAME_DELEGATION, SA, BASIS_DIRECT, NOTE_ALL_LAME, false, NONE, false},
 	{"an alias MX host whose target's servers drop AAAA", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"servers answer correctly, the resolver times out AAAA", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE, false},
 	{"servers answer correctly, the resolver SERVFAILs A", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE, false},
 	{"servers answer correctly, the resolver says NXDOMAIN for AAAA",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(NXDOMAIN, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE, false},
 	{"a drop seen directly while the resolver fails everything",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
 	    VANTAGE_DIRECT, 1, {HOST_DIRECT(F(TIMEOUT, SAAAA))},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"no MX host has an IPv4 address", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
-	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE, false},
 	{"the only IPv4 address is loopback: no smart host", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 1, 0, NONE}},
-	    VERDICT_MX_LOOPBACK, RA, BASIS_RESOLVER, NOTE_BAD_V4, false, NONE},
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 1, 0, NONE}},
+	    VERDICT_MX_LOOPBACK, RA, BASIS_RESOLVER, NOTE_BAD_V4, false, NONE, false},
 	{"the only IPv4 address, from its servers, is private", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false}}, 0, false, 2, 0, NONE}},
-	    VERDICT_MX_LOOPBACK, SA, BASIS_DIRECT, NOTE_BAD_V4, false, NONE},
+	    {{F(DATA, SA), F(NODATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 2, 0, NONE}},
+	    VERDICT_MX_LOOPBACK, SA, BASIS_DIRECT, NOTE_BAD_V4, false, NONE, false},
 	{"one MX host of two points back into a site", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0, NONE}},
-	    VERDICT_MX_LOOPBACK, RA1, BASIS_RESOLVER, NOTE_SOME_BAD_V4, false, NONE},
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false, NONE, NONE, false, false}}, 0, false, 1, 0, NONE}},
+	    VERDICT_MX_LOOPBACK, RA1, BASIS_RESOLVER, NOTE_SOME_BAD_V4, false, NONE, false},
 	{"a loopback MX host beside a drop: the connector, to the good one",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 2,
 	    {HOST_DIRECT(F(TIMEOUT, SAAAA)),
 	    {F(DATA, RA1), F(NODATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false}}, 0, false, 1, 0, NONE}},
-	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA1), F(NODATA, SAAAA1), 0, 0, false, NONE, NONE, false, false}}, 0, false, 1, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"AAAA but no A: IPv6 only", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE}},
-	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    {{F(NODATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 1, NONE}},
+	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 	{"IPv6 only, judged from the resolver", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1, {{F(NODATA, RA), F(DATA, RAAAA),
-	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE}},
-	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    1, {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 1, NONE}},
+	    VERDICT_IPV6_ONLY_MX, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 	{"AAAA on one host, the other's A unknown: no IPv6-only claim",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {{F(NODATA, RA), F(DATA, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 1, NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 1, NONE},
 	    {F(TIMEOUT, RA1), F(TIMEOUT, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0, NONE}},
-	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_MX_NO_ADDRESS, RA, BASIS_RESOLVER, NOTE_NO_V4, false, NONE, false},
 	{"a healthy alias MX host: mx-cname", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
-	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 	{"a healthy alias MX host, judged from the resolver", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {{F(DATA, RA), F(NODATA, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
-	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_MX_CNAME, RA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"an alias beside a resolver failure: the failure", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, true, 0, 0, NONE}},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, true, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_DIRECT, NOTE_AUTH_CORRECT, false, NONE, false},
 	{"nothing answers A, direct vantage: unreachable", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
-	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_UNREACHABLE, SA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"nothing answers A, resolver failing", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_TIMEOUT, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 0, false, 0, 0, NONE}},
-	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 
 	/* Judged from the resolver's answers: the KB's nslookup method. */
 	{"blocked: A answered, AAAA times out", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: AAAA SERVFAIL", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(SERVFAIL, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: AAAA NXDOMAIN for a name with A records", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(NXDOMAIN, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: AAAA REFUSED", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(REFUSED, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: AAAA FORMERR", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(FORMERR, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: AAAA NOTIMP", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(NOTIMP, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: AAAA mismatched replies", F(DATA, MXQ), NONE, false, true,
 	    true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(BADREPLY, RAAAA))},
-	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_AAAA_BAD_RESPONSE, RAAAA, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: healthy through the resolver", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(NODATA, RAAAA))},
-	    VERDICT_OK, MXQ, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE},
+	    VERDICT_OK, MXQ, BASIS_RESOLVER, NOTE_VIA_RESOLVER, false, NONE, false},
 	{"blocked: the resolver fails AAAA for every name", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_AAAA_FAILS, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_RESOLVER_AAAA, false, NONE},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_RESOLVER_AAAA, false, NONE, false},
 	{"blocked: a failing resolver's AAAA timeout is not the domain's",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_TIMEOUT,
 	    VANTAGE_BLOCKED, 1, {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_NONE, false, NONE},
+	    VERDICT_RESOLVER_FAILURE, RAAAA, BASIS_RESOLVER, NOTE_NONE, false, NONE, false},
 	{"blocked: nothing answers A: inconclusive", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {HOST_VIA(F(TIMEOUT, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_INCONCLUSIVE, RA, BASIS_RESOLVER, NOTE_MISSING_ADDR, false, NONE},
+	    VERDICT_INCONCLUSIVE, RA, BASIS_RESOLVER, NOTE_MISSING_ADDR, false, NONE, false},
 	{"direct vantage, one host's servers silent: judged via the resolver",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {HOST_VIA(F(DATA, RA), F(TIMEOUT, RAAAA))},
-	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_SERVERS_SILENT, false, NONE},
+	    VERDICT_AAAA_DROPPED, RAAAA, BASIS_RESOLVER, NOTE_SERVERS_SILENT, false, NONE, false},
 	{"a second host fails and cannot be asked: inconclusive", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 2,
 	    {HOST_VIA(F(DATA, RA), F(DATA, RAAAA)),
 	    {F(SERVFAIL, RA1), F(SERVFAIL, RAAAA1), 1,
-	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 0, false, 0, 0, NONE}},
-	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST, false, NONE},
+	    {{F(TIMEOUT, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE, false, false}}, 0, false, 0, 0, NONE}},
+	    VERDICT_INCONCLUSIVE, RA1, BASIS_RESOLVER, NOTE_MISSING_HOST, false, NONE, false},
 	{"a server answers after 1.7 s, the resolver gives up: slow",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 1700, 1650, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_SLOW, SA, BASIS_DIRECT, NOTE_SLOW, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 1700, 1650, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_SLOW, SA, BASIS_DIRECT, NOTE_SLOW, false, NONE, false},
 	{"AAAA answered after 5 s when waited for: slow, not dropped",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 3, 5003, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_SLOW, SAAAA, BASIS_DIRECT, NOTE_SLOW_EXCHANGE, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 3, 5003, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_SLOW, SAAAA, BASIS_DIRECT, NOTE_SLOW_EXCHANGE, false, NONE, false},
 	{"a slow server beside one that drops AAAA: the drop", F(DATA, MXQ),
 	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 2,
-	    {{F(DATA, SA), F(DATA, SAAAA), 1800, 1800, false},
-	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 2, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 1800, 1800, false, NONE, NONE, false, false},
+	    {F(DATA, SA2), F(TIMEOUT, SAAAA2), 2, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA2, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 	{"answers just under the bound are not slow", F(DATA, MXQ), NONE, false,
 	    true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(DATA, RA), F(DATA, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 1499, 1499, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA), F(DATA, SAAAA), 1499, 1499, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_OK, MXQ, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
+	/* EDNS: the same question without EDNS after a timeout or FORMERR
+	 * (SA2, SAAAA2: those answers). */
+	{"A silent with EDNS, answered without, the resolver fails: edns-broken",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, F(DATA, SA2), NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_EDNS_BROKEN, SA, BASIS_DIRECT,
+	    NOTE_EDNS_PLAIN, false, NONE, false},
+	{"AAAA silent with EDNS, answered without, the resolver's AAAA times "
+	    "out: edns-broken, not aaaa-dropped", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, F(DATA, SAAAA2), false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_EDNS_BROKEN, SAAAA, BASIS_DIRECT,
+	    NOTE_EDNS_PLAIN, false, NONE, false},
+	{"FORMERR with EDNS, answered without, the resolver fails the MX: "
+	    "edns-broken", F(SERVFAIL, MXQ), F(DATA, AUTHQ), false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(FORMERR, SA), F(FORMERR, SAAAA), 0, 0, false, F(DATA, SA2), NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_EDNS_BROKEN, SA, BASIS_DIRECT,
+	    NOTE_EDNS_PLAIN, false, NONE, false},
+	{"FORMERR with EDNS, answered without, the resolver answers: ok, said",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(FORMERR, SA), F(FORMERR, SAAAA), 0, 0, false, F(DATA, SA2), NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_OK, SA, BASIS_DIRECT,
+	    NOTE_EDNS_RESOLVED, false, NONE, false},
+	{"EDNS broken, the resolver failing for every name: resolver-failure",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_TIMEOUT, VANTAGE_DIRECT,
+	    1, {{F(TIMEOUT, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, F(DATA, SA2), NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT,
+	    NOTE_AUTH_CORRECT, false, NONE, false},
+	{"AAAA silent with and without EDNS: aaaa-dropped", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE,
+	    F(TIMEOUT, SAAAA2), false, false}}, 1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED,
+	    SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
+	{"AAAA FORMERR with and without EDNS: aaaa-bad-response", F(DATA, MXQ),
+	    NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(SERVFAIL, RAAAA), 1,
+	    {{F(DATA, SA), F(FORMERR, SAAAA), 0, 0, false, NONE,
+	    F(FORMERR, SAAAA2), false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
+	    false},
+	/* TCP: a truncated answer (TC=1) not fetched over TCP from that
+	 * server (its aaaa_tcp_failed). */
+	{"AAAA truncated, TCP to it silent, another server answers, TCP "
+	    "works from here: tcp-blocked", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 2,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, true},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_TCP_BLOCKED, SAAAA, BASIS_DIRECT,
+	    NOTE_TCP_REMOTE, false, NONE, true},
+	{"A truncated, TCP refused, the resolver answers, TCP works from here: "
+	    "tcp-blocked", F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(UNREACHABLE, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, true,
+	    false}}, 1, false, 0, 0, NONE}}, VERDICT_TCP_BLOCKED, SA, BASIS_DIRECT,
+	    NOTE_TCP_REMOTE, false, NONE, true},
+	{"the same, the resolver answers, no TCP answered from here at all: "
+	    "ok, maybe this network", F(DATA, MXQ), NONE, false, true, true,
+	    RSTATUS_OK, VANTAGE_DIRECT, 1, {{F(DATA, RA), F(DATA, RAAAA), 2,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, true},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_OK, SAAAA, BASIS_DIRECT,
+	    NOTE_TCP_HERE, false, NONE, false},
+	{"the same, the resolver fails it too, no TCP answered from here: "
+	    "inconclusive, maybe this network", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 2,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, true},
+	    {F(DATA, SA2), F(DATA, SAAAA2), 0, 0, false, NONE, NONE, false, false}},
+	    1, false, 0, 0, NONE}}, VERDICT_INCONCLUSIVE, SAAAA, BASIS_DIRECT,
+	    NOTE_TCP_HERE, false, NONE, false},
+	{"AAAA truncated, TCP silent, nobody else answers: aaaa-dropped as "
+	    "before", F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 1, {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false,
+	    true}}, 1, false, 0, 0, NONE}}, VERDICT_AAAA_DROPPED, SAAAA,
+	    BASIS_DIRECT, NOTE_NONE, false, NONE, true},
 	{"MX SERVFAIL, with CD=1 answered: dnssec-bogus", F(SERVFAIL, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_BLOCKED, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0,
 	    F(DATA, RA1)}}, VERDICT_DNSSEC_BOGUS, MXQ, BASIS_RESOLVER,
-	    NOTE_CD_WORKS, false, F(DATA, AUTHQ + 100)},
+	    NOTE_CD_WORKS, false, F(DATA, AUTHQ + 100), false},
 	{"an MX host's A SERVFAIL, with CD=1 answered, its servers answer",
 	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0,
 	    F(DATA, RA1)}}, VERDICT_DNSSEC_BOGUS, RA, BASIS_RESOLVER,
-	    NOTE_CD_WORKS, false, NONE},
+	    NOTE_CD_WORKS, false, NONE, false},
 	{"SERVFAIL and SERVFAIL with CD=1 too: not DNSSEC", F(DATA, MXQ), NONE,
 	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
 	    {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(DATA, SA), F(DATA, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0,
 	    F(SERVFAIL, RA1)}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_DIRECT,
-	    NOTE_AUTH_CORRECT, false, NONE},
+	    NOTE_AUTH_CORRECT, false, NONE, false},
 	{"CD=1 answered but the resolver fails everyone: its fault",
 	    F(SERVFAIL, MXQ), NONE, false, true, true, RSTATUS_SERVFAIL,
 	    VANTAGE_BLOCKED, 1, {{F(SERVFAIL, RA), F(SERVFAIL, RAAAA), 1,
-	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false}}, 1, false, 0, 0,
+	    {{F(TIMEOUT, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0,
 	    F(DATA, RA1)}}, VERDICT_RESOLVER_FAILURE, RA, BASIS_RESOLVER,
-	    NOTE_NONE, false, F(DATA, AUTHQ + 100)},
+	    NOTE_NONE, false, F(DATA, AUTHQ + 100), false},
 	{"the second host's drop counts", F(DATA, MXQ), NONE, false, true, true,
 	    RSTATUS_OK, VANTAGE_DIRECT, 2, {HOST_OK,
 	    {F(DATA, RA1), F(DATA, RAAAA1), 1,
-	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false}}, 1, false, 0, 0, NONE}},
-	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE, false, NONE},
+	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
+	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 };
 
 #define NROWS (sizeof rows / sizeof rows[0])
@@ -388,6 +480,7 @@ row_facts(const row *w, cf_domain *f, cf_host *hosts)
 	f->zone_found = w->zone_found;
 	f->auth_all_lame = w->all_lame;
 	f->mx_cd = w->mx_cd;
+	f->tcp_works = w->tcp_works;
 	f->resolver = w->resolver;
 	f->resolver_aaaa_fails = w->resolver == RSTATUS_AAAA_FAILS;
 	f->vantage = w->van;
@@ -460,6 +553,49 @@ START_TEST(test_every_verdict_has_a_row)
 END_TEST
 
 /* Random facts, the invariants a user relies on. */
+#define REPLIED(f) ((f) >= FACT_DATA && (f) <= FACT_BADREPLY)
+#define EDNS_FAILED(f) ((f) == FACT_TIMEOUT || (f) == FACT_FORMERR)
+#define NOERROR(f) ((f) == FACT_DATA || (f) == FACT_NODATA)
+#define SILENT(f) ((f) == FACT_TIMEOUT || (f) == FACT_UNREACHABLE)
+
+/* A server's answer truncated and not fetched over TCP, the proof. */
+static bool
+tcp_fault(const cf_domain *f, uint32_t proof)
+{
+	size_t h, s;
+
+	for (h = 0; h < f->nhosts; h++)
+		for (s = 0; s < f->hosts[h].nsrv; s++) {
+			const cf_server *v = &f->hosts[h].srv[s];
+			if ((v->a_tcp_failed && (proof == CLASSIFY_NOQ ||
+			    proof == v->a.q)) || (v->aaaa_tcp_failed &&
+			    (proof == CLASSIFY_NOQ || proof == v->aaaa.q)))
+				return true;
+		}
+	return false;
+}
+
+/* A server of the facts that answered without EDNS what it failed with
+ * EDNS, and the proof is that failure (or any such server: NOQ). */
+static bool
+edns_fault(const cf_domain *f, uint32_t proof)
+{
+	size_t h, s;
+
+	for (h = 0; h < f->nhosts; h++)
+		for (s = 0; s < f->hosts[h].nsrv; s++) {
+			const cf_server *v = &f->hosts[h].srv[s];
+			if (v->lame)
+				continue;
+			if (EDNS_FAILED(v->a.f) && NOERROR(v->a_plain.f) &&
+			    (proof == CLASSIFY_NOQ || proof == v->a.q))
+				return true;
+			if (EDNS_FAILED(v->aaaa.f) && NOERROR(v->aaaa_plain.f) &&
+			    (proof == CLASSIFY_NOQ || proof == v->aaaa.q))
+				return true;
+		}
+	return false;
+}
 static fact
 rnd_fact(unsigned *seed)
 {
@@ -478,7 +614,8 @@ q_in(uint32_t q, const cf_domain *f)
 		if (q == x->ra.q || q == x->raaaa.q || q == x->ra_cd.q)
 			return true;
 		for (s = 0; s < x->nsrv; s++)
-			if (q == x->srv[s].a.q || q == x->srv[s].aaaa.q)
+			if (q == x->srv[s].a.q || q == x->srv[s].aaaa.q ||
+			    q == x->srv[s].a_plain.q || q == x->srv[s].aaaa_plain.q)
 				return true;
 	}
 	return false;
@@ -511,6 +648,7 @@ START_TEST(test_invariants_random)
 		f.resolver = (rstatus)(rand_r(&seed) % RSTATUS_COUNT);
 		f.resolver_aaaa_fails = f.resolver == RSTATUS_AAAA_FAILS;
 		f.vantage = (vantage)(rand_r(&seed) % VANTAGE_COUNT);
+		f.tcp_works = rand_r(&seed) % 2;
 		f.nhosts = f.hosts_known ? (size_t)(rand_r(&seed) % 4) : 0;
 		for (h = 0; h < f.nhosts; h++) {
 			hosts[h].ra.f = rnd_fact(&seed);
@@ -534,8 +672,24 @@ START_TEST(test_invariants_random)
 				srv[h][s].lame = rand_r(&seed) % 4 == 0 &&
 				    srv[h][s].a.f >= FACT_DATA &&
 				    srv[h][s].a.f <= FACT_BADREPLY;
-				if ((srv[h][s].a.f >= FACT_DATA && srv[h][s].a.f <= FACT_BADREPLY) ||
-				    (srv[h][s].aaaa.f >= FACT_DATA && srv[h][s].aaaa.f <= FACT_BADREPLY))
+				/* Asked again without EDNS, as the probe does:
+				 * after a timeout or FORMERR. */
+				srv[h][s].a_plain.f = EDNS_FAILED(srv[h][s].a.f) &&
+				    rand_r(&seed) % 2 ? rnd_fact(&seed) : FACT_UNASKED;
+				srv[h][s].a_plain.q = q++;
+				srv[h][s].aaaa_plain.f =
+				    EDNS_FAILED(srv[h][s].aaaa.f) &&
+				    srv[h][s].a_plain.f == FACT_UNASKED &&
+				    rand_r(&seed) % 2 ? rnd_fact(&seed) : FACT_UNASKED;
+				srv[h][s].aaaa_plain.q = q++;
+				/* Truncated, TCP failed: only when no reply. */
+				srv[h][s].a_tcp_failed = SILENT(srv[h][s].a.f) &&
+				    rand_r(&seed) % 3 == 0;
+				srv[h][s].aaaa_tcp_failed =
+				    SILENT(srv[h][s].aaaa.f) && rand_r(&seed) % 3 == 0;
+				if (REPLIED(srv[h][s].a.f) || REPLIED(srv[h][s].aaaa.f) ||
+				    REPLIED(srv[h][s].a_plain.f) ||
+				    REPLIED(srv[h][s].aaaa_plain.f))
 					replied = true;
 			}
 			hosts[h].srv = srv[h];
@@ -607,6 +761,44 @@ START_TEST(test_invariants_random)
 				ck_assert_uint_ge(aaaa ? v->aaaa_ms : v->a_ms,
 				    CLASSIFY_SLOW_MS);
 			}
+			/* edns-broken (and ok's note about it) only on a
+			 * server's EDNS failure answered without EDNS, which
+			 * is its proof; without such a server, the verdict
+			 * is what it was before the EDNS retries. */
+			if (res.v == VERDICT_EDNS_BROKEN ||
+			    res.note == NOTE_EDNS_PLAIN ||
+			    res.note == NOTE_EDNS_RESOLVED)
+				ck_assert(edns_fault(&f, res.proof));
+			if (res.note == NOTE_EDNS_RESOLVED)
+				ck_assert_int_eq(res.v, VERDICT_OK);
+			if (res.v == VERDICT_TCP_BLOCKED ||
+			    res.note == NOTE_TCP_REMOTE || res.note == NOTE_TCP_HERE)
+				ck_assert(tcp_fault(&f, res.proof));
+			if (res.note == NOTE_TCP_HERE)
+				ck_assert((res.v == VERDICT_OK ||
+				    res.v == VERDICT_INCONCLUSIVE) && !f.tcp_works);
+			if (res.v == VERDICT_TCP_BLOCKED)
+				ck_assert(f.tcp_works);
+			if (!edns_fault(&f, CLASSIFY_NOQ) &&
+			    !tcp_fault(&f, CLASSIFY_NOQ)) {
+				cf_server s1[3][3];
+				cf_host h1[3];
+				cf_domain f1 = f;
+				cf_result r1;
+				memcpy(h1, hosts, sizeof h1);
+				memcpy(s1, srv, sizeof s1);
+				for (h = 0; h < f.nhosts; h++) {
+					for (s = 0; s < hosts[h].nsrv; s++)
+						s1[h][s].a_plain.f =
+						    s1[h][s].aaaa_plain.f = FACT_UNASKED;
+					h1[h].srv = s1[h];
+				}
+				f1.hosts = h1;
+				classify_domain(&f1, &r1);
+				ck_assert_int_eq(res.v, r1.v);
+				ck_assert_uint_eq(res.proof, r1.proof);
+				ck_assert_int_ne(res.v, VERDICT_EDNS_BROKEN);
+			}
 			if (res.v == VERDICT_DNSSEC_BOGUS) {
 				bool cdok = f.mx.f == FACT_SERVFAIL &&
 				    (f.mx_cd.f == FACT_DATA || f.mx_cd.f == FACT_NODATA);
@@ -646,7 +838,9 @@ START_TEST(test_invariants_random)
 		 * MX answer, or on their silence (unreachable). */
 		if (!replied && res.basis == BASIS_DIRECT)
 			ck_assert(res.proof == f.auth_mx.q ||
-			    res.v == VERDICT_UNREACHABLE);
+			    res.v == VERDICT_UNREACHABLE ||
+			    /* a truncated reply (TCP then failed) */
+			    res.note == NOTE_TCP_REMOTE || res.note == NOTE_TCP_HERE);
 	}
 }
 END_TEST

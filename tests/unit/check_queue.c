@@ -374,6 +374,10 @@ START_TEST(test_errors)
 	    QUEUE_AGREE_YES);
 	ck_assert_int_eq(queue_agrees(QUEUE_ERR_SERVFAIL, VERDICT_DNSSEC_BOGUS),
 	    QUEUE_AGREE_YES);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_TIMEOUT, VERDICT_EDNS_BROKEN),
+	    QUEUE_AGREE_YES);
+	ck_assert_int_eq(queue_agrees(QUEUE_ERR_TIMEOUT, VERDICT_TCP_BLOCKED),
+	    QUEUE_AGREE_YES);
 	ck_assert(strstr(queue_error_meaning(QUEUE_ERR_MX_LOOPBACK),
 	    "MxLoopback") != NULL);
 }

@@ -156,11 +156,15 @@ START_TEST(test_connector_table)
 	/* A connector works around broken DNSSEC too; the MX hosts' own
 	 * faults and the rest need none. */
 	ck_assert(verdict_needs_connector(VERDICT_DNSSEC_BOGUS));
+	/* and a broken EDNS path the resolver does not get round (when it
+	 * does, the domain is ok and the reason says so). */
+	ck_assert(verdict_needs_connector(VERDICT_EDNS_BROKEN));
 	ck_assert(!verdict_needs_connector(VERDICT_MX_LOOPBACK));
 	ck_assert(!verdict_needs_connector(VERDICT_IPV6_ONLY_MX));
 	ck_assert(!verdict_needs_connector(VERDICT_MX_CNAME));
 	ck_assert(!verdict_needs_connector(VERDICT_LAME_DELEGATION));
 	ck_assert(!verdict_needs_connector(VERDICT_SLOW));
+	ck_assert(!verdict_needs_connector(VERDICT_TCP_BLOCKED));
 	ck_assert(!verdict_needs_connector(VERDICT_NXDOMAIN));
 	ck_assert(!verdict_needs_connector(VERDICT_NULL_MX));
 	ck_assert(!verdict_needs_connector(VERDICT_MX_NO_ADDRESS));
