@@ -16,7 +16,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "addr.h"
 #include "dnsq.h"
+#include "probe.h"
 #include "util.h"
 #include "unit.h"
 
@@ -1062,6 +1064,47 @@ START_TEST(test_rate_cap)
 }
 END_TEST
 
+/* probe_free of a run with questions out, not cancelled first: freeing
+ * the engine runs their callbacks, and the steps waiting on them must not
+ * ask the engine being freed (issue 10 #10; ASan sees the use after
+ * free). The resolver and the domain's servers are a socket that never
+ * answers. */
+START_TEST(test_probe_free_with_questions_out)
+{
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof sa;
+	char *canaries[] = { "canary.example" }, addr[64], msg[128];
+	probe_opts o;
+	probe_run *r;
+	int i;
+
+	ck_assert_int_ge(fd, 0);
+	memset(&sa, 0, sizeof sa);
+	sa.sin_family = AF_INET;
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+	ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &salen), 0);
+	probe_opts_init(&o);
+	snprintf(addr, sizeof addr, "127.0.0.1@%u", ntohs(sa.sin_port));
+	ck_assert_int_eq(addr_parse(addr, 53, &o.resolver, msg, sizeof msg), 0);
+	o.auth_port = ntohs(sa.sin_port);
+	o.canaries = canaries;
+	o.ncanaries = 1;
+	o.dnsq.timeout_ms = 5000;
+	r = probe_new(&o);
+	for (i = 0; i < 20; i++) {
+		char name[32];
+		snprintf(name, sizeof name, "d%d.example", i);
+		ck_assert_int_eq(probe_add_domain(r, name), 0);
+	}
+	probe_start(r);
+	ck_assert(probe_step(r, 50));          /* questions out, none answered */
+	probe_free(r);
+	close(fd);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1098,6 +1141,7 @@ main(void)
 	tcase_add_test(tc, test_recursive_late_not_loss);
 	tcase_add_test(tc, test_recursive_rate_limited);
 	tcase_add_test(tc, test_recursive_selective_drop);
+	tcase_add_test(tc, test_probe_free_with_questions_out);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
