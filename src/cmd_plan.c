@@ -37,17 +37,9 @@ cmd_plan_usage(FILE *out)
 	    "      --transport-server NAME  a transport server that applies the plan\n"
 	    "                           (repeatable, or NAME,NAME)\n"
 	    "      --internet-connector NAME  the Internet send connector, for the\n"
-	    "                           external DNS fix\n"
-	    "  --resolver ADDR[@PORT]   resolver to test (default: first nameserver\n"
-	    "                           of /etc/resolv.conf, or of $EXDNS_RESOLV_CONF)\n"
-	    "  --resolv-conf FILE       read the default resolver from FILE\n"
-	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
-	    "  --timeout MS             time to wait for each try (2000)\n"
-	    "  --tries N                tries per query over UDP (2)\n"
-	    "  --max-inflight N         queries in flight at once (4096)\n"
-	    "  --resolver-inflight N    most in flight to the resolver (256)\n"
-	    "  --auth-inflight N        most in flight to each authoritative server (16)\n"
-	    "  --rate N                 most queries/s to any one server (0: adaptive)\n"
+	    "                           external DNS fix\n");
+	opts_engine_usage(out);
+	fprintf(out,
 	    "  --canary DOMAIN          domain the resolver must answer (repeatable)\n"
 	    "  --external ADDR[@PORT],...  external DNS candidates (default: the\n"
 	    "                           list in external.txt); only those that\n"
@@ -62,7 +54,9 @@ cmd_plan_usage(FILE *out)
 	    "External candidates are asked only when the resolver fails.\n"
 	    "Exit status (the same as 'exdns probe'): 0 no DNS fault, 1 faults\n"
 	    "found (the plan holds the fix when a connector or external DNS can\n"
-	    "fix them), 2 bad usage or input, or the plan could not be written.\n");
+	    "fix them), 2 bad usage or input, or the plan could not be written,\n"
+	    "3 this host ran out of open files or memory (no verdict, no plan),\n"
+	    "4 the report could not be written.\n");
 }
 
 static int

@@ -323,10 +323,11 @@ opts_probe_from_plan(opts_probe *o, const plan *p)
 	return 0;
 }
 
+/* The engine's options, the same for every command that probes. */
 void
-opts_probe_usage(FILE *out)
+opts_engine_usage(FILE *out)
 {
-	fprintf(out,
+	fputs(
 	    "  --resolver ADDR[@PORT]   resolver to test (default: first nameserver\n"
 	    "                           of /etc/resolv.conf, or of $EXDNS_RESOLV_CONF)\n"
 	    "  --resolv-conf FILE       read the default resolver from FILE\n"
@@ -336,7 +337,14 @@ opts_probe_usage(FILE *out)
 	    "  --max-inflight N         queries in flight at once (4096)\n"
 	    "  --resolver-inflight N    most in flight to the resolver (256)\n"
 	    "  --auth-inflight N        most in flight to each authoritative server (16)\n"
-	    "  --rate N                 most queries/s to any one server (0: adaptive)\n"
+	    "  --rate N                 most queries/s to any one server (0: adaptive)\n", out);
+}
+
+void
+opts_probe_usage(FILE *out)
+{
+	opts_engine_usage(out);
+	fprintf(out,
 	    "  --canary DOMAIN          domain the resolver must answer (repeatable;\n"
 	    "                           default: the list in canaries.txt)\n"
 	    "  --external ADDR[@PORT],...  candidate external DNS servers to check\n"

@@ -65,6 +65,8 @@ int opts_probe_finish(opts_probe *o, int argc, char **argv, bool need_domains,
                       bool load_external_defaults);
 
 /* The help lines of OPTS_PROBE_LONGOPTS, for a command's usage. */
+/* The engine's options (resolver, timeouts, politeness) for --help. */
+void opts_engine_usage(FILE *out);
 void opts_probe_usage(FILE *out);
 
 /* For a command that re-probes a plan (replay, report PLAN): the plan's

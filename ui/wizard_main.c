@@ -43,17 +43,9 @@ cmd_wizard_usage(FILE *out)
 	    "  --ascii                  draw lines with ASCII characters\n"
 	    "  --resume                 continue the session saved when the last\n"
 	    "                           wizard was cut off (SIGHUP, Ctrl-C)\n"
-	    "  --check-data             check the decision tree and data files, exit\n"
-	    "  --resolver ADDR[@PORT]   resolver to test (default: first nameserver\n"
-	    "                           of /etc/resolv.conf, or $EXDNS_RESOLV_CONF)\n"
-	    "  --resolv-conf FILE       read the default resolver from FILE\n"
-	    "  --auth-port PORT         port for direct authoritative queries (53)\n"
-	    "  --timeout MS             time to wait for each try (2000)\n"
-	    "  --tries N                tries per query over UDP (2)\n"
-	    "  --max-inflight N         queries in flight at once (4096)\n"
-	    "  --resolver-inflight N    most in flight to the resolver (256)\n"
-	    "  --auth-inflight N        most in flight to each authoritative server (16)\n"
-	    "  --rate N                 most queries/s to any one server (0: adaptive)\n"
+	    "  --check-data             check the decision tree and data files, exit\n");
+	opts_engine_usage(out);
+	fprintf(out,
 	    "  --canary DOMAIN          domain the resolver must answer (repeatable)\n"
 	    "  --external ADDR[@PORT],...  candidate external DNS servers\n"
 	    "  --file FILE              domains to start with, one a line\n"
