@@ -236,6 +236,21 @@ sc_state_path(script *s)
 	    "$MyInvocation.MyCommand.Path) ", s->f);
 	sc_quoted(s, state, s->p->line_plan, "state file");
 	fputc('\n', s->f);
+	/* Import-Csv and Export-Csv have -LiteralPath from PowerShell 3.0
+	 * (Exchange 2013); on 2010's PowerShell 2.0 their -Path reads
+	 * [ ] * ? as wildcards, so such a folder is refused up front. */
+	if (s->o->exchange == 2010)
+		fputs("if ($stateFile -match '[\\[\\]*?]') { throw "
+		    "('exdns: ' + $stateFile + ': PowerShell 2.0 reads [ ] * ? in "
+		    "this path as wildcards: run the script from a folder without "
+		    "them') }\n", s->f);
+}
+
+/* The parameter naming the state file for Import-Csv / Export-Csv. */
+static const char *
+sc_csv_path(const script *s)
+{
+	return s->o->exchange == 2010 ? "-Path" : "-LiteralPath";
 }
 
 /* The transport services whose settings change: the plan's, or every
@@ -293,14 +308,15 @@ sc_record_state(script *s)
 {
 	const plan *p = s->p;
 
-	fputs("\n# The settings before the first run, for the undo script. A "
-	    "later run keeps\n# them: the state file is never overwritten.\n"
-	    "if (Test-Path -Path $stateFile) {\n"
-	    "    $state = @(Import-Csv -Path $stateFile)\n"
+	fprintf(s->f, "\n# The settings before the first run, for the undo "
+	    "script. A later run keeps\n# them: the state file is never "
+	    "overwritten.\n"
+	    "if (Test-Path -LiteralPath $stateFile) {\n"
+	    "    $state = @(Import-Csv %s $stateFile)\n"
 	    "    Write-Host ('exdns: keeping the settings recorded by the first "
 	    "run in ' + $stateFile)\n"
 	    "} else {\n"
-	    "    $state = @()\n", s->f);
+	    "    $state = @()\n", sc_csv_path(s));
 	if (p->nconnectors > 0 || (p->has_external &&
 	    p->use_external_dns_lookups && p->internet_connector != NULL)) {
 		sc_side_begin(s, false, "the connectors");
@@ -333,10 +349,10 @@ sc_record_state(script *s)
 	if (s->o->whatif)
 		fputs("    # -WhatIf: the state file is not written\n", s->f);
 	else
-		fputs("    $state | Select-Object " STATE_COLUMNS " | Export-Csv "
-		    "-Path $stateFile -NoTypeInformation -NoClobber\n"
+		fprintf(s->f, "    $state | Select-Object " STATE_COLUMNS " | "
+		    "Export-Csv %s $stateFile -NoTypeInformation -NoClobber\n"
 		    "    Write-Host ('exdns: the settings before this run are "
-		    "recorded in ' + $stateFile)\n", s->f);
+		    "recorded in ' + $stateFile)\n", sc_csv_path(s));
 	fputs("}\n", s->f);
 }
 
@@ -1007,10 +1023,12 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 		sc_verify(&s, ips, nips);
 		sc_retry_queues(&s);
 	} else {
-		fputs("if (-not (Test-Path -Path $stateFile)) { throw ('exdns: no "
-		    "state file ' + $stateFile + ': the apply script did not run "
-		    "from this folder, or this undo already ran; nothing was "
-		    "changed') }\n$state = @(Import-Csv -Path $stateFile)\n"
+		fprintf(s.f, "if (-not (Test-Path -LiteralPath $stateFile)) { throw "
+		    "('exdns: no state file ' + $stateFile + ': the apply script "
+		    "did not run from this folder, or this undo already ran; "
+		    "nothing was changed') }\n$state = @(Import-Csv %s "
+		    "$stateFile)\n", sc_csv_path(&s));
+		fputs(
 		    "foreach ($r in $state) {\n"
 		    "    if (@('connector','internet','service') -notcontains $r.Kind "
 		    "-or ($r.Kind -eq 'connector' -and @('True','False') "
@@ -1033,7 +1051,7 @@ emit_script(FILE *out, const plan *p, const emit_opts *o, char *err,
 		else {
 			sc_verify_undo(&s);
 			fputs("\n# Done: the state file is kept as .undone (a new "
-			    "apply records afresh)\nMove-Item -Path $stateFile "
+			    "apply records afresh)\nMove-Item -LiteralPath $stateFile "
 			    "-Destination ($stateFile + '.undone') -Force\n"
 			    "Write-Host 'exdns: undone: every setting the apply "
 			    "script changed is back as it was'\n", s.f);

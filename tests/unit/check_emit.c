@@ -153,7 +153,7 @@ START_TEST(test_apply_connectors)
 	/* the state: which connectors existed, recorded once, never replaced */
 	has_line(s, "    foreach ($name in @('exdns contoso.com','exdns fabrikam.example')) {");
 	has_line(s, "        $state += New-Object PSObject -Property @{ Kind = 'connector'; Name = $name; Existed = [string](@($connectors | Where-Object { $_.Name -eq $name }).Count -gt 0); AdapterEnabled = ''; Servers = ''; Protocol = ''; UseExternalDns = '' }");
-	has_line(s, "    $state | Select-Object 'Kind','Name','Existed','AdapterEnabled','Servers','Protocol','UseExternalDns' | Export-Csv -Path $stateFile -NoTypeInformation -NoClobber");
+	has_line(s, "    $state | Select-Object 'Kind','Name','Existed','AdapterEnabled','Servers','Protocol','UseExternalDns' | Export-Csv -LiteralPath $stateFile -NoTypeInformation -NoClobber");
 	ASSERT_BEFORE(strstr(s, "Export-Csv"), strstr(s, "New-SendConnector"));
 	/* no Internet connector named: Exchange's defaults, said twice */
 	has_line(s, "$copy = @{}");
@@ -195,6 +195,12 @@ START_TEST(test_copy_internet_settings)
 	ck_assert_ptr_null(strstr(s, "$copy['TlsCertificateName']"));
 	has_line(s, "# (Exchange 2010 send connectors have no TlsCertificateName)");
 	has_line(s, "$copy['RequireTLS'] = [bool]$internet.RequireTLS");
+	/* PowerShell 2.0: no -LiteralPath on the CSV cmdlets, so a folder
+	 * with wildcard characters is refused before anything is read */
+	has_line(s, "if ($stateFile -match '[\\[\\]*?]') { throw ('exdns: ' + $stateFile + ': PowerShell 2.0 reads [ ] * ? in this path as wildcards: run the script from a folder without them') }");
+	has_line(s, "    $state = @(Import-Csv -Path $stateFile)");
+	has_line(s, "if (Test-Path -LiteralPath $stateFile) {");
+	ASSERT_BEFORE(strstr(s, "PowerShell 2.0 reads"), strstr(s, "Import-Csv"));
 	free(s);
 	plan_free(p);
 }
@@ -207,8 +213,8 @@ START_TEST(test_undo_connectors)
 
 	ck_assert_msg(s != NULL, "%s", err);
 	has_line(s, "# exdns " PACKAGE_VERSION ": undo the remediation plan plan.ini");
-	has_line(s, "if (-not (Test-Path -Path $stateFile)) { throw ('exdns: no state file ' + $stateFile + ': the apply script did not run from this folder, or this undo already ran; nothing was changed') }");
-	has_line(s, "$state = @(Import-Csv -Path $stateFile)");
+	has_line(s, "if (-not (Test-Path -LiteralPath $stateFile)) { throw ('exdns: no state file ' + $stateFile + ': the apply script did not run from this folder, or this undo already ran; nothing was changed') }");
+	has_line(s, "$state = @(Import-Csv -LiteralPath $stateFile)");
 	has_line(s, "    if (@('connector','internet','service') -notcontains $r.Kind -or ($r.Kind -eq 'connector' -and @('True','False') -notcontains $r.Existed) -or ($r.Kind -eq 'internet' -and @('True','False') -notcontains $r.UseExternalDns)) { throw ('exdns: ' + $stateFile + ': a row this script did not write: ' + $r.Kind + ' ' + $r.Name + '; nothing was changed') }");
 	ASSERT_BEFORE(strstr(s, "a row this script did not write"), strstr(s, "Remove-SendConnector"));
 	/* a connector goes only when the state file says apply created it */
@@ -219,7 +225,7 @@ START_TEST(test_undo_connectors)
 	/* in reverse order */
 	ASSERT_BEFORE(strstr(s, "'exdns fabrikam.example' -Confirm"),
 	    strstr(s, "'exdns contoso.com' -Confirm"));
-	has_line(s, "Move-Item -Path $stateFile -Destination ($stateFile + '.undone') -Force");
+	has_line(s, "Move-Item -LiteralPath $stateFile -Destination ($stateFile + '.undone') -Force");
 	/* verified before the state file is retired */
 	has_line(s, "    if (@($state | Where-Object { $_.Kind -eq 'connector' -and $_.Name -eq $name -and $_.Existed -eq 'False' }).Count -gt 0 -and @($now | Where-Object { $_.Name -eq $name }).Count -gt 0) { Write-Warning ('exdns: the send connector ''' + $name + ''' is still there'); $differ++ }");
 	ASSERT_BEFORE(strstr(s, "throw ('exdns: ' + $differ + ' setting(s) are not back as recorded"),
