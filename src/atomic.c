@@ -109,9 +109,15 @@ aw_create(const char *target, char *err, size_t errlen)
 	sa.sa_handler = aw_signal;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < AW_NSIGS; i++) {
+		/* Only a signal that would end the program is caught: one
+		 * ignored stays ignored, and one the program handles itself
+		 * (the wizard saves its session on SIGHUP, and a second SIGHUP
+		 * can come during that save) goes to its handler, the save
+		 * going on undisturbed. */
 		if (sigaction(aw_sigs[i], NULL, &aw_old[i]) != 0 ||
-		    aw_old[i].sa_handler == SIG_IGN)
-			continue;            /* an ignored signal stays ignored */
+		    (aw_old[i].sa_flags & SA_SIGINFO) ||
+		    aw_old[i].sa_handler != SIG_DFL)
+			continue;
 		sigaction(aw_sigs[i], &sa, NULL);
 		aw_caught[i] = true;
 	}

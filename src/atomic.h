@@ -16,8 +16,10 @@
  * - with UTIL_AW_BACKUP the old file is kept as PATH.bak first (a hard
  *   link when the file system has them, else an atomic copy);
  * - the mode of the file replaced is kept; a new file gets mode & ~umask;
- * - SIGTERM, SIGHUP or SIGINT during the save remove the temporary file,
- *   then take their course (ignored signals stay ignored);
+ * - SIGTERM, SIGHUP or SIGINT during the save, when they would end the
+ *   program, remove the temporary file, then take their course; ignored
+ *   ones stay ignored, and one the program handles itself goes to its
+ *   handler with the save going on (the wizard saves on SIGHUP);
  * - $EXDNS_TEST_SLOW_SAVE (milliseconds) pauses between the steps and
  *   lines, for the crash tests. */
 #ifndef EXDNS_ATOMIC_H

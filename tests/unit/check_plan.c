@@ -967,6 +967,57 @@ START_TEST(test_signal_during_save_leaves_no_temp)
 }
 END_TEST
 
+static volatile sig_atomic_t hup_seen;
+
+static void
+note_hup(int sig)
+{
+	(void)sig;
+	hup_seen = 1;
+}
+
+/* A program that handles the signal itself (the wizard saves its session
+ * when SIGHUP comes, and a second SIGHUP can come during that save: the
+ * kernel's and tmux's) keeps its handler: the save is not undone under
+ * it, and the handler sees the signal. */
+START_TEST(test_signal_with_own_handler_keeps_the_save)
+{
+	plan *b = external_plan();
+	const char *path = tpath("own.ini");
+	char err[1024], *tb, *now;
+	unsigned tries;
+	int status;
+	pid_t pid;
+
+	tb = plan_format(b, err, sizeof err);
+	unlink(path);
+	setenv("EXDNS_TEST_SLOW_SAVE", "20", 1);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		signal(SIGHUP, note_hup);
+		_exit(plan_save(path, b, 0, err, sizeof err) == PLAN_SAVE_OK &&
+		    hup_seen ? 0 : 1);
+	}
+	for (tries = 0; tries < 2000 && count_prefixed(".own.ini.") == 0;
+	    tries++)
+		usleep(1000);
+	ck_assert_msg(tries < 2000, "no temporary file appeared");
+	kill(pid, SIGHUP);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+	    "the save failed or the handler missed the signal (status 0x%x)",
+	    status);
+	now = read_bytes(path, NULL);
+	ck_assert_str_eq(now, tb);
+	free(now);
+	ck_assert_int_eq(count_prefixed(".own.ini."), 0);
+	unsetenv("EXDNS_TEST_SLOW_SAVE");
+	free(tb);
+	plan_free(b);
+}
+END_TEST
+
 START_TEST(test_copy_and_equal)
 {
 	plan *p = sample_plan(), *q = plan_copy(p);
@@ -1195,6 +1246,7 @@ main(void)
 	tcase_add_test(tc, test_kill_during_save);
 	tcase_add_test(tc, test_save_only_regular_files);
 	tcase_add_test(tc, test_save_fsync_fails);
+	tcase_add_test(tc, test_signal_with_own_handler_keeps_the_save);
 	tcase_add_test(tc, test_save_through_symlink);
 	tcase_add_test(tc, test_signal_during_save_leaves_no_temp);
 	tcase_add_test(tc, test_copy_and_equal);
