@@ -995,9 +995,14 @@ START_TEST(test_signal_with_own_handler_keeps_the_save)
 	pid = fork();
 	ck_assert_int_ge(pid, 0);
 	if (pid == 0) {
+		bool ok;
+
 		signal(SIGHUP, note_hup);
-		_exit(plan_save(path, b, 0, err, sizeof err) == PLAN_SAVE_OK &&
-		    hup_seen ? 0 : 1);
+		ok = plan_save(path, b, 0, err, sizeof err) == PLAN_SAVE_OK &&
+		    hup_seen;
+		free(tb);               /* valgrind checks this process too */
+		plan_free(b);
+		_exit(ok ? 0 : 1);
 	}
 	for (tries = 0; tries < 2000 && count_prefixed(".own.ini.") == 0;
 	    tries++)
