@@ -68,7 +68,9 @@ add_pid() {
 # start_nsd DIR "ADDR..." PORT ZONE=FILE...: FILE relative to DIR. No user
 # switch, no chroot, no database, no remote control. In the foreground NSD
 # still forks its server process; the pid file (and $!) is the parent,
-# which stops its children on SIGTERM. Sets NSD_PID.
+# which stops its children on SIGTERM. DIR/extra.conf (optional, written by
+# the caller: more "server:" options, indented) is added to the server
+# clause. Sets NSD_PID.
 start_nsd() {
 	sn_dir=$1
 	sn_addrs=$2
@@ -92,6 +94,9 @@ start_nsd() {
   server-count: 1
   hide-version: yes
   verbosity: 1
+EOF
+		[ -f "$sn_dir/extra.conf" ] && cat "$sn_dir/extra.conf"
+		cat <<EOF
 remote-control:
   control-enable: no
 EOF
@@ -108,7 +113,9 @@ EOF
 # --- Knot DNS ----------------------------------------------------------------
 # start_knot DIR "ADDR..." PORT ZONE=FILE...: knotd in the foreground (it
 # does not fork), as the user running the test, its control socket, pid
-# file, journal and timer databases in DIR. Sets KNOT_PID.
+# file, journal and timer databases in DIR. DIR/extra.conf (optional: more
+# "server:" options, indented) is added to the server section. Sets
+# KNOT_PID.
 start_knot() {
 	sk_dir=$1
 	sk_addrs=$2
@@ -122,6 +129,7 @@ start_knot() {
 		echo "  tcp-workers: 1"
 		echo "  background-workers: 1"
 		echo "  listen: [ $(for sk_a in $sk_addrs; do printf '%s@%s, ' "$sk_a" "$sk_port"; done | sed 's/, $//') ]"
+		[ -f "$sk_dir/extra.conf" ] && cat "$sk_dir/extra.conf"
 		cat <<EOF
 database:
   storage: "$sk_dir/db"
