@@ -493,6 +493,8 @@ report_write_query(FILE *out, const probe_run *r, const probe_query *q,
 	jw_uint(out, q->malformed);
 	jw_key(out, "tcp", false);
 	jw_raw(out, q->tcp ? "true" : "false");
+	jw_key(out, "size", false);
+	jw_uint(out, q->size);
 	jw_key(out, "answers", false);
 	putc_unlocked('[', out);
 	for (i = 0; i < q->nanswers; i++) {

@@ -109,6 +109,21 @@ static const struct {
 	    "evidence does not answer over TCP (RFC 7766 requires it; larger "
 	    "answers never arrive): open TCP/53 to it. A resolver that tries "
 	    "that server first fails some of the time."},
+	[VERDICT_LARGE_DROPPED] = {"large-answer-dropped", true,
+	    "an authoritative server answers small questions, but its UDP "
+	    "answers over 512 bytes never arrive (a firewall's DNS inspection "
+	    "limited to 512 bytes, or a path that drops them); the same "
+	    "question without EDNS comes truncated and is answered over TCP; "
+	    "the resolver does not get the answer",
+	    "Create a send connector for this domain that routes to its MX "
+	    "hosts' IPv4 addresses (smart hosts, authentication None): the "
+	    "KB's workaround, as for a dropped AAAA. Tell the domain's DNS "
+	    "operator that UDP answers over 512 bytes from the server named in "
+	    "the evidence are dropped on their side (RFC 6891 allows up to the "
+	    "size the client offers; a Cisco ASA's DNS inspection does this "
+	    "with \"message-length maximum 512\": \"message-length maximum "
+	    "client auto\" fixes it). If the reason says it may be this "
+	    "network, check this site's firewall first."},
 	[VERDICT_UNREACHABLE] = {"unreachable", false,
 	    "the domain's authoritative servers answer nothing at all",
 	    "The domain's DNS is down; wait, or contact the domain's owner."},
@@ -248,6 +263,47 @@ static const struct {
 	    "Check the DNS server's load, its forwarders' speed (a slow "
 	    "forwarder makes every lookup slow) and the network between; "
 	    "exdns's evidence shows each answer's time."},
+	[RWHY_EDNS_DROPPED] = {"edns-dropped",
+	    "queries with EDNS (RFC 6891) get no answer or FORMERR from it, "
+	    "the same queries without EDNS are answered: an old DNS server or "
+	    "a firewall between that drops EDNS",
+	    "Find what drops EDNS between the Exchange servers and the DNS "
+	    "server: a firewall's DNS inspection (Cisco ASA: in the DNS "
+	    "inspection policy set \"message-length maximum client auto\"), "
+	    "or a DNS server too old for EDNS (update it). Every current "
+	    "resolver and client sends EDNS."},
+	[RWHY_TCP_BLOCKED] = {"tcp-blocked",
+	    "its answer came truncated (TC=1) and over TCP it gave none "
+	    "(refused, reset or silent): TCP port 53 to it is blocked, so "
+	    "every answer too large for UDP fails",
+	    "Open TCP port 53 from the Exchange servers to the DNS server (a "
+	    "DNS client must be able to use TCP, RFC 7766), and check that the "
+	    "DNS server accepts TCP. Exchange asks again over TCP when an "
+	    "answer is truncated (ExternalDNSProtocolOption and "
+	    "InternalDNSProtocolOption must not be UseUdpOnly)."},
+	[RWHY_LARGE_DROPPED] = {"large-dropped",
+	    "its UDP answers over 512 bytes never reach this host, smaller "
+	    "ones do, and the same answer came over TCP: something between "
+	    "drops large DNS packets (a firewall's DNS inspection limited to "
+	    "512 bytes, or IP fragments dropped)",
+	    "Let DNS answers up to 1232 bytes through between the DNS server "
+	    "and the Exchange servers (Cisco ASA DNS inspection: \"message-length "
+	    "maximum client auto\" instead of 512). Until then "
+	    "Set-TransportService -ExternalDNSProtocolOption UseTcpOnly (and "
+	    "-InternalDNSProtocolOption UseTcpOnly) makes Exchange ask over "
+	    "TCP, which works."},
+	[RWHY_LARGE_FAILS] = {"large-fails",
+	    "it answers small questions but fails one whose answer is large "
+	    "(a canary's TXT: timeout or SERVFAIL, with and without EDNS): its "
+	    "own path to the internet drops large UDP answers (IP fragments), "
+	    "or it cannot fall back to TCP",
+	    "On the DNS server set the EDNS buffer size to 1232 bytes so large "
+	    "answers come truncated and are fetched over TCP instead of in "
+	    "fragments (Windows DNS: DWORD MaximumUdpPacketSize = 1232 under "
+	    "HKLM\\SYSTEM\\CurrentControlSet\\Services\\DNS\\Parameters, then "
+	    "restart the DNS Server service; BIND: edns-udp-size 1232 and "
+	    "max-udp-size 1232; unbound: edns-buffer-size: 1232), and allow "
+	    "it TCP port 53 out and fragments in."},
 };
 
 const char *
