@@ -1566,9 +1566,12 @@ check_classify(probe_run *r, probe_resolver_check *c)
 
 	c->why = RWHY_NONE;
 	c->why_proof = -1;
+	c->largest = 0;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]);
 		rstatus s = check_status_of(q);
+		if (q->outcome == DNSQ_ANSWER && q->size > c->largest)
+			c->largest = q->size;
 		if (q->cd) {
 			if (q_noerror(q)) {
 				ncd++;

@@ -119,6 +119,9 @@ typedef struct probe_resolver_check {
 	rwhy why;                    /* why it fails (or is slow) */
 	ssize_t why_proof;           /* the query that shows it, or -1 */
 	bool usable;
+	unsigned largest;            /* its largest answer (bytes, over UDP or
+	                                TCP): answers over 512 bytes were
+	                                tested only when this is larger */
 	uint32_t *evidence; size_t nevidence;
 } probe_resolver_check;
 

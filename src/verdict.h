@@ -56,6 +56,7 @@ typedef enum rstatus {
 	RSTATUS_COUNT
 } rstatus;
 const char *rstatus_to_string(rstatus s);
+int rstatus_from_string(const char *s, rstatus *out);   /* 0, or -1 */
 
 /* Why the resolver fails, in the DNS server's terms: a finding with its
  * fix, in Exchange's and the DNS server's words. */
