@@ -104,6 +104,22 @@ static const char *const notes[NOTE_COUNT] = {
 	    "gives none, but no server answered this host over TCP at all "
 	    "while the resolver or another server gives the answer: TCP/53 "
 	    "out may be blocked on this network, not the domain's fault",
+	[NOTE_LARGE_REMOTE] = "the same question without EDNS comes "
+	    "truncated (its answer is over 512 bytes) and is answered over TCP, "
+	    "and that server answers small questions with EDNS: its UDP answers "
+	    "over 512 bytes are dropped, while UDP answers that large from "
+	    "other servers reach this host: the remote side",
+	[NOTE_LARGE_HERE] = "the same question without EDNS comes truncated "
+	    "(its answer is over 512 bytes) and is answered over TCP, and that "
+	    "server answers small questions with EDNS; but no UDP answer over "
+	    "512 bytes reached this host from any server: a firewall on this "
+	    "network may drop them (DNS inspection limited to 512 bytes), not "
+	    "the domain's fault",
+	[NOTE_LARGE_RESOLVED] = "the same question without EDNS comes "
+	    "truncated (its answer is over 512 bytes) and is answered over TCP, "
+	    "and that server answers small questions with EDNS: its UDP answers "
+	    "over 512 bytes are dropped on the remote side; the resolver got "
+	    "every answer all the same: tell the remote side",
 	[NOTE_SLOW] = "a server of its zone answered, but after more than "
 	    "1.5 s: resolvers that wait less give up, as if it were dropped",
 	[NOTE_SLOW_EXCHANGE] = "a server of its zone answered, but after more "
@@ -287,6 +303,7 @@ classify_table(const cf_domain *f, cf_result *o)
 	pick ednsbad = {NULL, NOHOST}, ednsok = {NULL, NOHOST};
 	pick tcpremote = {NULL, NOHOST}, tcphere = {NULL, NOHOST};
 	pick tcphere_rfail = {NULL, NOHOST};
+	pick largebad = {NULL, NOHOST}, largeok = {NULL, NOHOST};
 	bool mx_failed = resolver_failed(f->mx.f);
 	unsigned slow_ms = 0;
 	unsigned nv4 = 0, nbad4 = 0;
@@ -337,6 +354,12 @@ classify_table(const cf_domain *f, cf_result *o)
 		return;
 	}
 
+	/* The domain's own servers: its MX with EDNS failed, without EDNS
+	 * answered (asked only when the resolver failed the MX: it hurts). */
+	if (edns_failed(f->auth_mx_edns.f) && noerror(f->auth_mx_plain.f))
+		take(f->auth_mx_large ? &largebad : &ednsbad, &f->auth_mx_edns,
+		    NOHOST);
+
 	/* Each MX host: what its servers said directly, else what the
 	 * resolver said. */
 	for (h = 0; h < f->nhosts; h++) {
@@ -384,12 +407,18 @@ classify_table(const cf_domain *f, cf_result *o)
 				 * FORMERR with EDNS is no AAAA fault. Whether
 				 * it hurts: the resolver failed this host or
 				 * the MX. */
+				bool hurts = mx_failed ||
+				    resolver_failed(x->ra.f) ||
+				    resolver_failed(x->raaaa.f);
+				bool large = eb == &v->a ? v->a_large :
+				    v->aaaa_large;
 				seen = true;
 				if (noerror(v->a.f) || noerror(v->a_plain.f))
 					any_a = true;
-				take(mx_failed || resolver_failed(x->ra.f) ||
-				    resolver_failed(x->raaaa.f) ? &ednsbad :
-				    &ednsok, eb, h);
+				if (large)
+					take(hurts ? &largebad : &largeok, eb, h);
+				else
+					take(hurts ? &ednsbad : &ednsok, eb, h);
 				continue;
 			}
 			if (v->lame && replied(v->a.f)) {
@@ -459,6 +488,18 @@ classify_table(const cf_domain *f, cf_result *o)
 	if (ednsbad.a != NULL && !rfailing && nv4 > 0) {
 		set(o, VERDICT_EDNS_BROKEN, ednsbad.a, NOTE_EDNS_PLAIN,
 		    BASIS_DIRECT, ednsbad.host);
+		return;
+	}
+	/* The same for its answers over 512 bytes: the remote side when
+	 * UDP answers that large reach this host from other servers; else
+	 * this network may drop them, and the domain is not blamed. */
+	if (largebad.a != NULL && !rfailing && nv4 > 0) {
+		if (f->large_udp_works)
+			set(o, VERDICT_LARGE_DROPPED, largebad.a, NOTE_LARGE_REMOTE,
+			    BASIS_DIRECT, largebad.host);
+		else
+			set(o, VERDICT_INCONCLUSIVE, largebad.a, NOTE_LARGE_HERE,
+			    BASIS_DIRECT, largebad.host);
 		return;
 	}
 	if (!any_a) {
@@ -570,10 +611,12 @@ classify_table(const cf_domain *f, cf_result *o)
 	 * a broken EDNS path (the remote side's fault); or TCP failed from
 	 * here to that server and worked to none (maybe this network), the
 	 * answer coming from elsewhere. */
-	if (ednsok.a != NULL || tcphere.a != NULL) {
-		const pick *p = ednsok.a != NULL ? &ednsok : &tcphere;
+	if (ednsok.a != NULL || largeok.a != NULL || tcphere.a != NULL) {
+		const pick *p = ednsok.a != NULL ? &ednsok : largeok.a != NULL ?
+		    &largeok : &tcphere;
 		set(o, VERDICT_OK, p->a, p == &ednsok ? NOTE_EDNS_RESOLVED :
-		    NOTE_TCP_HERE, BASIS_DIRECT, p->host);
+		    p == &tcphere ? NOTE_TCP_HERE : f->large_udp_works ?
+		    NOTE_LARGE_RESOLVED : NOTE_LARGE_HERE, BASIS_DIRECT, p->host);
 		return;
 	}
 	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?

@@ -71,6 +71,11 @@ typedef struct cf_server {     /* asked directly, RD=0 */
 	bool a_tcp_failed, aaaa_tcp_failed;  /* its reply was truncated (TC=1)
 	                              and over TCP there was none (refused,
 	                              reset, stalled): a or aaaa is that */
+	bool a_large, aaaa_large;  /* a_plain (aaaa_plain) came truncated,
+	                              over 512 bytes, and was answered over
+	                              TCP, while the server answers small
+	                              questions with EDNS over UDP: what the
+	                              question with EDNS lost was its size */
 } cf_server;
 
 typedef struct cf_host {
@@ -92,6 +97,10 @@ typedef struct cf_domain {
 	cf_answer mx_cd;           /* MX again with CD=1 after a SERVFAIL */
 	cf_answer auth_mx;         /* an authoritative MX answer, or the last
 	                              silent one when none answered */
+	cf_answer auth_mx_edns;    /* a server's MX question with EDNS that
+	                              failed (no reply, FORMERR) ... */
+	cf_answer auth_mx_plain;   /* ... and the same without EDNS, answered */
+	bool auth_mx_large;        /* that answer as cf_server.a_large */
 	bool null_mx;
 	bool hosts_known;          /* the MX hosts are known */
 	bool zone_found;           /* the domain's own servers were found */
@@ -104,6 +113,8 @@ typedef struct cf_domain {
 	bool resolver_aaaa_fails;  /* the canaries' AAAA fail through it too */
 	vantage vantage;
 	bool tcp_works;            /* a server answered this host over TCP */
+	bool large_udp_works;      /* a UDP answer over 512 bytes reached this
+	                              host from some server */
 } cf_domain;
 
 /* Why, in a few words, for the reason line; what evidence it rests on. */
@@ -129,6 +140,12 @@ typedef enum cf_note {
 	NOTE_TCP_REMOTE,       /* truncated, TCP to it fails, others answer,
 	                          TCP to other servers works from here */
 	NOTE_TCP_HERE,         /* the same, but no TCP works from here */
+	NOTE_LARGE_REMOTE,     /* UDP answers over 512 bytes from that
+	                          server never arrive; other servers' do */
+	NOTE_LARGE_HERE,       /* the same, but none that large reached this
+	                          host from any server: maybe this network */
+	NOTE_LARGE_RESOLVED,   /* the same as remote, and the resolver got
+	                          the answer all the same */
 	NOTE_SLOW,             /* a reply after CLASSIFY_SLOW_MS */
 	NOTE_SLOW_EXCHANGE,    /* after CLASSIFY_EXCHANGE_MS */
 	NOTE_MISSING_MX,       /* inconclusive: the MX is unknown */

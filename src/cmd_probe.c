@@ -25,7 +25,8 @@ cmd_probe_usage(FILE *out)
 	    "  --json                   print one JSON document\n"
 	    "  -h, --help               show this help\n\n"
 	    "Verdicts: ok, aaaa-dropped, aaaa-bad-response, dnssec-bogus,\n"
-	    "edns-broken (these four need a connector), nxdomain, null-mx,\n"
+	    "edns-broken, large-answer-dropped (these five need a connector),\n"
+	    "nxdomain, null-mx,\n"
 	    "mx-no-address, mx-loopback, ipv6-only-mx, mx-cname, lame-delegation,\n"
 	    "slow, tcp-blocked, unreachable, resolver-failure, inconclusive.\n"
 	    "Exit status: 0 no DNS fault, 1 faults found, 2 bad usage or input.\n");

@@ -28,6 +28,8 @@
 #include "util.h"
 
 #define NOSLOT ((size_t)-1)
+/* What a server showed in the run (probe_run.srvflag). */
+#define SRV_EDNS_UDP 1u        /* answered a question with EDNS over UDP */
 #define PROBE_CNAME_MAX 8      /* CNAMEs followed in one answer */
 #define PROBE_SLAB_BITS 12
 #define PROBE_SLAB (1u << PROBE_SLAB_BITS)   /* queries allocated at once */
@@ -92,6 +94,7 @@ typedef struct host_server {
 	size_t qa, qaaaa;      /* direct queries */
 	size_t qa_plain, qaaaa_plain;  /* one of them again without EDNS, when
 	                                  it timed out or got FORMERR */
+	const char *zone;      /* the zone it serves (interned), or NULL */
 	struct probe_domain *d;
 	exaddr addr;
 } host_server;
@@ -120,6 +123,9 @@ typedef struct probe_dwork {
 	bool zone_done;        /* the domain's own servers are known */
 	const char **zone_addrs; size_t nzone;  /* the domain's own servers */
 	bool auth_mx_asked;
+	size_t qauth_edns;     /* an MX query with EDNS that failed (no reply,
+	                          FORMERR) whose retry without EDNS was answered */
+	size_t qauth_plain;    /* that retry */
 	unsigned nauth_lame;   /* of the domain's own servers, answered lame */
 	size_t evcap;          /* of d->evidence */
 } probe_dwork;
@@ -152,6 +158,9 @@ struct probe_run {
 	bool ready;            /* resolver and vantage known: verdicts can be made */
 	bool seen_direct;      /* a server asked directly answered */
 	bool tcp_direct;       /* ... and one answered over TCP */
+	bool large_udp;        /* a UDP reply over 512 bytes reached this
+	                          host (from any server) */
+	uint8_t *srvflag; size_t srvflagcap;   /* by server index: SRV_* */
 	unsigned check_cbs;    /* canary callbacks not yet run */
 	uint32_t own4[16]; size_t nown4;  /* this host's public IPv4 addresses */
 	char current[160];
@@ -266,6 +275,8 @@ probe_server_id(probe_run *r, const exaddr *a)
 		if (addr_equal(&r->srv[r->stab[i] - 1], a))
 			return r->stab[i] - 1;
 	r->srv = xgrow(r->srv, sizeof *r->srv, &r->srvcap, r->nsrv + 1);
+	r->srvflag = xgrow(r->srvflag, 1, &r->srvflagcap, r->nsrv + 1);
+	r->srvflag[r->nsrv] = 0;
 	r->srv[r->nsrv] = *a;
 	r->stab[i] = (uint32_t)(r->nsrv + 1);
 	return (uint32_t)r->nsrv++;
@@ -544,6 +555,15 @@ probe_dnsq_cb(const dnsq_result *res, void *arg)
 	q->mismatched = (uint16_t)(res->mismatched > 65535 ? 65535 : res->mismatched);
 	q->malformed = (uint16_t)(res->malformed > 65535 ? 65535 : res->malformed);
 	q->tcp = res->tcp;
+	q->size = (uint16_t)(res->reply == NULL ? 0 : res->replylen > 65535 ?
+	    65535 : res->replylen);
+	if (res->outcome == DNSQ_ANSWER && !res->tcp && res->replylen > 512)
+		r->large_udp = true;
+	/* The server answered a question with EDNS over UDP: its EDNS path
+	 * works (a FORMERR says the opposite). */
+	if (res->outcome == DNSQ_ANSWER && !res->tcp && !q->plain &&
+	    res->rcode != LDNS_RCODE_FORMERR && r->o.dnsq.edns_bufsize != 0)
+		r->srvflag[q->server] |= SRV_EDNS_UDP;
 	if (!res->rd && res->outcome == DNSQ_ANSWER)
 		r->seen_direct = true;
 	if (!res->rd && res->outcome == DNSQ_ANSWER && res->tcp)
@@ -1024,6 +1044,45 @@ q_tcp_failed(const probe_query *q)
 	    q->outcome == DNSQ_UNREACHABLE);
 }
 
+/* Asked without EDNS, its answer came truncated (over 512 bytes) and was
+ * fetched over TCP, while the server answers questions with EDNS over
+ * UDP: the question with EDNS got no reply for its size, not its EDNS. */
+static bool
+q_large_dropped(const probe_run *r, const probe_query *plain)
+{
+	return plain->plain && plain->tcp && q_noerror(plain) &&
+	    (r->srvflag[plain->server] & SRV_EDNS_UDP) != 0;
+}
+
+/* A retry without EDNS came truncated from a server not yet seen
+ * answering a question with EDNS over UDP: one small question with EDNS
+ * (the SOA of a zone it serves) tells "answers over 512 bytes are
+ * dropped" from "EDNS is dropped". */
+static void
+probe_ask_small_edns(probe_run *r, probe_domain *d, const probe_query *plain,
+                     const char *zone)
+{
+	exaddr a;
+
+	if (!plain->tcp || zone == NULL || r->cancelled ||
+	    (r->srvflag[plain->server] & SRV_EDNS_UDP) != 0)
+		return;
+	a = r->srv[plain->server];
+	probe_ask(r, d, &a, zone, LDNS_RR_TYPE_SOA, false, NULL, NULL);
+}
+
+static void
+hs_plain_done(probe_run *r, probe_query *q, void *ctx)
+{
+	host_server *hs = ctx;
+
+	if (q->qtype == LDNS_RR_TYPE_A)
+		hs->qa_plain = q->index;
+	else
+		hs->qaaaa_plain = q->index;
+	probe_ask_small_edns(r, hs->d, q, hs->zone);
+}
+
 /* A direct A or AAAA has its outcome. Both in: if A (else AAAA, A being
  * answered) timed out or got FORMERR, the same question once more
  * without EDNS (at most one more query per server and host): answered,
@@ -1045,10 +1104,10 @@ hs_done(probe_run *r, probe_query *q, void *ctx)
 	qaaaa = QAT(r, hs->qaaaa);
 	if (q_edns_failed(qa))
 		probe_ask_x(r, hs->d, &hs->addr, qa->qname, LDNS_RR_TYPE_A, false,
-		    PQ_PLAIN, slot_done, &hs->qa_plain);
+		    PQ_PLAIN, hs_plain_done, hs);
 	else if (q_noerror(qa) && q_edns_failed(qaaaa))
 		probe_ask_x(r, hs->d, &hs->addr, qaaaa->qname, LDNS_RR_TYPE_AAAA,
-		    false, PQ_PLAIN, slot_done, &hs->qaaaa_plain);
+		    false, PQ_PLAIN, hs_plain_done, hs);
 }
 
 static void
@@ -1077,6 +1136,7 @@ host_zone_done(probe_run *r, zfind *z)
 		domain_server(d, z->srv_names[i], z->zone ? z->zone :
 		    probe_intern(r, "?"), z->srv_addrs[i]);
 		hs->qa = hs->qaaaa = hs->qa_plain = hs->qaaaa_plain = NOSLOT;
+		hs->zone = z->zone;
 		hs->d = d;
 		hs->addr = a;
 		hw->nhs++;
@@ -1224,13 +1284,25 @@ q_lame(const probe_query *q)
 	}
 }
 
+static void domain_auth_mx_plain_done(probe_run *r, probe_query *q,
+                                      probe_domain *d);
+
 static void
 domain_auth_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
 	probe_domain *d = ctx;
 
+	if (q->plain) {
+		domain_auth_mx_plain_done(r, q, d);
+		return;
+	}
 	if (q_lame(q))
 		d->work->nauth_lame++;
+	/* No reply or FORMERR with EDNS: the same question without (one more
+	 * query per server), to tell a broken EDNS path from a dead server. */
+	if (q_edns_failed(q) && r->o.dnsq.edns_bufsize != 0 && !r->cancelled)
+		probe_ask_x(r, d, &r->srv[q->server], q->qname, LDNS_RR_TYPE_MX,
+		    false, PQ_PLAIN, domain_auth_mx_done, d);
 	/* The proof when no server gives the MX: a silent one first. */
 	if (!q_answered(q) && d->work->qauth_silent == NOSLOT)
 		d->work->qauth_silent = q->index;
@@ -1244,6 +1316,29 @@ domain_auth_mx_done(probe_run *r, probe_query *q, void *ctx)
 	} else if (q_answered(q) && q->rcode == LDNS_RCODE_NXDOMAIN && q->aa) {
 		d->work->qauth_mx = q->index;
 		d->work->mx_nx = true;
+	}
+}
+
+/* The domain's own MX asked again without EDNS: answered, the server's
+ * EDNS path (or its UDP answers over 512 bytes) is broken, and its answer
+ * gives the MX hosts if no server's did. */
+static void
+domain_auth_mx_plain_done(probe_run *r, probe_query *q, probe_domain *d)
+{
+	probe_dwork *w = d->work;
+
+	if (q_noerror(q) && q->aa && w->qauth_plain == NOSLOT) {
+		const probe_query *e = probe_lookup(r, q->server, q->qname,
+		    LDNS_RR_TYPE_MX, false, 0);
+		w->qauth_plain = q->index;
+		w->qauth_edns = e != NULL ? e->index : NOSLOT;
+		probe_ask_small_edns(r, d, q, d->name);
+	}
+	if (w->hosts_set || w->mx_nx || w->null_mx)
+		return;
+	if (q_noerror(q) && q->aa) {
+		w->qauth_mx = q->index;
+		domain_set_hosts(r, d, q);
 	}
 }
 
@@ -1334,6 +1429,21 @@ domain_start(probe_run *r, probe_domain *d)
 /* A canary's MX SERVFAIL: asked again with CD=1 (one query), to tell a
  * resolver whose validation fails for everything. ctx is the check: r->ext
  * is only grown (moved) once the checks before have finished. */
+/* The same question once more without EDNS, kept as the check's
+ * evidence. */
+static void
+check_plain_retry(probe_run *r, probe_resolver_check *c, const probe_query *q,
+                  bool failed)
+{
+	probe_query *p;
+
+	if (!failed || r->cancelled || r->o.dnsq.edns_bufsize == 0)
+		return;
+	p = probe_ask_x(r, NULL, &c->addr, q->qname, q->qtype, true, PQ_PLAIN,
+	    NULL, NULL);
+	u32_push(&c->evidence, &c->nevidence, p->index);
+}
+
 static void
 check_mx_done(probe_run *r, probe_query *q, void *ctx)
 {
@@ -1346,21 +1456,35 @@ check_mx_done(probe_run *r, probe_query *q, void *ctx)
 		    PQ_CD, NULL, NULL);
 		u32_push(&c->evidence, &c->nevidence, cd->index);
 	}
+	check_plain_retry(r, c, q, q_edns_failed(q));
+}
+
+/* A canary's TXT (an answer often over 512 bytes, sometimes over 1232:
+ * SPF and site verification records): no reply or FORMERR with EDNS, or
+ * SERVFAIL: the same without EDNS tells a dropped large answer (truncated
+ * then, and fetched over TCP) from one the resolver cannot get at all. */
+static void
+check_txt_done(probe_run *r, probe_query *q, void *ctx)
+{
+	r->check_cbs--;
+	check_plain_retry(r, ctx, q, q_edns_failed(q) || q_servfail(q));
 }
 
 static void
 check_start(probe_run *r, probe_resolver_check *c)
 {
-	static const uint16_t types[] = {LDNS_RR_TYPE_MX, LDNS_RR_TYPE_AAAA};
+	static const uint16_t types[] = {LDNS_RR_TYPE_MX, LDNS_RR_TYPE_AAAA,
+	    LDNS_RR_TYPE_TXT};
+	static const qdone_fn done[] = {check_mx_done, NULL, check_txt_done};
 	size_t i, t;
 	probe_query *q;
 
-	for (t = 0; t < 2; t++)
+	for (t = 0; t < 3; t++)
 		for (i = 0; i < r->o.ncanaries; i++) {
-			if (t == 0)
+			if (done[t] != NULL)
 				r->check_cbs++;
 			q = probe_ask(r, NULL, &c->addr, r->o.canaries[i], types[t],
-			    true, t == 0 ? check_mx_done : NULL, c);
+			    true, done[t], c);
 			u32_push(&c->evidence, &c->nevidence, q->index);
 		}
 	/* A name every resolver holds itself: does it answer at all? */
@@ -1390,26 +1514,78 @@ check_status_of(const probe_query *q)
 	return RSTATUS_UNREACHABLE;   /* local error: cannot reach it */
 }
 
+/* Its canaries' TXT: the answers over 512 bytes, through it. One that
+ * came truncated and not over TCP (tcp); one whose UDP answer with EDNS
+ * never came while, without EDNS, it came truncated and over TCP (large);
+ * one it failed with and without EDNS while it answered that canary's MX
+ * (fails). */
+typedef struct check_large {
+	ssize_t tcpq, largeq, failq;
+} check_large;
+
+static void
+check_large_of(probe_run *r, const probe_resolver_check *c, check_large *l)
+{
+	uint32_t sid = probe_server_id(r, &c->addr);
+	size_t i;
+
+	l->tcpq = l->largeq = l->failq = -1;
+	for (i = 0; i < c->nevidence; i++) {
+		const probe_query *q = QAT(r, c->evidence[i]), *p, *mx;
+		if (q->qtype != LDNS_RR_TYPE_TXT || q->plain || q->cd)
+			continue;
+		p = probe_lookup(r, sid, q->qname, LDNS_RR_TYPE_TXT, true, PQ_PLAIN);
+		mx = probe_lookup(r, sid, q->qname, LDNS_RR_TYPE_MX, true, 0);
+		if (q_tcp_failed(q) || (p != NULL && q_edns_failed(q) &&
+		    q_tcp_failed(p))) {
+			if (l->tcpq < 0)
+				l->tcpq = q->index;
+		} else if (p != NULL && q_edns_failed(q) && p->tcp &&
+		    q_noerror(p)) {
+			if (l->largeq < 0)
+				l->largeq = q->index;
+		} else if (p != NULL && (q_edns_failed(q) || q_servfail(q)) &&
+		    (q_servfail(p) || (p->outcome == DNSQ_TIMEOUT && !p->tcp)) &&
+		    mx != NULL && q_noerror(mx)) {
+			if (l->failq < 0)
+				l->failq = q->index;
+		}
+	}
+}
+
 static void
 check_classify(probe_run *r, probe_resolver_check *c)
 {
 	unsigned count[RSTATUS_COUNT] = {0}, nmx = 0, naaaa = 0, aaaa_ok = 0;
-	unsigned ncd = 0, nslow = 0;
+	unsigned ncd = 0, nslow = 0, nplain = 0;
 	size_t i;
 	int best = RSTATUS_TIMEOUT;
 	ssize_t local = -1, localq = -1, cdq = -1, refq = -1, toq = -1,
-	    slowq = -1;
+	    slowq = -1, ednsq = -1;
+	check_large large;
 
 	c->why = RWHY_NONE;
 	c->why_proof = -1;
+	c->largest = 0;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]);
 		rstatus s = check_status_of(q);
+		if (q->outcome == DNSQ_ANSWER && q->size > c->largest)
+			c->largest = q->size;
 		if (q->cd) {
 			if (q_noerror(q)) {
 				ncd++;
 				cdq = q->index;
 			}
+			continue;
+		}
+		if (q->qtype == LDNS_RR_TYPE_TXT)
+			continue;       /* check_large_of */
+		if (q->plain) {
+			/* an MX that failed with EDNS, answered without */
+			if (q->qtype == LDNS_RR_TYPE_MX && s == RSTATUS_OK &&
+			    (q->ra || q->aa || q->nanswers > 0))
+				nplain++;
 			continue;
 		}
 		if (q->qtype == LDNS_RR_TYPE_A) {    /* localhost */
@@ -1428,6 +1604,8 @@ check_classify(probe_run *r, probe_resolver_check *c)
 				refq = q->index;
 			if (s == RSTATUS_TIMEOUT && toq < 0)
 				toq = q->index;
+			if (q_edns_failed(q) && ednsq < 0)
+				ednsq = q->index;
 			if (s == RSTATUS_OK && q->ms >= CLASSIFY_SLOW_MS) {
 				nslow++;
 				if (slowq < 0 || q->ms > QAT(r, (size_t)slowq)->ms)
@@ -1457,16 +1635,30 @@ check_classify(probe_run *r, probe_resolver_check *c)
 				best = (int)i;
 		c->status = (rstatus)best;
 	}
+	check_large_of(r, c, &large);
 	/* Why, as far as its answers say. */
 	if (c->status == RSTATUS_REFUSED) {
 		c->why = RWHY_NOT_RECURSING;
 		c->why_proof = refq;
+	} else if (c->status != RSTATUS_OK && nplain * 2 > nmx) {
+		/* Most canaries' MX failed with EDNS and came without. */
+		c->why = RWHY_EDNS_DROPPED;
+		c->why_proof = ednsq;
 	} else if (c->status == RSTATUS_SERVFAIL && ncd * 2 > nmx) {
 		c->why = RWHY_DNSSEC_ALL;
 		c->why_proof = cdq;
 	} else if (c->status == RSTATUS_TIMEOUT) {
 		c->why = local >= 0 ? RWHY_UPSTREAM : RWHY_SILENT;
 		c->why_proof = local >= 0 ? toq : localq;
+	} else if (c->status == RSTATUS_OK && large.tcpq >= 0) {
+		c->why = RWHY_TCP_BLOCKED;
+		c->why_proof = large.tcpq;
+	} else if (c->status == RSTATUS_OK && large.largeq >= 0) {
+		c->why = RWHY_LARGE_DROPPED;
+		c->why_proof = large.largeq;
+	} else if (c->status == RSTATUS_OK && large.failq >= 0) {
+		c->why = RWHY_LARGE_FAILS;
+		c->why_proof = large.failq;
 	} else if (c->status == RSTATUS_OK && nslow * 2 > nmx) {
 		c->why = RWHY_SLOW;
 		c->why_proof = slowq;
@@ -1740,6 +1932,12 @@ domain_classify(probe_run *r, probe_domain *d)
 	f.resolver_aaaa_fails = r->resolver.status == RSTATUS_AAAA_FAILS;
 	f.vantage = r->vant.direct;
 	f.tcp_works = r->tcp_direct;
+	f.large_udp_works = r->large_udp;
+	if (w->qauth_plain != NOSLOT && w->qauth_edns != NOSLOT) {
+		f.auth_mx_edns = slot_fact(r, w->qauth_edns);
+		f.auth_mx_plain = slot_fact(r, w->qauth_plain);
+		f.auth_mx_large = q_large_dropped(r, QAT(r, w->qauth_plain));
+	}
 	if (w->hosts_set && d->nmx > 0) {
 		for (h = 0; h < d->nmx; h++)
 			nsrv += w->hw[h]->nhs;
@@ -1763,6 +1961,11 @@ domain_classify(probe_run *r, probe_domain *d)
 				srv[k].a_plain = slot_fact(r, hw->hs[s].qa_plain);
 				srv[k].aaaa_plain = slot_fact(r,
 				    hw->hs[s].qaaaa_plain);
+				srv[k].a_large = hw->hs[s].qa_plain != NOSLOT &&
+				    q_large_dropped(r, QAT(r, hw->hs[s].qa_plain));
+				srv[k].aaaa_large = hw->hs[s].qaaaa_plain != NOSLOT &&
+				    q_large_dropped(r, QAT(r,
+				    hw->hs[s].qaaaa_plain));
 				srv[k].a_tcp_failed = q_tcp_failed(QAT(r,
 				    hw->hs[s].qa));
 				srv[k].aaaa_tcp_failed = q_tcp_failed(QAT(r,
@@ -1888,6 +2091,7 @@ probe_add_domain(probe_run *r, const char *name)
 	d->work = xcalloc(1, sizeof *d->work);
 	d->work->run = r;
 	d->work->qmx = d->work->qauth_mx = d->work->qmx_cd = NOSLOT;
+	d->work->qauth_edns = d->work->qauth_plain = NOSLOT;
 	d->work->qauth_silent = d->work->qauth_other = NOSLOT;
 	probe_start_more(r);
 	return 0;
@@ -2142,7 +2346,7 @@ void
 probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
                      size_t len)
 {
-	char ip[ADDR_TEXT_MAX], name[300], what[200];
+	char ip[ADDR_TEXT_MAX], name[300], what[200], size[64] = "";
 	const char *type = dnsq_type_name(q->qtype);
 
 	addr_format(probe_query_server(r, q), ip, sizeof ip);
@@ -2168,9 +2372,16 @@ probe_query_describe(const probe_run *r, const probe_query *q, char *buf,
 		snprintf(what, sizeof what, "%s", dnsq_outcome_to_string(q->outcome));
 		break;
 	}
-	snprintf(buf, len, "(%s): %s %s%s: %s, %u tr%s, %u ms", ip, type, name,
-	    q->cd ? " with CD=1" : q->plain ? " without EDNS" : "", what, q->tries, q->tries == 1 ? "y" :
-	    "ies", q->ms);
+	/* How big, when that matters: over 512 bytes (what a UDP answer
+	 * without EDNS can carry), or fetched over TCP after TC=1. */
+	if (q->outcome == DNSQ_ANSWER && (q->size > 512 || q->tcp))
+		snprintf(size, sizeof size, ", %u bytes", q->size);
+	if (q->tcp)
+		snprintf(size + strlen(size), sizeof size - strlen(size),
+		    " over TCP after a truncated UDP answer");
+	snprintf(buf, len, "(%s): %s %s%s: %s%s, %u tr%s, %u ms", ip, type, name,
+	    q->cd ? " with CD=1" : q->plain ? " without EDNS" : "", what, size,
+	    q->tries, q->tries == 1 ? "y" : "ies", q->ms);
 }
 
 void
@@ -2227,6 +2438,7 @@ probe_free(probe_run *r)
 	}
 	free(r->refs);
 	free(r->srv);
+	free(r->srvflag);
 	free(r->stab);
 	free(r->names);
 	free(r->scratch);

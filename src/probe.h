@@ -54,9 +54,13 @@ typedef struct probe_query {
 	uint16_t nanswers;
 	int16_t rcode;               /* -1 when no reply */
 	uint16_t mismatched, malformed;
+	uint16_t size;               /* the reply's length in bytes (over TCP
+	                                when tcp), 0 when none */
 	uint8_t tries;
 	uint8_t outcome;             /* dnsq_outcome */
-	bool rd, aa, tcp;
+	bool rd, aa;
+	bool tcp;                    /* the UDP reply was truncated (TC=1) and
+	                                the question was asked over TCP */
 	bool cd;                     /* asked with CD=1 (checking disabled) */
 	bool plain;                  /* asked without EDNS (a retry) */
 	bool ra;                     /* the reply had RA (recursion available) */
@@ -115,6 +119,9 @@ typedef struct probe_resolver_check {
 	rwhy why;                    /* why it fails (or is slow) */
 	ssize_t why_proof;           /* the query that shows it, or -1 */
 	bool usable;
+	unsigned largest;            /* its largest answer (bytes, over UDP or
+	                                TCP): answers over 512 bytes were
+	                                tested only when this is larger */
 	uint32_t *evidence; size_t nevidence;
 } probe_resolver_check;
 

@@ -103,7 +103,7 @@ queue_agrees(queue_dns_error e, verdict v)
 		    v == VERDICT_RESOLVER_FAILURE || v == VERDICT_UNREACHABLE ||
 		    v == VERDICT_LAME_DELEGATION || v == VERDICT_SLOW ||
 		    v == VERDICT_DNSSEC_BOGUS || v == VERDICT_EDNS_BROKEN ||
-		    v == VERDICT_TCP_BLOCKED ?
+		    v == VERDICT_TCP_BLOCKED || v == VERDICT_LARGE_DROPPED ?
 		    QUEUE_AGREE_YES : QUEUE_AGREE_NO;
 	case QUEUE_ERR_NO_RECORDS:
 		return v == VERDICT_MX_NO_ADDRESS || v == VERDICT_NULL_MX ||

@@ -169,6 +169,7 @@ judge_connector(replay_item *it, const plan_connector *c,
 	case VERDICT_AAAA_BAD_RESPONSE:
 	case VERDICT_DNSSEC_BOGUS:
 	case VERDICT_EDNS_BROKEN:
+	case VERDICT_LARGE_DROPPED:
 		if (plan_same_set(c->smart_hosts, c->nsmart, s->smart_hosts,
 		    s->nsmart)) {
 			it->state = REPLAY_STILL_NEEDED;

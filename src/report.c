@@ -27,6 +27,9 @@ report_resolver_line(FILE *out, probe_run *r, const char *label,
 	fprintf(out, "%s %s: %s%s%s\n", label, a, rstatus_to_string(c->status),
 	    c->why != RWHY_NONE ? ", " : "", c->why != RWHY_NONE ?
 	    rwhy_to_string(c->why) : "");
+	if (c->why == RWHY_NONE && c->status == RSTATUS_OK && c->largest <= 512)
+		fprintf(out, "  Not tested: answers over 512 bytes (no canary's "
+		    "answer was that large: %u bytes at most)\n", c->largest);
 	if (c->why == RWHY_NONE)
 		return;
 	fprintf(out, "  Why: %s\n", rwhy_meaning(c->why));
@@ -374,6 +377,7 @@ report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
 	json_object_set_new(o, "port", json_integer(addr_port(&c->addr)));
 	json_object_set_new(o, "status", jstr(rstatus_to_string(c->status)));
 	json_object_set_new(o, "why", jstr(rwhy_to_string(c->why)));
+	json_object_set_new(o, "largest_answer", json_integer(c->largest));
 	if (c->why != RWHY_NONE) {
 		json_object_set_new(o, "why_text", jstr(rwhy_meaning(c->why)));
 		json_object_set_new(o, "fix", jstr(rwhy_fix(c->why)));
@@ -493,6 +497,8 @@ report_write_query(FILE *out, const probe_run *r, const probe_query *q,
 	jw_uint(out, q->malformed);
 	jw_key(out, "tcp", false);
 	jw_raw(out, q->tcp ? "true" : "false");
+	jw_key(out, "size", false);
+	jw_uint(out, q->size);
 	jw_key(out, "answers", false);
 	putc_unlocked('[', out);
 	for (i = 0; i < q->nanswers; i++) {

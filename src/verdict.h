@@ -20,6 +20,8 @@ typedef enum verdict {
 	VERDICT_DNSSEC_BOGUS,      /* SERVFAIL; with CD=1 answered */
 	VERDICT_EDNS_BROKEN,       /* a server answers only without EDNS */
 	VERDICT_TCP_BLOCKED,       /* truncated, and TCP to that server fails */
+	VERDICT_LARGE_DROPPED,     /* answers over 512 bytes never arrive over
+	                              UDP; small ones and TCP do */
 	VERDICT_UNREACHABLE,
 	VERDICT_RESOLVER_FAILURE,
 	VERDICT_INCONCLUSIVE,      /* the evidence cannot decide */
@@ -54,6 +56,7 @@ typedef enum rstatus {
 	RSTATUS_COUNT
 } rstatus;
 const char *rstatus_to_string(rstatus s);
+int rstatus_from_string(const char *s, rstatus *out);   /* 0, or -1 */
 
 /* Why the resolver fails, in the DNS server's terms: a finding with its
  * fix, in Exchange's and the DNS server's words. */
@@ -64,6 +67,13 @@ typedef enum rwhy {
 	RWHY_SILENT,           /* answers nothing at all */
 	RWHY_DNSSEC_ALL,       /* SERVFAIL for every name, CD=1 answered */
 	RWHY_SLOW,             /* answers, later than 1.5 s */
+	RWHY_EDNS_DROPPED,     /* queries with EDNS get nothing or FORMERR,
+	                          the same without EDNS are answered */
+	RWHY_TCP_BLOCKED,      /* a truncated answer, and over TCP none */
+	RWHY_LARGE_DROPPED,    /* UDP answers over 512 bytes never arrive;
+	                          the same over TCP do */
+	RWHY_LARGE_FAILS,      /* it fails questions with large answers
+	                          (with and without EDNS), answers small ones */
 	RWHY_COUNT
 } rwhy;
 const char *rwhy_to_string(rwhy w);              /* "not-recursing" */

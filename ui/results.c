@@ -179,6 +179,9 @@ domain_brief(probe_run *r, const probe_domain *d)
 	else if (d->verdict == VERDICT_EDNS_BROKEN)
 		snprintf(buf, sizeof buf, "%s: %s with EDNS, answered without",
 		    dnsq_type_name(q->qtype), what);
+	else if (d->verdict == VERDICT_LARGE_DROPPED)
+		snprintf(buf, sizeof buf, "%s: %s with EDNS; without, truncated "
+		    "and answered over TCP", dnsq_type_name(q->qtype), what);
 	else
 		snprintf(buf, sizeof buf, "%s: %s%s", dnsq_type_name(q->qtype),
 		    what, q->rd ? " (resolver)" : "");

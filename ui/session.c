@@ -363,19 +363,6 @@ get_uint(sload *l, const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
-static int
-get_rstatus(const char *s, rstatus *out)
-{
-	unsigned i;
-
-	for (i = 0; i < RSTATUS_COUNT; i++)
-		if (strcmp(s, rstatus_to_string((rstatus)i)) == 0) {
-			*out = (rstatus)i;
-			return 0;
-		}
-	return -1;
-}
-
 static char *
 safe_dup(const char *s)
 {
@@ -393,7 +380,7 @@ load_server(sload *l, char *rest, results_server *s)
 		if ((f[i] = strtok_r(i == 0 ? rest : NULL, " ", &save)) == NULL)
 			return serr(l, "expected ADDR STATUS USABLE SELECTED ASKED "
 			    "ANSWERED");
-	if (get_rstatus(f[1], &s->status) != 0)
+	if (rstatus_from_string(f[1], &s->status) != 0)
 		return serr(l, "'%.20s' is not a resolver status", f[1]);
 	for (i = 0; i < 4; i++)
 		if (get_uint(l, f[2 + i], i < 2 ? 1 : 100000, &v[i]) != 0)

@@ -44,7 +44,16 @@ typedef struct row {
 	bool all_lame;     /* the domain's own servers all answered lame */
 	cf_answer mx_cd;
 	bool tcp_works;    /* a server answered this host over TCP */
+	bool large_udp;    /* a UDP answer over 512 bytes reached this host */
+	cf_answer auth_mx_edns, auth_mx_plain;   /* its own servers' MX with
+	                                            EDNS failed, without */
+	bool auth_mx_large;
 } row;
+
+/* A row names the facts up to the last one it needs; the facts after
+ * it are zero (false, unasked). */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 
 /* One healthy host seen directly. */
 #define HOST_OK {F(DATA, RA), F(DATA, RAAAA), 1, \
@@ -397,6 +406,44 @@ static const row rows[] = {
 	    F(FORMERR, SAAAA2), false, false}}, 1, false, 0, 0, NONE}},
 	    VERDICT_AAAA_BAD_RESPONSE, SAAAA, BASIS_DIRECT, NOTE_NONE, false, NONE,
 	    false},
+	/* Answers over 512 bytes: silent with EDNS, truncated without and
+	 * answered over TCP, while the server answers small questions with
+	 * EDNS (its aaaa_large). */
+	{"AAAA over 512 bytes dropped, A answered with EDNS, the resolver "
+	    "fails AAAA, large UDP answers reach this host: large-answer-dropped",
+	    F(DATA, MXQ), NONE, false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, F(DATA, SAAAA2),
+	    false, false, false, true}}, 1, false, 0, 0, NONE}},
+	    VERDICT_LARGE_DROPPED, SAAAA, BASIS_DIRECT, NOTE_LARGE_REMOTE, false,
+	    NONE, true, true, NONE, NONE, false},
+	{"the same, no UDP answer over 512 bytes reached this host at all: "
+	    "inconclusive, maybe this network", F(DATA, MXQ), NONE, false, true,
+	    true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(TIMEOUT, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, F(DATA, SAAAA2),
+	    false, false, false, true}}, 1, false, 0, 0, NONE}},
+	    VERDICT_INCONCLUSIVE, SAAAA, BASIS_DIRECT, NOTE_LARGE_HERE, false,
+	    NONE, true, false, NONE, NONE, false},
+	{"the same, the resolver got the AAAA: ok, said", F(DATA, MXQ), NONE,
+	    false, true, true, RSTATUS_OK, VANTAGE_DIRECT, 1,
+	    {{F(DATA, RA), F(DATA, RAAAA), 1,
+	    {{F(DATA, SA), F(TIMEOUT, SAAAA), 0, 0, false, NONE, F(DATA, SAAAA2),
+	    false, false, false, true}}, 1, false, 0, 0, NONE}},
+	    VERDICT_OK, SAAAA, BASIS_DIRECT, NOTE_LARGE_RESOLVED, false,
+	    NONE, true, true, NONE, NONE, false},
+	{"the domain's own MX silent with EDNS, answered without (not "
+	    "truncated), the resolver fails the MX: edns-broken on its MX",
+	    F(TIMEOUT, MXQ), F(DATA, AUTHQ), false, true, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 1, {HOST_OK}, VERDICT_EDNS_BROKEN, AUTHQ + 50,
+	    BASIS_DIRECT, NOTE_EDNS_PLAIN, false, NONE, true, true,
+	    F(TIMEOUT, AUTHQ + 50), F(DATA, AUTHQ), false},
+	{"the domain's own MX over 512 bytes: silent with EDNS, truncated "
+	    "without and over TCP: large-answer-dropped on its MX",
+	    F(SERVFAIL, MXQ), F(DATA, AUTHQ), false, true, true, RSTATUS_OK,
+	    VANTAGE_DIRECT, 1, {HOST_OK}, VERDICT_LARGE_DROPPED, AUTHQ + 50,
+	    BASIS_DIRECT, NOTE_LARGE_REMOTE, false, NONE, true, true,
+	    F(TIMEOUT, AUTHQ + 50), F(DATA, AUTHQ), true},
 	/* TCP: a truncated answer (TC=1) not fetched over TCP from that
 	 * server (its aaaa_tcp_failed). */
 	{"AAAA truncated, TCP to it silent, another server answers, TCP "
@@ -464,6 +511,7 @@ static const row rows[] = {
 	    {{F(DATA, SA1), F(TIMEOUT, SAAAA1), 0, 0, false, NONE, NONE, false, false}}, 1, false, 0, 0, NONE}},
 	    VERDICT_AAAA_DROPPED, SAAAA1, BASIS_DIRECT, NOTE_NONE, false, NONE, false},
 };
+#pragma GCC diagnostic pop
 
 #define NROWS (sizeof rows / sizeof rows[0])
 
@@ -481,6 +529,10 @@ row_facts(const row *w, cf_domain *f, cf_host *hosts)
 	f->auth_all_lame = w->all_lame;
 	f->mx_cd = w->mx_cd;
 	f->tcp_works = w->tcp_works;
+	f->large_udp_works = w->large_udp;
+	f->auth_mx_edns = w->auth_mx_edns;
+	f->auth_mx_plain = w->auth_mx_plain;
+	f->auth_mx_large = w->auth_mx_large;
 	f->resolver = w->resolver;
 	f->resolver_aaaa_fails = w->resolver == RSTATUS_AAAA_FAILS;
 	f->vantage = w->van;
@@ -575,27 +627,36 @@ tcp_fault(const cf_domain *f, uint32_t proof)
 	return false;
 }
 
-/* A server of the facts that answered without EDNS what it failed with
- * EDNS, and the proof is that failure (or any such server: NOQ). */
+/* A server of the facts (or the domain's own, for its MX) that answered
+ * without EDNS what it failed with EDNS, and the proof is that failure
+ * (or any such server: NOQ); large: its answer without EDNS was large
+ * (else: was not). */
 static bool
-edns_fault(const cf_domain *f, uint32_t proof)
+edns_fault(const cf_domain *f, uint32_t proof, bool large)
 {
 	size_t h, s;
 
+	if (EDNS_FAILED(f->auth_mx_edns.f) && NOERROR(f->auth_mx_plain.f) &&
+	    f->auth_mx_large == large &&
+	    (proof == CLASSIFY_NOQ || proof == f->auth_mx_edns.q))
+		return true;
 	for (h = 0; h < f->nhosts; h++)
 		for (s = 0; s < f->hosts[h].nsrv; s++) {
 			const cf_server *v = &f->hosts[h].srv[s];
 			if (v->lame)
 				continue;
 			if (EDNS_FAILED(v->a.f) && NOERROR(v->a_plain.f) &&
+			    v->a_large == large &&
 			    (proof == CLASSIFY_NOQ || proof == v->a.q))
 				return true;
 			if (EDNS_FAILED(v->aaaa.f) && NOERROR(v->aaaa_plain.f) &&
+			    v->aaaa_large == large &&
 			    (proof == CLASSIFY_NOQ || proof == v->aaaa.q))
 				return true;
 		}
 	return false;
 }
+
 static fact
 rnd_fact(unsigned *seed)
 {
@@ -607,7 +668,8 @@ q_in(uint32_t q, const cf_domain *f)
 {
 	size_t h, s;
 
-	if (q == f->mx.q || q == f->auth_mx.q || q == f->mx_cd.q)
+	if (q == f->mx.q || q == f->auth_mx.q || q == f->mx_cd.q ||
+	    q == f->auth_mx_edns.q || q == f->auth_mx_plain.q)
 		return true;
 	for (h = 0; h < f->nhosts; h++) {
 		const cf_host *x = &f->hosts[h];
@@ -649,6 +711,18 @@ START_TEST(test_invariants_random)
 		f.resolver_aaaa_fails = f.resolver == RSTATUS_AAAA_FAILS;
 		f.vantage = (vantage)(rand_r(&seed) % VANTAGE_COUNT);
 		f.tcp_works = rand_r(&seed) % 2;
+		f.large_udp_works = rand_r(&seed) % 2;
+		/* The domain's own MX again without EDNS, as the probe asks
+		 * it: after a timeout or FORMERR. */
+		if (rand_r(&seed) % 4 == 0) {
+			f.auth_mx_edns.f = rand_r(&seed) % 2 ? FACT_TIMEOUT :
+			    FACT_FORMERR;
+			f.auth_mx_plain.f = rnd_fact(&seed);
+			f.auth_mx_large = NOERROR(f.auth_mx_plain.f) &&
+			    rand_r(&seed) % 2;
+		}
+		f.auth_mx_edns.q = q++;
+		f.auth_mx_plain.q = q++;
 		f.nhosts = f.hosts_known ? (size_t)(rand_r(&seed) % 4) : 0;
 		for (h = 0; h < f.nhosts; h++) {
 			hosts[h].ra.f = rnd_fact(&seed);
@@ -682,6 +756,11 @@ START_TEST(test_invariants_random)
 				    srv[h][s].a_plain.f == FACT_UNASKED &&
 				    rand_r(&seed) % 2 ? rnd_fact(&seed) : FACT_UNASKED;
 				srv[h][s].aaaa_plain.q = q++;
+				/* Large: only an answer without EDNS. */
+				srv[h][s].a_large = NOERROR(srv[h][s].a_plain.f) &&
+				    rand_r(&seed) % 2;
+				srv[h][s].aaaa_large =
+				    NOERROR(srv[h][s].aaaa_plain.f) && rand_r(&seed) % 2;
 				/* Truncated, TCP failed: only when no reply. */
 				srv[h][s].a_tcp_failed = SILENT(srv[h][s].a.f) &&
 				    rand_r(&seed) % 3 == 0;
@@ -768,7 +847,23 @@ START_TEST(test_invariants_random)
 			if (res.v == VERDICT_EDNS_BROKEN ||
 			    res.note == NOTE_EDNS_PLAIN ||
 			    res.note == NOTE_EDNS_RESOLVED)
-				ck_assert(edns_fault(&f, res.proof));
+				ck_assert(edns_fault(&f, res.proof, false));
+			/* large-answer-dropped (and its notes) only on such
+			 * a failure whose answer without EDNS was large; the
+			 * remote side only when large answers reach here. */
+			if (res.v == VERDICT_LARGE_DROPPED ||
+			    res.note == NOTE_LARGE_REMOTE ||
+			    res.note == NOTE_LARGE_HERE ||
+			    res.note == NOTE_LARGE_RESOLVED)
+				ck_assert(edns_fault(&f, res.proof, true));
+			if (res.v == VERDICT_LARGE_DROPPED ||
+			    res.note == NOTE_LARGE_REMOTE ||
+			    res.note == NOTE_LARGE_RESOLVED)
+				ck_assert(f.large_udp_works);
+			if (res.note == NOTE_LARGE_HERE)
+				ck_assert(!f.large_udp_works &&
+				    (res.v == VERDICT_OK ||
+				    res.v == VERDICT_INCONCLUSIVE));
 			if (res.note == NOTE_EDNS_RESOLVED)
 				ck_assert_int_eq(res.v, VERDICT_OK);
 			if (res.v == VERDICT_TCP_BLOCKED ||
@@ -779,7 +874,8 @@ START_TEST(test_invariants_random)
 				    res.v == VERDICT_INCONCLUSIVE) && !f.tcp_works);
 			if (res.v == VERDICT_TCP_BLOCKED)
 				ck_assert(f.tcp_works);
-			if (!edns_fault(&f, CLASSIFY_NOQ) &&
+			if (!edns_fault(&f, CLASSIFY_NOQ, false) &&
+			    !edns_fault(&f, CLASSIFY_NOQ, true) &&
 			    !tcp_fault(&f, CLASSIFY_NOQ)) {
 				cf_server s1[3][3];
 				cf_host h1[3];
@@ -794,10 +890,12 @@ START_TEST(test_invariants_random)
 					h1[h].srv = s1[h];
 				}
 				f1.hosts = h1;
+				f1.auth_mx_plain.f = FACT_UNASKED;
 				classify_domain(&f1, &r1);
 				ck_assert_int_eq(res.v, r1.v);
 				ck_assert_uint_eq(res.proof, r1.proof);
 				ck_assert_int_ne(res.v, VERDICT_EDNS_BROKEN);
+				ck_assert_int_ne(res.v, VERDICT_LARGE_DROPPED);
 			}
 			if (res.v == VERDICT_DNSSEC_BOGUS) {
 				bool cdok = f.mx.f == FACT_SERVFAIL &&
@@ -838,6 +936,7 @@ START_TEST(test_invariants_random)
 		 * MX answer, or on their silence (unreachable). */
 		if (!replied && res.basis == BASIS_DIRECT)
 			ck_assert(res.proof == f.auth_mx.q ||
+			    res.proof == f.auth_mx_edns.q ||
 			    res.v == VERDICT_UNREACHABLE ||
 			    /* a truncated reply (TCP then failed) */
 			    res.note == NOTE_TCP_REMOTE || res.note == NOTE_TCP_HERE);
