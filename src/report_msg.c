@@ -165,7 +165,8 @@ static const struct {
 	    "6840), and every sender that uses one cannot "
 	    "find the MX hosts. Asked with CD=1 (checking disabled), the same "
 	    "resolver gives the answer: the records are there, their "
-	    "validation is what fails.",
+	    "validation is what fails. The first two commands below ask our "
+	    "resolver; any validating resolver shows the same.",
 	    "Sign the zone again (and make sure signing runs before the "
 	    "signatures expire), or, if the keys were changed, publish at "
 	    "the parent a DS record that matches the zone's current key "
