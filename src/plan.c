@@ -1365,9 +1365,24 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 			plan_free(p);
 			return NULL;
 		}
-		snprintf(buf, sizeof buf, "resolver %s: %s", p->resolver,
-		    rstatus_to_string(rc->status));
+		snprintf(buf, sizeof buf, "resolver %s: %s%s%s", p->resolver,
+		    rstatus_to_string(rc->status), rc->why != RWHY_NONE ?
+		    ", " : "", rc->why != RWHY_NONE ? rwhy_to_string(rc->why) :
+		    "");
 		evidence_push(&p->external_evidence, &p->nexternal_evidence, buf);
+		/* Why it fails, and the query that shows it, first. */
+		if (rc->why != RWHY_NONE) {
+			snprintf(buf, sizeof buf, "why: %s", rwhy_meaning(rc->why));
+			evidence_push(&p->external_evidence,
+			    &p->nexternal_evidence, buf);
+			if (rc->why_proof >= 0 &&
+			    (size_t)rc->why_proof < probe_nqueries(r)) {
+				describe_named(r, NULL, probe_query_at(r,
+				    (size_t)rc->why_proof), buf, sizeof buf);
+				evidence_push(&p->external_evidence,
+				    &p->nexternal_evidence, buf);
+			}
+		}
 		for (i = 0; i < rc->nevidence && p->nexternal_evidence < 8; i++) {
 			const probe_query *q;
 			if (rc->evidence[i] >= probe_nqueries(r))

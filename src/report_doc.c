@@ -374,8 +374,13 @@ doc_domain(doc *d, probe_run *r, probe_domain *pd, const queue *q)
 	if (report_msg_wanted(pd->verdict)) {
 		char *text = NULL;
 		size_t len = 0;
-		FILE *f = open_memstream(&text, &len);
-		if (f != NULL) {
+		FILE *f;
+
+		/* The texts of the message exdns report writes them. */
+		doc_kv(d, "Why it breaks mail", report_msg_why(pd->verdict));
+		doc_kv(d, "What would fix it (their side)",
+		    report_msg_fix(pd->verdict));
+		if ((f = open_memstream(&text, &len)) != NULL) {
 			report_msg_digs(f, r, pd, "");
 			if (fclose(f) == 0 && text != NULL) {
 				doc_kv(d, "The remote side can see it with",

@@ -18,6 +18,13 @@
  * operator can fix (a message is worth sending). */
 bool report_msg_wanted(verdict v);
 
+/* The message's texts for verdict v: the subject's few words, why it
+ * breaks mail, what would fix it (citing the RFC where there is one).
+ * NULL for a verdict that gets no message. */
+const char *report_msg_subject(verdict v);
+const char *report_msg_why(verdict v);
+const char *report_msg_fix(verdict v);
+
 /* Writes the message for domain d of run r, seen at time seen. pc (may be
  * NULL): the plan's connector for the domain, whose recorded evidence and
  * the plan's created time are quoted as "first recorded". Returns true if

@@ -120,11 +120,104 @@ START_TEST(test_formats)
 	ck_assert_int_eq(f, REPORT_FMT_HTML);
 	ck_assert_int_eq(report_format_from_string("HTML", &f), -1);
 	ck_assert_int_eq(report_format_from_string("pdf", &f), -1);
-	ck_assert(report_msg_wanted(VERDICT_AAAA_DROPPED));
-	ck_assert(report_msg_wanted(VERDICT_NULL_MX));
-	ck_assert(!report_msg_wanted(VERDICT_OK));
-	ck_assert(!report_msg_wanted(VERDICT_RESOLVER_FAILURE));
-	ck_assert(!report_msg_wanted(VERDICT_INCONCLUSIVE));
+}
+END_TEST
+
+/* Which verdicts get a message: every fault of the remote domain's own
+ * DNS (issue 12's causes too); not ok, not nxdomain (a typo), not the
+ * resolver's failure or an inconclusive run (not theirs). */
+START_TEST(test_msg_wanted)
+{
+	static const verdict yes[] = {
+		VERDICT_AAAA_DROPPED, VERDICT_AAAA_BAD_RESPONSE, VERDICT_NULL_MX,
+		VERDICT_MX_NO_ADDRESS, VERDICT_MX_LOOPBACK, VERDICT_IPV6_ONLY_MX,
+		VERDICT_MX_CNAME, VERDICT_LAME_DELEGATION, VERDICT_SLOW,
+		VERDICT_DNSSEC_BOGUS, VERDICT_EDNS_BROKEN, VERDICT_TCP_BLOCKED,
+		VERDICT_LARGE_DROPPED, VERDICT_UNREACHABLE,
+	};
+	static const verdict no[] = {
+		VERDICT_OK, VERDICT_NXDOMAIN, VERDICT_RESOLVER_FAILURE,
+		VERDICT_INCONCLUSIVE,
+	};
+	size_t i;
+
+	ck_assert_uint_eq(sizeof yes / sizeof yes[0] + sizeof no / sizeof no[0],
+	    VERDICT_COUNT);
+	for (i = 0; i < sizeof yes / sizeof yes[0]; i++)
+		ck_assert_msg(report_msg_wanted(yes[i]), "%s gets a message",
+		    verdict_to_string(yes[i]));
+	for (i = 0; i < sizeof no / sizeof no[0]; i++) {
+		ck_assert_msg(!report_msg_wanted(no[i]), "%s gets no message",
+		    verdict_to_string(no[i]));
+		ck_assert_ptr_null(report_msg_subject(no[i]));
+		ck_assert_ptr_null(report_msg_why(no[i]));
+		ck_assert_ptr_null(report_msg_fix(no[i]));
+	}
+	ck_assert(!report_msg_wanted(VERDICT_COUNT));
+	ck_assert(!report_msg_wanted((verdict)-1));
+}
+END_TEST
+
+/* Each message's own subject, why and fix: printable ASCII on one line
+ * (they are wrapped and escaped by the writers), no two alike, and the
+ * RFC where there is one. */
+START_TEST(test_msg_texts)
+{
+	static const struct {
+		verdict v;
+		const char *subject, *why, *fix;
+	} want[] = {
+		{VERDICT_MX_LOOPBACK, "no one outside can reach", "RFC 1918",
+		    "public IPv4 address"},
+		{VERDICT_IPV6_ONLY_MX, "IPv6 addresses only", "IPv4-only senders",
+		    "publish A records"},
+		{VERDICT_MX_CNAME, "alias (CNAME)", "RFC 2181 section 10.3",
+		    "RFC 2181 section 10.3"},
+		{VERDICT_LAME_DELEGATION, "lame delegation", "RFC 8499",
+		    "NS records"},
+		{VERDICT_SLOW, "too late", "5 seconds", "delays the answers"},
+		{VERDICT_DNSSEC_BOGUS, "DNSSEC fails validation", "RFC 4035, RFC "
+		    "6840", "DS record"},
+		{VERDICT_EDNS_BROKEN, "EDNS", "RFC 6891", "RFC 6891 section 7"},
+		{VERDICT_TCP_BLOCKED, "over TCP", "RFC 7766", "TCP port 53"},
+		{VERDICT_LARGE_DROPPED, "over 512 bytes",
+		    "RFC 6891 sections 6.2.3 to 6.2.5", "1232 bytes"},
+	};
+	const char *seen[VERDICT_COUNT * 3];
+	size_t i, j, n = 0;
+	int v;
+
+	for (v = 0; v < VERDICT_COUNT; v++) {
+		const char *t[3];
+		if (!report_msg_wanted((verdict)v))
+			continue;
+		t[0] = report_msg_subject((verdict)v);
+		t[1] = report_msg_why((verdict)v);
+		t[2] = report_msg_fix((verdict)v);
+		for (i = 0; i < 3; i++) {
+			const unsigned char *c;
+			ck_assert_ptr_nonnull(t[i]);
+			ck_assert_uint_gt(strlen(t[i]), i == 0 ? 10 : 60);
+			for (c = (const unsigned char *)t[i]; *c; c++)
+				ck_assert_msg(*c >= 0x20 && *c < 0x7f, "%s: byte %02x",
+				    verdict_to_string((verdict)v), *c);
+			for (j = 0; j < n; j++)
+				ck_assert_msg(strcmp(seen[j], t[i]) != 0 ||
+				    (i == 2 && (v == VERDICT_AAAA_BAD_RESPONSE)),
+				    "%s: the same text as another", verdict_to_string(
+				    (verdict)v));
+			seen[n++] = t[i];
+		}
+	}
+	for (i = 0; i < sizeof want / sizeof want[0]; i++) {
+		const char *name = verdict_to_string(want[i].v);
+		ck_assert_msg(strstr(report_msg_subject(want[i].v),
+		    want[i].subject) != NULL, "%s subject", name);
+		ck_assert_msg(strstr(report_msg_why(want[i].v), want[i].why) !=
+		    NULL, "%s why: %s", name, want[i].why);
+		ck_assert_msg(strstr(report_msg_fix(want[i].v), want[i].fix) !=
+		    NULL, "%s fix: %s", name, want[i].fix);
+	}
 }
 END_TEST
 
@@ -268,6 +361,8 @@ main(void)
 	tcase_add_test(tc, test_md_escape);
 	tcase_add_test(tc, test_shell_word);
 	tcase_add_test(tc, test_formats);
+	tcase_add_test(tc, test_msg_wanted);
+	tcase_add_test(tc, test_msg_texts);
 	tcase_add_test(tc, test_history_roundtrip);
 	tcase_add_test(tc, test_history_rules);
 	tcase_add_test(tc, test_history_load);
