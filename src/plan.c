@@ -1375,10 +1375,12 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 			snprintf(buf, sizeof buf, "why: %s", rwhy_meaning(rc->why));
 			evidence_push(&p->external_evidence,
 			    &p->nexternal_evidence, buf);
-			if (rc->why_proof >= 0 &&
-			    (size_t)rc->why_proof < probe_nqueries(r)) {
+			ssize_t w[2] = {rc->why_proof, rc->why_retry};
+			for (i = 0; i < 2; i++) {
+				if (w[i] < 0 || (size_t)w[i] >= probe_nqueries(r))
+					continue;
 				describe_named(r, NULL, probe_query_at(r,
-				    (size_t)rc->why_proof), buf, sizeof buf);
+				    (size_t)w[i]), buf, sizeof buf);
 				evidence_push(&p->external_evidence,
 				    &p->nexternal_evidence, buf);
 			}

@@ -1520,7 +1520,8 @@ check_status_of(const probe_query *q)
  * one it failed with and without EDNS while it answered that canary's MX
  * (fails). */
 typedef struct check_large {
-	ssize_t tcpq, largeq, failq;
+	ssize_t tcpq, largeq, failq;     /* the canary's TXT with EDNS */
+	ssize_t tcpp, largep, failp;     /* and without, or -1 */
 } check_large;
 
 static void
@@ -1530,6 +1531,7 @@ check_large_of(probe_run *r, const probe_resolver_check *c, check_large *l)
 	size_t i;
 
 	l->tcpq = l->largeq = l->failq = -1;
+	l->tcpp = l->largep = l->failp = -1;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]), *p, *mx;
 		if (q->qtype != LDNS_RR_TYPE_TXT || q->plain || q->cd)
@@ -1538,17 +1540,24 @@ check_large_of(probe_run *r, const probe_resolver_check *c, check_large *l)
 		mx = probe_lookup(r, sid, q->qname, LDNS_RR_TYPE_MX, true, 0);
 		if (q_tcp_failed(q) || (p != NULL && q_edns_failed(q) &&
 		    q_tcp_failed(p))) {
-			if (l->tcpq < 0)
+			if (l->tcpq < 0) {
 				l->tcpq = q->index;
+				l->tcpp = q_tcp_failed(q) || p == NULL ? -1 :
+				    (ssize_t)p->index;
+			}
 		} else if (p != NULL && q_edns_failed(q) && p->tcp &&
 		    q_noerror(p)) {
-			if (l->largeq < 0)
+			if (l->largeq < 0) {
 				l->largeq = q->index;
+				l->largep = p->index;
+			}
 		} else if (p != NULL && (q_edns_failed(q) || q_servfail(q)) &&
 		    (q_servfail(p) || (p->outcome == DNSQ_TIMEOUT && !p->tcp)) &&
 		    mx != NULL && q_noerror(mx)) {
-			if (l->failq < 0)
+			if (l->failq < 0) {
 				l->failq = q->index;
+				l->failp = p->index;
+			}
 		}
 	}
 }
@@ -1565,13 +1574,14 @@ check_classify(probe_run *r, probe_resolver_check *c)
 	check_large large;
 
 	c->why = RWHY_NONE;
-	c->why_proof = -1;
-	c->largest = 0;
+	c->why_proof = c->why_retry = -1;
+	c->largest_udp = 0;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]);
 		rstatus s = check_status_of(q);
-		if (q->outcome == DNSQ_ANSWER && q->size > c->largest)
-			c->largest = q->size;
+		if (q->outcome == DNSQ_ANSWER && !q->tcp &&
+		    q->size > c->largest_udp)
+			c->largest_udp = q->size;
 		if (q->cd) {
 			if (q_noerror(q)) {
 				ncd++;
@@ -1642,8 +1652,12 @@ check_classify(probe_run *r, probe_resolver_check *c)
 		c->why_proof = refq;
 	} else if (c->status != RSTATUS_OK && nplain * 2 > nmx) {
 		/* Most canaries' MX failed with EDNS and came without. */
+		const probe_query *p = ednsq < 0 ? NULL : probe_lookup(r,
+		    probe_server_id(r, &c->addr), QAT(r, (size_t)ednsq)->qname,
+		    LDNS_RR_TYPE_MX, true, PQ_PLAIN);
 		c->why = RWHY_EDNS_DROPPED;
 		c->why_proof = ednsq;
+		c->why_retry = p != NULL ? (ssize_t)p->index : -1;
 	} else if (c->status == RSTATUS_SERVFAIL && ncd * 2 > nmx) {
 		c->why = RWHY_DNSSEC_ALL;
 		c->why_proof = cdq;
@@ -1653,12 +1667,15 @@ check_classify(probe_run *r, probe_resolver_check *c)
 	} else if (c->status == RSTATUS_OK && large.tcpq >= 0) {
 		c->why = RWHY_TCP_BLOCKED;
 		c->why_proof = large.tcpq;
+		c->why_retry = large.tcpp;
 	} else if (c->status == RSTATUS_OK && large.largeq >= 0) {
 		c->why = RWHY_LARGE_DROPPED;
 		c->why_proof = large.largeq;
+		c->why_retry = large.largep;
 	} else if (c->status == RSTATUS_OK && large.failq >= 0) {
 		c->why = RWHY_LARGE_FAILS;
 		c->why_proof = large.failq;
+		c->why_retry = large.failp;
 	} else if (c->status == RSTATUS_OK && nslow * 2 > nmx) {
 		c->why = RWHY_SLOW;
 		c->why_proof = slowq;

@@ -118,10 +118,13 @@ typedef struct probe_resolver_check {
 	rstatus status;              /* from the canaries' MX and AAAA */
 	rwhy why;                    /* why it fails (or is slow) */
 	ssize_t why_proof;           /* the query that shows it, or -1 */
+	ssize_t why_retry;           /* the same question asked again (without
+	                                EDNS), whose outcome completes the
+	                                proof; or -1 */
 	bool usable;
-	unsigned largest;            /* its largest answer (bytes, over UDP or
-	                                TCP): answers over 512 bytes were
-	                                tested only when this is larger */
+	unsigned largest_udp;        /* its largest answer over UDP (bytes):
+	                                UDP answers over 512 bytes were tested
+	                                only when this is larger */
 	uint32_t *evidence; size_t nevidence;
 } probe_resolver_check;
 

@@ -27,9 +27,11 @@ report_resolver_line(FILE *out, probe_run *r, const char *label,
 	fprintf(out, "%s %s: %s%s%s\n", label, a, rstatus_to_string(c->status),
 	    c->why != RWHY_NONE ? ", " : "", c->why != RWHY_NONE ?
 	    rwhy_to_string(c->why) : "");
-	if (c->why == RWHY_NONE && c->status == RSTATUS_OK && c->largest <= 512)
-		fprintf(out, "  Not tested: answers over 512 bytes (no canary's "
-		    "answer was that large: %u bytes at most)\n", c->largest);
+	if (c->why == RWHY_NONE && c->status == RSTATUS_OK &&
+	    c->largest_udp <= 512)
+		fprintf(out, "  Not tested: UDP answers over 512 bytes (no "
+		    "canary's answer over UDP was that large: %u bytes at "
+		    "most)\n", c->largest_udp);
 	if (c->why == RWHY_NONE)
 		return;
 	fprintf(out, "  Why: %s\n", rwhy_meaning(c->why));
@@ -37,6 +39,11 @@ report_resolver_line(FILE *out, probe_run *r, const char *label,
 		probe_query_describe(r, probe_query_at(r, (size_t)c->why_proof),
 		    desc, sizeof desc);
 		fprintf(out, "  Evidence: %s\n", dname_printable(desc, e, sizeof e));
+	}
+	if (c->why_retry >= 0 && (size_t)c->why_retry < probe_nqueries(r)) {
+		probe_query_describe(r, probe_query_at(r, (size_t)c->why_retry),
+		    desc, sizeof desc);
+		fprintf(out, "  Then: %s\n", dname_printable(desc, e, sizeof e));
 	}
 	fprintf(out, "  Fix: %s\n", rwhy_fix(c->why));
 }
@@ -377,7 +384,8 @@ report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
 	json_object_set_new(o, "port", json_integer(addr_port(&c->addr)));
 	json_object_set_new(o, "status", jstr(rstatus_to_string(c->status)));
 	json_object_set_new(o, "why", jstr(rwhy_to_string(c->why)));
-	json_object_set_new(o, "largest_answer", json_integer(c->largest));
+	json_object_set_new(o, "largest_udp_answer",
+	    json_integer(c->largest_udp));
 	if (c->why != RWHY_NONE) {
 		json_object_set_new(o, "why_text", jstr(rwhy_meaning(c->why)));
 		json_object_set_new(o, "fix", jstr(rwhy_fix(c->why)));
@@ -386,6 +394,12 @@ report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
 			probe_query_describe(r, probe_query_at(r,
 			    (size_t)c->why_proof), desc, sizeof desc);
 			json_object_set_new(o, "why_evidence", jstr(desc));
+		}
+		if (c->why_retry >= 0 &&
+		    (size_t)c->why_retry < probe_nqueries(r)) {
+			probe_query_describe(r, probe_query_at(r,
+			    (size_t)c->why_retry), desc, sizeof desc);
+			json_object_set_new(o, "why_evidence_retry", jstr(desc));
 		}
 	}
 	if (usable)

@@ -70,9 +70,9 @@ fi
 # is the remote side's); it is ok: no message, stderr says so.
 msg_report all 127.0.79.1@"$Q" --timeout "$TIMEOUT" --tries "$TRIES" \
     lame.rw.test ednsdrop.rw.test tchalf.rw.test tcok.rw.test alias.rw.test \
-    loopback.rw.test v6only.rw.test
-check_eq "report (7 domains): exit 1" 1 "$MSG_RC"
-check_eq "report: six messages" 6 "$(grep -c '^Subject: ' "$MSGD/all.txt")"
+    loopback.rw.test v6only.rw.test bigaaaa.rw.test
+check_eq "report (8 domains): exit 1" 1 "$MSG_RC"
+check_eq "report: seven messages" 7 "$(grep -c '^Subject: ' "$MSGD/all.txt")"
 msg_check "report: tcok.rw.test (ok) gets none, stderr says why" \
     grep -qx 'exdns: tcok.rw.test: ok: no fault of its own DNS to report' "$MSGD/all.err"
 msg_check "report: lines of at most 80 columns except the subjects and dig lines" \
