@@ -191,6 +191,28 @@ plan_add_checked(plan *p, const char *domain, verdict v)
 }
 
 void
+plan_recorded_evidence(const plan *p, const char *domain, char *const **ev,
+                       size_t *n)
+{
+	size_t i;
+
+	*ev = NULL;
+	*n = 0;
+	for (i = 0; i < p->nconnectors; i++)
+		if (dname_equal(p->connectors[i].domain, domain)) {
+			*ev = p->connectors[i].evidence;
+			*n = p->connectors[i].nevidence;
+			return;
+		}
+	for (i = 0; i < p->nchecked; i++)
+		if (dname_equal(p->checked[i].domain, domain)) {
+			*ev = p->checked[i].evidence;
+			*n = p->checked[i].nevidence;
+			return;
+		}
+}
+
+void
 plan_remove_connector(plan *p, size_t i)
 {
 	if (i >= p->nconnectors)
@@ -1200,28 +1222,6 @@ plan_save_text(const char *path, const char *text, unsigned flags, char *err,
 
 /* ------------------------------------------------------------------ */
 /* Comparing                                                           */
-
-void
-plan_recorded_evidence(const plan *p, const char *domain, char *const **ev,
-                       size_t *n)
-{
-	size_t i;
-
-	*ev = NULL;
-	*n = 0;
-	for (i = 0; i < p->nconnectors; i++)
-		if (dname_equal(p->connectors[i].domain, domain)) {
-			*ev = p->connectors[i].evidence;
-			*n = p->connectors[i].nevidence;
-			return;
-		}
-	for (i = 0; i < p->nchecked; i++)
-		if (dname_equal(p->checked[i].domain, domain)) {
-			*ev = p->checked[i].evidence;
-			*n = p->checked[i].nevidence;
-			return;
-		}
-}
 
 static bool
 strv_equal(char *const *a, size_t na, char *const *b, size_t nb)
