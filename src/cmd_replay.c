@@ -162,7 +162,12 @@ cmd_replay(int argc, char **argv)
 		} else {
 			char esc[300];
 			esc_buf(ESC_TERMINAL, path, strlen(path), esc, sizeof esc);
-			if (rr->count[REPLAY_NOT_NEEDED] > 0 ||
+			if (!rr->needs_change && rr->nextra == 0)
+				fprintf(stderr, "exdns: %s updated (the previous "
+				    "plan is %s.bak): only the [checked] domains' "
+				    "verdicts changed; nothing to apply in "
+				    "Exchange\n", esc, esc);
+			else if (rr->count[REPLAY_NOT_NEEDED] > 0 ||
 			    rr->resolver_recovered)
 				fprintf(stderr, "exdns: %s updated (the previous "
 				    "plan is %s.bak); to apply the change, run the "

@@ -63,17 +63,6 @@ cmd_report_is_plan(int argc, char **argv)
 	return argc == 1 && stat(argv[0], &st) == 0 && S_ISREG(st.st_mode);
 }
 
-static const plan_connector *
-cmd_report_connector(const plan *p, const char *domain)
-{
-	size_t i;
-
-	for (i = 0; p != NULL && i < p->nconnectors; i++)
-		if (dname_equal(p->connectors[i].domain, domain))
-			return &p->connectors[i];
-	return NULL;
-}
-
 /* The messages, one after another, separated by a line of dashes. */
 static size_t
 cmd_report_messages(FILE *out, probe_run *r, time_t when, const plan *p)
@@ -92,8 +81,7 @@ cmd_report_messages(FILE *out, probe_run *r, time_t when, const plan *p)
 		if (n++ > 0)
 			fputs("\n------------------------------------------------"
 			    "------------------------\n\n", out);
-		report_msg_write(out, r, d, when, p, cmd_report_connector(p,
-		    d->name));
+		report_msg_write(out, r, d, when, p);
 	}
 	return n;
 }

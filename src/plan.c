@@ -99,6 +99,8 @@ plan_free(plan *p)
 	free(p->connectors);
 	strv_free(p->external_servers, p->nexternal);
 	strv_free(p->external_evidence, p->nexternal_evidence);
+	for (i = 0; i < p->nchecked; i++)
+		strv_free(p->checked[i].evidence, p->checked[i].nevidence);
 	free(p->checked);
 	free(p->path);
 	free(p);
@@ -146,6 +148,9 @@ plan_copy(const plan *p)
 	if (p->nchecked > 0) {
 		c->checked = xmalloc(p->nchecked * sizeof *c->checked);
 		memcpy(c->checked, p->checked, p->nchecked * sizeof *c->checked);
+		for (i = 0; i < p->nchecked; i++)
+			c->checked[i].evidence = strv_copy(p->checked[i].evidence,
+			    p->checked[i].nevidence);
 	}
 	c->path = p->path ? xstrdup(p->path) : NULL;
 	c->capconnectors = p->nconnectors;
@@ -167,6 +172,44 @@ plan_add_connector(plan *p, const char *domain)
 	snprintf(c->domain, sizeof c->domain, "%s", domain);
 	c->verdict = VERDICT_AAAA_DROPPED;
 	return c;
+}
+
+plan_checked *
+plan_add_checked(plan *p, const char *domain, verdict v)
+{
+	plan_checked *k;
+
+	if (p->capchecked < p->nchecked)
+		p->capchecked = p->nchecked;           /* sized by hand */
+	p->checked = xgrow(p->checked, sizeof *p->checked, &p->capchecked,
+	    p->nchecked + 1);
+	k = &p->checked[p->nchecked++];
+	memset(k, 0, sizeof *k);
+	snprintf(k->domain, sizeof k->domain, "%s", domain);
+	k->verdict = v;
+	return k;
+}
+
+void
+plan_recorded_evidence(const plan *p, const char *domain, char *const **ev,
+                       size_t *n)
+{
+	size_t i;
+
+	*ev = NULL;
+	*n = 0;
+	for (i = 0; i < p->nconnectors; i++)
+		if (dname_equal(p->connectors[i].domain, domain)) {
+			*ev = p->connectors[i].evidence;
+			*n = p->connectors[i].nevidence;
+			return;
+		}
+	for (i = 0; i < p->nchecked; i++)
+		if (dname_equal(p->checked[i].domain, domain)) {
+			*ev = p->checked[i].evidence;
+			*n = p->checked[i].nevidence;
+			return;
+		}
 }
 
 void
@@ -340,6 +383,24 @@ plan_check_list(char *const *v, size_t n, const char *key, bool required,
 static bool valid_smart_host(const char *s) { return addr_is_smart_host_v4(s); }
 static bool valid_host(const char *s) { return dname_valid_host(s); }
 
+/* The evidence lines of a section (sec: "[connector D]", "[checked D]",
+ * "[external-dns]"), as the writer will write them. */
+static int
+plan_check_evidence(char *const *ev, size_t n, const char *sec,
+                    const char *path, unsigned line, char *err, size_t errlen)
+{
+	size_t j;
+
+	if (n > PLAN_MAX_EVIDENCE)
+		return plan_err(err, errlen, path, line,
+		    "more than %d evidence lines", PLAN_MAX_EVIDENCE);
+	for (j = 0; j < n; j++)
+		if (!plan_valid_text(ev[j]))
+			return plan_err(err, errlen, path, line, "%s: evidence line "
+			    "%zu is not printable text without '\"'", sec, j + 1);
+	return 0;
+}
+
 static int
 plan_cmp_str(const void *a, const void *b)
 {
@@ -352,7 +413,7 @@ static int
 plan_validate_checked(const plan *p, const strmap *conns, const char *path,
                       char *err, size_t errlen)
 {
-	char norm[DNAME_MAX];
+	char norm[DNAME_MAX], sec[DNAME_MAX + 16];
 	const char **names;
 	size_t i;
 	int rc = 0;
@@ -376,6 +437,10 @@ plan_validate_checked(const plan *p, const strmap *conns, const char *path,
 			return plan_err(err, errlen, path, k->line,
 			    "[checked %s]: the domain has a [connector] "
 			    "section too", k->domain);
+		snprintf(sec, sizeof sec, "[checked %s]", k->domain);
+		if (plan_check_evidence(k->evidence, k->nevidence, sec, path,
+		    k->line, err, errlen) != 0)
+			return -1;
 	}
 	if (p->nchecked < 2)
 		return 0;
@@ -411,8 +476,8 @@ plan_validate_in(const plan *p, strmap *conns, char *err, size_t errlen)
 {
 	const char *path = p->path;
 	exaddr a;
-	char e[200], norm[DNAME_MAX];
-	size_t i, j;
+	char e[200], norm[DNAME_MAX], sec[DNAME_MAX + 16];
+	size_t i;
 
 	if (p->format != PLAN_FORMAT)
 		return plan_err(err, errlen, path, p->line_plan,
@@ -472,15 +537,10 @@ plan_validate_in(const plan *p, strmap *conns, char *err, size_t errlen)
 			    "verdict: '%s' does not call for a connector "
 			    "(aaaa-dropped or aaaa-bad-response do)",
 			    verdict_to_string(c->verdict));
-		if (c->nevidence > PLAN_MAX_EVIDENCE)
-			return plan_err(err, errlen, path, c->line,
-			    "more than %d evidence lines", PLAN_MAX_EVIDENCE);
-		for (j = 0; j < c->nevidence; j++)
-			if (!plan_valid_text(c->evidence[j]))
-				return plan_err(err, errlen, path, c->line,
-				    "[connector %s]: evidence line %zu is not "
-				    "printable text without '\"'", c->domain,
-				    j + 1);
+		snprintf(sec, sizeof sec, "[connector %s]", c->domain);
+		if (plan_check_evidence(c->evidence, c->nevidence, sec, path,
+		    c->line, err, errlen) != 0)
+			return -1;
 	}
 
 	if (plan_validate_checked(p, conns, path, err, errlen) != 0)
@@ -515,15 +575,10 @@ plan_validate_in(const plan *p, strmap *conns, char *err, size_t errlen)
 		    p->line_external_servers ? p->line_external_servers :
 		    p->line_external, err, errlen) != 0)
 			return -1;
-		if (p->nexternal_evidence > PLAN_MAX_EVIDENCE)
-			return plan_err(err, errlen, path, p->line_external,
-			    "more than %d evidence lines", PLAN_MAX_EVIDENCE);
-		for (j = 0; j < p->nexternal_evidence; j++)
-			if (!plan_valid_text(p->external_evidence[j]))
-				return plan_err(err, errlen, path,
-				    p->line_external, "[external-dns]: evidence "
-				    "line %zu is not printable text without '\"'",
-				    j + 1);
+		if (plan_check_evidence(p->external_evidence,
+		    p->nexternal_evidence, "[external-dns]", path,
+		    p->line_external, err, errlen) != 0)
+			return -1;
 	}
 	return 0;
 }
@@ -698,10 +753,7 @@ plan_from_lex_in(plan *p, const ini_file *lf, const char *path, char *err,
 				return plan_err(err, errlen, path, sline,
 				    "more than %d [checked DOMAIN] sections",
 				    PLAN_MAX_CHECKED);
-			p->checked = xgrow(p->checked, sizeof *p->checked,
-			    &p->capchecked, p->nchecked + 1);
-			k = &p->checked[p->nchecked++];
-			memset(k, 0, sizeof *k);
+			k = plan_add_checked(p, "", VERDICT_OK);
 			k->line = sline;
 			if (dname_normalize(d, k->domain) != 0)
 				return plan_err(err, errlen, path, sline,
@@ -710,6 +762,8 @@ plan_from_lex_in(plan *p, const ini_file *lf, const char *path, char *err,
 			for (i = lf->secs[s].first; i < lf->secs[s].first +
 			    lf->secs[s].n; i++) {
 				const ini_entry *e = &lf->ents[i];
+				if (plan_evidence_index(e->key) >= 0)
+					continue;         /* taken below */
 				if (strcmp(e->key, "verdict") != 0)
 					return plan_err(err, errlen, path, e->line,
 					    "unknown key '%s' in [checked %s]",
@@ -725,6 +779,9 @@ plan_from_lex_in(plan *p, const ini_file *lf, const char *path, char *err,
 				return plan_err(err, errlen, path, sline,
 				    "[checked %s] has no 'verdict' key",
 				    k->domain);
+			if (plan_take_evidence(lf, s, &k->evidence,
+			    &k->nevidence, path, err, errlen) != 0)
+				return -1;
 			continue;
 		} else
 			return plan_err(err, errlen, path, sline,
@@ -1092,12 +1149,14 @@ plan_format(const plan *p, char *err, size_t errlen)
 	}
 	if (p->nchecked > 0) {
 		wline(&w, "%s", "");
-		wline(&w, "; Domains probed with no fault to fix: exdns replay "
+		wline(&w, "; Domains probed that no connector fixes: exdns replay "
 		    "asks them again.");
 	}
 	for (i = 0; i < p->nchecked; i++) {
-		wline(&w, "[checked %s]", p->checked[i].domain);
-		wline(&w, "verdict = %s", verdict_to_string(p->checked[i].verdict));
+		const plan_checked *k = &p->checked[i];
+		wline(&w, "[checked %s]", k->domain);
+		wline(&w, "verdict = %s", verdict_to_string(k->verdict));
+		wevidence(&w, k->evidence, k->nevidence);
 	}
 	wline(&w, "%s", "");
 	wline(&w, "; end of plan");
@@ -1236,7 +1295,9 @@ plan_equal(const plan *a, const plan *b, bool ignore_times)
 		return false;
 	for (i = 0; i < a->nchecked; i++)
 		if (strcmp(a->checked[i].domain, b->checked[i].domain) != 0 ||
-		    a->checked[i].verdict != b->checked[i].verdict)
+		    a->checked[i].verdict != b->checked[i].verdict ||
+		    !strv_equal(a->checked[i].evidence, a->checked[i].nevidence,
+		    b->checked[i].evidence, b->checked[i].nevidence))
 			return false;
 	return true;
 }
@@ -1324,6 +1385,43 @@ plan_domain_evidence(probe_run *r, const probe_domain *d, size_t max,
 	}
 }
 
+/* The [checked] sections: in a plan of branch no-dns-fault every domain
+ * probed that needs no connector, in any other branch the ones of those
+ * whose verdict is a fault (no connector fixes it, and its proof must not
+ * be lost) - but for resolver-failure in an all-domains plan: that is the
+ * branch itself, proved in [external-dns]. A fault keeps its evidence, as
+ * a connector does; an ok domain none. */
+static void
+plan_keep_checked(plan *p, probe_run *r, char ***notes, size_t *nnotes)
+{
+	size_t i, nd = probe_ndomains(r);
+	char buf[PLAN_TEXT_MAX];
+
+	for (i = 0; i < nd; i++) {
+		const probe_domain *d = probe_domain_at(r, i);
+		plan_checked *k;
+		char norm[DNAME_MAX];
+
+		if (verdict_needs_connector(d->verdict) ||
+		    (p->branch != BRANCH_NO_DNS_FAULT &&
+		    !verdict_is_fault(d->verdict)) ||
+		    (p->branch == BRANCH_ALL_DOMAINS &&
+		    d->verdict == VERDICT_RESOLVER_FAILURE) ||
+		    dname_normalize(d->name, norm) != 0)
+			continue;
+		if (p->nchecked == PLAN_MAX_CHECKED) {
+			snprintf(buf, sizeof buf, "%zu more domains are not kept "
+			    "in the plan (at most %d)", nd - i, PLAN_MAX_CHECKED);
+			strv_push(notes, nnotes, buf);
+			break;
+		}
+		k = plan_add_checked(p, norm, d->verdict);
+		if (verdict_is_fault(d->verdict))
+			plan_domain_evidence(r, d, 8, &k->evidence,
+			    &k->nevidence);
+	}
+}
+
 plan *
 plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
                 size_t *nnotes, char *err, size_t errlen)
@@ -1396,6 +1494,7 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 			evidence_push(&p->external_evidence,
 			    &p->nexternal_evidence, buf);
 		}
+		plan_keep_checked(p, r, notes, nnotes);
 		return p;
 	}
 
@@ -1446,31 +1545,8 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 	}
 	if (p->branch == BRANCH_SPECIFIC_DOMAINS && p->nconnectors == 0)
 		p->branch = BRANCH_NO_DNS_FAULT;
-	/* Nothing to change: the domains are kept, so that replay asks them
-	 * again (a remote DNS may break later). */
-	if (p->branch == BRANCH_NO_DNS_FAULT) {
-		size_t nd = probe_ndomains(r);
-		for (i = 0; i < nd; i++) {
-			const probe_domain *d = probe_domain_at(r, i);
-			char norm[DNAME_MAX];
-			if (dname_normalize(d->name, norm) != 0 ||
-			    verdict_needs_connector(d->verdict))
-				continue;
-			if (p->nchecked == PLAN_MAX_CHECKED) {
-				snprintf(buf, sizeof buf, "%zu more domains are "
-				    "not kept in the plan (at most %d)",
-				    nd - i, PLAN_MAX_CHECKED);
-				strv_push(notes, nnotes, buf);
-				break;
-			}
-			if (p->capchecked < p->nchecked)
-				p->capchecked = p->nchecked;
-			p->checked = xgrow(p->checked, sizeof *p->checked,
-			    &p->capchecked, p->nchecked + 1);
-			memset(&p->checked[p->nchecked], 0, sizeof *p->checked);
-			strcpy(p->checked[p->nchecked].domain, norm);
-			p->checked[p->nchecked++].verdict = d->verdict;
-		}
-	}
+	/* The domains no connector fixes are kept, so that replay asks them
+	 * again (a remote DNS may break later) and their proof is not lost. */
+	plan_keep_checked(p, r, notes, nnotes);
 	return p;
 }

@@ -34,11 +34,15 @@ typedef struct plan_connector {
 	unsigned line_smart_hosts, line_mx, line_verdict;
 } plan_connector;
 
-/* One [checked DOMAIN] section: a domain a plan of branch no-dns-fault
- * probed, kept so that replay re-checks it. */
+/* One [checked DOMAIN] section: a domain probed that needs no connector,
+ * kept so that replay re-checks it: every domain of a plan of branch
+ * no-dns-fault, and in any branch each domain whose verdict is a fault
+ * that no connector fixes (with the evidence that proves it; an ok domain
+ * has none, so that a plan of many ok domains stays small). */
 typedef struct plan_checked {
 	char domain[DNAME_MAX];      /* normalised */
 	verdict verdict;             /* then; never one that needs a connector */
+	char **evidence; size_t nevidence;   /* as a connector's */
 	unsigned line;               /* the [checked ...] line */
 } plan_checked;
 
@@ -71,6 +75,8 @@ void plan_free(plan *p);
 plan *plan_copy(const plan *p);
 /* Adds a connector with a copy of domain (not validated here). */
 plan_connector *plan_add_connector(plan *p, const char *domain);
+/* Adds a [checked] section with a copy of domain (not validated here). */
+plan_checked *plan_add_checked(plan *p, const char *domain, verdict v);
 /* Removes connector i, keeping the order of the others. */
 void plan_remove_connector(plan *p, size_t i);
 /* Sets created (or updated) to the time t as RFC 3339 UTC. */
@@ -108,6 +114,11 @@ int plan_save(const char *path, const plan *p, unsigned flags,
  * same atomic way, never replacing path without PLAN_SAVE_OVERWRITE. */
 int plan_save_text(const char *path, const char *text, unsigned flags,
                    char *err, size_t errlen);
+
+/* The evidence the plan recorded for domain (its [connector] or [checked]
+ * section; none: *n = 0). The lines belong to the plan. */
+void plan_recorded_evidence(const plan *p, const char *domain,
+                            char *const **ev, size_t *n);
 
 /* Compare two plans as their files would (text of every value, order of
  * connectors and lists); created/updated are ignored when ignore_times. */

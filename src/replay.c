@@ -257,10 +257,17 @@ replay_judge(const plan *p, const replay_obs *o)
 				rr->checks[i].seen = &o->domains[j];
 				break;
 			}
-		if (rr->checks[i].seen != NULL &&
-		    verdict_needs_connector(rr->checks[i].seen->verdict)) {
+		if (rr->checks[i].seen == NULL)
+			continue;
+		if (verdict_needs_connector(rr->checks[i].seen->verdict)) {
 			rr->checks[i].now_failing = true;
 			rr->nnow_failing++;
+		} else if (rr->checks[i].seen->verdict !=
+		    p->checked[i].verdict) {
+			/* nothing to change in Exchange: reported, and
+			 * --update records it */
+			rr->checks[i].changed = true;
+			rr->nchanged++;
 		}
 	}
 
@@ -361,6 +368,9 @@ replay_summary(const replay_result *rr, const char *name, char *buf,
 		    "; %zu checked domain%s, %zu now need%s a connector",
 		    rr->nchecks, rr->nchecks == 1 ? "" : "s", rr->nnow_failing,
 		    rr->nnow_failing == 1 ? "s" : "");
+	if (rr->nchanged > 0 && used < len)
+		used += (size_t)snprintf(buf + used, len - used,
+		    ", %zu with another verdict", rr->nchanged);
 	if (rr->p->has_external && used < len)
 		used += (size_t)snprintf(buf + used, len - used,
 		    "; external DNS: %zu/%zu answering", rr->nanswering, rr->next);
@@ -410,10 +420,14 @@ replay_print_text(FILE *out, const replay_result *rr, const char *name)
 			    pc->domain, verdict_to_string(pc->verdict),
 			    verdict_to_string(k->seen->verdict));
 		else
-			fprintf(out, "%s: checked (%s when planned): %s, no "
-			    "connector needed\n", pc->domain,
-			    verdict_to_string(pc->verdict),
-			    verdict_to_string(k->seen->verdict));
+			fprintf(out, "%s: checked (%s when planned): %s%s, no "
+			    "connector needed%s%s\n", pc->domain,
+			    verdict_to_string(pc->verdict), k->changed ? "now " :
+			    "", verdict_to_string(k->seen->verdict),
+			    verdict_is_fault(k->seen->verdict) &&
+			    k->seen->nevidence > 0 ? ": " : "",
+			    verdict_is_fault(k->seen->verdict) &&
+			    k->seen->nevidence > 0 ? k->seen->evidence[0] : "");
 	}
 	for (i = 0; i < rr->next; i++)
 		fprintf(out, "external DNS %s: %s\n", rr->ext[i].addr,
@@ -502,6 +516,11 @@ replay_print_json(FILE *out, const replay_result *rr, const char *name)
 		    verdict_to_string(k->seen->verdict)) : json_null());
 		json_object_set_new(j, "needs_connector", json_boolean(
 		    k->now_failing));
+		json_object_set_new(j, "changed", json_boolean(k->changed));
+		json_object_set_new(j, "planned_evidence", jstrv(pc->evidence,
+		    pc->nevidence));
+		json_object_set_new(j, "evidence", k->seen ? jstrv(
+		    k->seen->evidence, k->seen->nevidence) : json_null());
 		json_array_append_new(conns, j);
 	}
 	json_object_set_new(doc, "checked", conns);
@@ -633,13 +652,30 @@ replay_updated_plan(const replay_result *rr, time_t now, char ***notes,
 	if (rr->resolver_failing)
 		strv_push(notes, nnotes, "the resolver fails now: --update does "
 		    "not change the branch; run exdns plan again");
-	for (i = 0; i < rr->nchecks; i++)
-		if (rr->checks[i].now_failing) {
+	for (i = 0; i < rr->nchecks; i++) {
+		const replay_check *ck = &rr->checks[i];
+		plan_checked *pc = &p->checked[ck->index];
+		if (ck->now_failing) {
 			snprintf(buf, sizeof buf, "%s needs a connector now: "
 			    "--update does not add one; run exdns plan again",
-			    old->checked[rr->checks[i].index].domain);
+			    pc->domain);
 			strv_push(notes, nnotes, buf);
+		} else if (ck->changed) {
+			snprintf(buf, sizeof buf, "[checked %s]: verdict %s "
+			    "(was %s)", pc->domain, verdict_to_string(
+			    ck->seen->verdict), verdict_to_string(pc->verdict));
+			strv_push(notes, nnotes, buf);
+			pc->verdict = ck->seen->verdict;
+			strv_free(pc->evidence, pc->nevidence);
+			pc->evidence = NULL;
+			pc->nevidence = 0;
+			for (k = 0; verdict_is_fault(pc->verdict) &&
+			    k < ck->seen->nevidence; k++)
+				strv_push(&pc->evidence, &pc->nevidence,
+				    ck->seen->evidence[k]);
+			changed = true;
 		}
+	}
 	if (!changed) {
 		plan_free(p);
 		return NULL;

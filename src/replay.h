@@ -57,11 +57,14 @@ typedef struct replay_item {
 	char note[1024];                     /* one line for people */
 } replay_item;
 
-/* A domain of a no-fault plan ([checked DOMAIN]), asked again. */
+/* A [checked DOMAIN] of the plan (a domain no connector fixed: ok, or a
+ * fault such as lame-delegation), asked again. */
 typedef struct replay_check {
 	size_t index;                        /* into the plan's checked */
 	const replay_seen *seen;             /* NULL if it was not probed */
 	bool now_failing;                    /* needs a connector now */
+	bool changed;                        /* another verdict, still one no
+	                                        connector fixes */
 } replay_check;
 
 typedef struct replay_ext {
@@ -81,6 +84,7 @@ typedef struct replay_result {
 	size_t nextra;                       /* not in the plan (--external) */
 	replay_check *checks; size_t nchecks;   /* one per [checked] domain */
 	size_t nnow_failing;                 /* of those, needing a connector */
+	size_t nchanged;                     /* of those, changed otherwise */
 	bool resolver_recovered;             /* all-domains: resolver works again */
 	bool resolver_failing;               /* other branches: it fails now */
 	bool nothing_probed;
@@ -104,7 +108,8 @@ int replay_print_json(FILE *out, const replay_result *rr, const char *name);
 /* The plan refreshed: stale connectors get the new smart hosts, mx and
  * evidence; connectors no longer needed are removed; external servers that
  * stopped answering are dropped (answering candidates added); the branch
- * follows. Returns NULL when nothing would change. Remarks for the user go
+ * follows; a [checked] domain whose verdict changed (to one that needs no
+ * connector) gets the new verdict and evidence. Returns NULL when nothing would change. Remarks for the user go
  * to *notes. */
 plan *replay_updated_plan(const replay_result *rr, time_t now,
                           char ***notes, size_t *nnotes);

@@ -847,8 +847,10 @@ msg_digs(FILE *out, probe_run *r, const probe_domain *d,
 
 bool
 report_msg_write(FILE *out, probe_run *r, const probe_domain *d, time_t seen,
-                 const plan *p, const plan_connector *pc)
+                 const plan *p)
 {
+	char *const *recorded = NULL;
+	size_t nrecorded = 0;
 	const probe_query *fails[MSG_MAX_FAILS];
 	char e1[600], e2[600], dnbuf[600], ip[ADDR_TEXT_MAX], how[900];
 	char buf[2400], asked[64];
@@ -949,11 +951,12 @@ report_msg_write(FILE *out, probe_run *r, const probe_domain *d, time_t seen,
 	if (nf == 0) {
 		msg_item(out, dname_printable(d->reason, e2, sizeof e2));
 	}
-	if (pc != NULL && pc->nevidence > 0 && p != NULL) {
+	if (p != NULL)
+		plan_recorded_evidence(p, d->name, &recorded, &nrecorded);
+	if (nrecorded > 0) {
 		fprintf(out, "\nFirst recorded on %s (UTC):\n", p->created);
-		for (i = 0; i < pc->nevidence && i < MSG_MAX_FAILS; i++) {
-			msg_item(out, pc->evidence[i]);
-		}
+		for (i = 0; i < nrecorded && i < MSG_MAX_FAILS; i++)
+			msg_item(out, recorded[i]);
 	}
 
 	fprintf(out, "\nWhen and from where:\n");
@@ -991,7 +994,7 @@ report_msg_text(probe_run *r, const probe_domain *d, time_t seen)
 		return NULL;
 	if ((f = open_memstream(&text, &len)) == NULL)
 		return NULL;
-	wrote = report_msg_write(f, r, d, seen, NULL, NULL);
+	wrote = report_msg_write(f, r, d, seen, NULL);
 	if (fclose(f) != 0 || !wrote) {
 		free(text);
 		return NULL;

@@ -25,13 +25,14 @@ const char *report_msg_subject(verdict v);
 const char *report_msg_why(verdict v);
 const char *report_msg_fix(verdict v);
 
-/* Writes the message for domain d of run r, seen at time seen. pc (may be
- * NULL): the plan's connector for the domain, whose recorded evidence and
- * the plan's created time are quoted as "first recorded". Returns true if
- * a message was written (report_msg_wanted), false (nothing written)
+/* Writes the message for domain d of run r, seen at time seen. p (may be
+ * NULL): the plan the domain comes from; the evidence it recorded for the
+ * domain (its [connector] or [checked] section: plan_recorded_evidence)
+ * is quoted with the plan's created time as "first recorded". Returns true
+ * if a message was written (report_msg_wanted), false (nothing written)
  * otherwise. */
 bool report_msg_write(FILE *out, probe_run *r, const probe_domain *d,
-                      time_t seen, const plan *p, const plan_connector *pc);
+                      time_t seen, const plan *p);
 
 /* The same into a new string (caller frees), or NULL when none is
  * wanted. */

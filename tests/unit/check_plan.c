@@ -16,9 +16,17 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include "addr.h"
 #include "escape.h"
 #include "ini.h"
+#include "lab_loop.h"
+#include "lab_world.h"
 #include "plan.h"
+#include "probe.h"
 #include "util.h"
 #include "unit.h"
 
@@ -1089,6 +1097,327 @@ START_TEST(test_checked_domains)
 }
 END_TEST
 
+/* A [checked] domain whose verdict is a fault keeps its evidence, in the
+ * form, limits and order of a connector's; an ok one stays bare. */
+static const char checked_head[] =
+    "[plan]\nformat = 1\ncreated = \"2026-11-25T09:30:00Z\"\n"
+    "branch = specific-domains\nresolver = 192.0.2.53\n"
+    "[connector contoso.com]\naddress_space = contoso.com\n"
+    "smart_hosts = 192.0.2.21\nverdict = aaaa-dropped\n";
+
+/* checked_head, [checked] sections with evidence (cname.example's last
+ * line: alias), loaded from the file name. */
+static plan *
+load_checked(const char *name, const char *alias)
+{
+	char err[600], *t, *u;
+	plan *p;
+
+	u = cat3("[checked cname.example]\nverdict = mx-cname\nevidence = '",
+	    alias, "'\n");
+	t = cat3(checked_head, "[checked lame.example]\n"
+	    "verdict = lame-delegation\nevidence2 = \"second ; # = 'q'\"\n"
+	    "evidence = \"ns2.lame.example (127.0.54.91): A mail.lame.example: "
+	    "REFUSED\"\n[checked ok.example]\nverdict = ok\n", u);
+	write_bytes(tpath(name), t, strlen(t));
+	free(t);
+	free(u);
+	p = plan_load(tpath(name), err, sizeof err);
+	ck_assert_msg(p != NULL, "%s", err);
+	return p;
+}
+
+START_TEST(test_checked_evidence_round_trip)
+{
+	char err[600], *t, *want;
+	plan *p, *q;
+
+	/* both key forms, mixed and out of order, as for a connector */
+	p = load_checked("ck.ini", "an alias of host.cname.example");
+	free(p->path);
+	p->path = NULL;
+	t = plan_format(p, err, sizeof err);
+	ck_assert_msg(t != NULL, "%s", err);
+	want = "[checked lame.example]\nverdict = lame-delegation\n"
+	    "evidence1 = \"ns2.lame.example (127.0.54.91): A mail.lame.example: "
+	    "REFUSED\"\nevidence2 = \"second ; # = 'q'\"\n"
+	    "[checked ok.example]\nverdict = ok\n"
+	    "[checked cname.example]\nverdict = mx-cname\n"
+	    "evidence = \"an alias of host.cname.example\"\n";
+	ck_assert_msg(strstr(t, want) != NULL, "wanted\n%s\nin\n%s", want, t);
+	free(t);
+	check_round_trip(p);
+	q = plan_copy(p);
+	ck_assert(plan_equal(p, q, false));
+	plan_free(q);
+
+	/* another evidence line: another plan */
+	q = load_checked("ck2.ini", "an alias of another host");
+	ck_assert(!plan_equal(p, q, true));
+	plan_free(q);
+	plan_free(p);
+}
+END_TEST
+
+/* A bad evidence line in [checked] is refused as in a connector: FILE:LINE
+ * of the line, the file untouched. */
+START_TEST(test_checked_evidence_refused)
+{
+	char line512[600], *t;
+
+	memset(line512, 'x', 512);
+	line512[512] = '\0';
+	/* the same message as in a connector, at the same line */
+	REFUSE3(checked_head, "[checked lame.example]\nverdict = lame-delegation\n"
+	    "evidence = 'a \" quote'\n", "", 12,
+	    "evidence: printable text without '\"', at most 511 bytes");
+	REFUSE3(checked_head, "evidence = 'a \" quote'\n", "", 10,
+	    "evidence: printable text without '\"', at most 511 bytes");
+	t = cat3("[checked lame.example]\nverdict = lame-delegation\n"
+	    "evidence1 = fine\nevidence7 = \"", line512, "\"\n");
+	REFUSE3(checked_head, t, "", 13,
+	    "evidence7: printable text without '\"', at most 511 bytes");
+	free(t);
+	REFUSE3(checked_head, "[checked lame.example]\nverdict = lame-delegation\n",
+	    "evidence100 = \"one too many digits\"\n", 12,
+	    "unknown key 'evidence100' in [checked lame.example]");
+	REFUSE3(checked_head, "[checked lame.example]\nverdict = lame-delegation\n",
+	    "evidence = \"one\"\nEvidence = \"twice\"\n", 13,
+	    "given twice");
+	/* a domain is a [connector] or [checked], never both */
+	REFUSE3(checked_head, "[checked contoso.com]\nverdict = mx-cname\n",
+	    "evidence = \"an alias\"\n", 10,
+	    "[checked contoso.com]: the domain has a [connector] section too");
+	/* an old plan: no evidence in [checked] */
+	t = cat3(checked_head, "[checked lame.example]\nverdict = lame-delegation\n",
+	    "");
+	write_bytes(tpath("old.ini"), t, strlen(t));
+	free(t);
+	{
+		char err[600];
+		plan *p = plan_load(tpath("old.ini"), err, sizeof err);
+		ck_assert_msg(p != NULL, "%s", err);
+		ck_assert_uint_eq(p->nchecked, 1);
+		plan_free(p);
+	}
+}
+END_TEST
+
+/* The writer checks [checked] evidence as a connector's. */
+START_TEST(test_checked_evidence_writer)
+{
+	plan *p = plan_new();
+	plan_checked *k;
+	char err[600];
+
+	snprintf(p->created, sizeof p->created, "2026-11-25T09:30:00Z");
+	p->resolver = xstrdup("192.0.2.53");
+	k = plan_add_checked(p, "lame.example", VERDICT_LAME_DELEGATION);
+	strv_push(&k->evidence, &k->nevidence, "fine");
+	strv_push(&k->evidence, &k->nevidence, "bell\a");
+	ck_assert_ptr_null(plan_format(p, err, sizeof err));
+	ck_assert_str_eq(err, "plan: [checked lame.example]: evidence line 2 "
+	    "is not printable text without '\"'");
+	free(k->evidence[1]);
+	k->evidence[1] = xstrdup("fixed");
+	check_round_trip(p);
+	plan_free(p);
+}
+END_TEST
+
+/* ---- plans built from a probe run, against a lab in a child process ---- */
+
+static volatile sig_atomic_t lab_stop;
+
+static void
+lab_on_term(int sig)
+{
+	(void)sig;
+	lab_stop = 1;
+}
+
+/* drop.example needs a connector; lame.example has a server that refuses
+ * (REFUSED: not authoritative); cname.example's MX host is an alias;
+ * healthy.example is ok. */
+static const char lab_text[] =
+    "[resolver standin]\naddress = 127.0.53.53\nmode = recursive\n"
+    "role = local\n"
+    "[server ns1.example]\naddress = 127.0.54.1\n"
+    "[server ns1.drop.example]\naddress = 127.0.54.2\n"
+    "[server ns2.drop.example]\naddress = 127.0.54.3\nbehaviour = drop\n"
+    "[server ns1.lame.example]\naddress = 127.0.54.4\n"
+    "[server ns2.lame.example]\naddress = 127.0.54.5\nbehaviour = refused\n"
+    "types = all\n"
+    "[zone example]\nservers = ns1.example\n"
+    "canary A 192.0.2.1\ncanary MX 10 canary\n"
+    "[zone healthy.example]\nservers = ns1.example\n"
+    "@ MX 10 mail\nmail A 192.0.2.10\nmail AAAA 2001:db8::10\n"
+    "[zone cname.example]\nservers = ns1.example\n"
+    "@ MX 10 mx\nmx CNAME host\nhost A 192.0.2.11\n"
+    "[zone drop.example]\nservers = ns1.drop.example ns2.drop.example\n"
+    "@ MX 10 mail\nmail A 192.0.2.12\n"
+    "[zone lame.example]\nservers = ns1.lame.example ns2.lame.example\n"
+    "resolver = normal\n@ MX 10 mail\nmail A 192.0.2.13\n";
+
+/* The lab on a free port, served by a child until SIGTERM. */
+static pid_t
+lab_fork(uint16_t *port)
+{
+	struct sockaddr_in sa;
+	socklen_t salen = sizeof sa;
+	sigset_t block, old, waitmask;
+	char err[600];
+	int attempt, fd;
+
+	write_bytes(tpath("lab.ini"), lab_text, strlen(lab_text));
+	for (attempt = 0; attempt < 20; attempt++) {
+		lab_world *w;
+		lab_loop *l;
+		pid_t pid;
+
+		fd = socket(AF_INET, SOCK_DGRAM, 0);
+		ck_assert_int_ge(fd, 0);
+		memset(&sa, 0, sizeof sa);
+		sa.sin_family = AF_INET;
+		sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		ck_assert_int_eq(bind(fd, (struct sockaddr *)&sa, sizeof sa), 0);
+		ck_assert_int_eq(getsockname(fd, (struct sockaddr *)&sa, &salen),
+		    0);
+		close(fd);
+		*port = ntohs(sa.sin_port);
+		w = lab_world_load(tpath("lab.ini"), err, sizeof err);
+		ck_assert_msg(w != NULL, "%s", err);
+		lab_world_set_port(w, *port);
+		sigemptyset(&block);
+		sigaddset(&block, SIGTERM);
+		sigprocmask(SIG_BLOCK, &block, &old);
+		if ((l = lab_loop_new(w, false, err, sizeof err)) == NULL) {
+			sigprocmask(SIG_SETMASK, &old, NULL);
+			lab_world_free(w);
+			continue;                 /* the port was taken meanwhile */
+		}
+		pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0) {
+			struct sigaction act;
+			memset(&act, 0, sizeof act);
+			act.sa_handler = lab_on_term;
+			sigemptyset(&act.sa_mask);
+			sigaction(SIGTERM, &act, NULL);
+			waitmask = old;
+			sigdelset(&waitmask, SIGTERM);
+			lab_loop_run(l, &lab_stop, &waitmask);
+			lab_loop_free(l);
+			lab_world_free(w);
+			_exit(0);
+		}
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		lab_loop_free(l);             /* the child has the sockets */
+		lab_world_free(w);
+		return pid;
+	}
+	ck_abort_msg("no free port for the lab");
+	return -1;
+}
+
+static void
+lab_end(pid_t pid)
+{
+	int st;
+
+	kill(pid, SIGTERM);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+}
+
+/* Probes domains against the lab and builds the plan; its text. */
+static char *
+plan_text_from_lab(uint16_t port, const char *const *domains, size_t n,
+                   plan **out)
+{
+	char *canaries[] = { "canary.example" }, addr[64], err[600], *t;
+	char **notes = NULL;
+	size_t i, nnotes = 0;
+	probe_opts o;
+	probe_run *r;
+	plan_meta m;
+
+	setenv("EXDNS_LOOPBACK_ONLY", "1", 1);
+	probe_opts_init(&o);
+	snprintf(addr, sizeof addr, "127.0.53.53@%u", port);
+	ck_assert_int_eq(addr_parse(addr, 53, &o.resolver, err, sizeof err), 0);
+	o.auth_port = port;
+	o.canaries = canaries;
+	o.ncanaries = 1;
+	o.dnsq.timeout_ms = 300;
+	o.dnsq.tries = 2;
+	r = probe_new(&o);
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(probe_add_domain(r, domains[i]), 0);
+	probe_run_all(r);
+	memset(&m, 0, sizeof m);
+	m.now = 1764495000;
+	*out = plan_from_probe(r, &m, &notes, &nnotes, err, sizeof err);
+	ck_assert_msg(*out != NULL, "%s", err);
+	strv_free(notes, nnotes);
+	probe_free(r);
+	t = plan_format(*out, err, sizeof err);
+	ck_assert_msg(t != NULL, "%s", err);
+	return t;
+}
+
+/* A specific-domains plan keeps the faults no connector fixes as [checked]
+ * with their evidence (issue 12: their proof reaches the plan), and not
+ * the ok domains; a no-dns-fault plan keeps every domain, ok ones bare. */
+START_TEST(test_from_probe_keeps_checked_faults)
+{
+	static const char *const all[] = { "drop.example", "lame.example",
+	    "cname.example", "healthy.example" };
+	static const char *const nofault[] = { "healthy.example",
+	    "cname.example" };
+	char *t, *sec, *next;
+	uint16_t port;
+	plan *p;
+	pid_t lab = lab_fork(&port);
+
+	t = plan_text_from_lab(port, all, 4, &p);
+	ck_assert_msg(p->branch == BRANCH_SPECIFIC_DOMAINS, "%s", t);
+	ck_assert_uint_eq(p->nconnectors, 1);
+	ck_assert_str_eq(p->connectors[0].domain, "drop.example");
+	/* lame.example: the refusing server named in the evidence */
+	sec = strstr(t, "\n[checked lame.example]\nverdict = lame-delegation\n"
+	    "evidence");
+	ck_assert_msg(sec != NULL, "%s", t);
+	next = strstr(sec + 1, "\n[");
+	ck_assert_ptr_nonnull(next);
+	*next = '\0';
+	ck_assert_msg(strstr(sec, "ns2.lame.example (127.0.54.5@") != NULL &&
+	    strstr(sec, ": A mail.lame.example: REFUSED") != NULL, "%s", sec);
+	*next = '\n';
+	/* cname.example: the alias in the evidence */
+	sec = strstr(t, "\n[checked cname.example]\nverdict = mx-cname\n"
+	    "evidence = \"");
+	ck_assert_msg(sec != NULL, "%s", t);
+	ck_assert_msg(strstr(sec, "the MX host mx.cname.example is an alias of "
+	    "host.cname.example") != NULL, "%s", sec);
+	ck_assert_msg(strstr(t, "healthy.example") == NULL, "%s", t);
+	/* what was written loads back the same */
+	check_round_trip(p);
+	free(t);
+	plan_free(p);
+
+	t = plan_text_from_lab(port, nofault, 2, &p);
+	lab_end(lab);
+	ck_assert_msg(p->branch == BRANCH_NO_DNS_FAULT, "%s", t);
+	ck_assert_msg(strstr(t, "\n[checked healthy.example]\nverdict = ok\n"
+	    "[checked cname.example]\nverdict = mx-cname\nevidence = \"") !=
+	    NULL, "%s", t);
+	check_round_trip(p);
+	free(t);
+	plan_free(p);
+}
+END_TEST
+
 
 /* ---- big plans load correctly (issue 10 #6: loading was quadratic) ---- */
 
@@ -1233,6 +1562,10 @@ main(void)
 	tcase_add_test(tc, test_round_trip_external);
 	tcase_add_test(tc, test_round_trip_no_fault);
 	tcase_add_test(tc, test_checked_domains);
+	tcase_add_test(tc, test_checked_evidence_round_trip);
+	tcase_add_test(tc, test_checked_evidence_refused);
+	tcase_add_test(tc, test_checked_evidence_writer);
+	tcase_add_test(tc, test_from_probe_keeps_checked_faults);
 	tcase_add_test(tc, test_writer_text);
 	tcase_add_test(tc, test_load_manual_example);
 	tcase_add_test(tc, test_load_tolerated_forms);

@@ -75,6 +75,17 @@ obs_external(replay_obs *o, const char *addr, rstatus st)
 	o->nexternals++;
 }
 
+/* --update would write nothing. */
+static void
+no_update(const replay_result *rr)
+{
+	char **notes = NULL;
+	size_t nnotes = 0;
+
+	ck_assert_ptr_null(replay_updated_plan(rr, 0, &notes, &nnotes));
+	strv_free(notes, nnotes);
+}
+
 START_TEST(test_states_and_summary)
 {
 	plan *p = three_connectors();
@@ -124,12 +135,7 @@ START_TEST(test_plan_holds)
 	ck_assert_str_eq(line, "exdns replay: plan.ini: 3 connectors: 3 still "
 	    "needed -> holds");
 	/* nothing to update */
-	{
-		char **notes = NULL;
-		size_t nnotes = 0;
-		ck_assert_ptr_null(replay_updated_plan(rr, 0, &notes, &nnotes));
-		strv_free(notes, nnotes);
-	}
+	no_update(rr);
 	replay_result_free(rr);
 	replay_obs_free(o);
 	plan_free(p);
@@ -376,6 +382,111 @@ START_TEST(test_json)
 }
 END_TEST
 
+/* [checked] domains whose verdict is a fault no connector fixes (a plan of
+ * any branch keeps them, with evidence): still the same fault, the plan
+ * holds; another verdict is reported and --update records it; the
+ * evidence reaches the text and the JSON. */
+START_TEST(test_checked_faults)
+{
+	plan *p = three_connectors(), *np;
+	replay_obs *o = obs_new(RSTATUS_OK);
+	replay_result *rr;
+	plan_checked *k;
+	replay_seen *sn;
+	char line[512], err[512], **notes = NULL, *text = NULL;
+	size_t nnotes = 0, len = 0;
+	json_t *doc, *c;
+	json_error_t je;
+	FILE *f;
+
+	k = plan_add_checked(p, "lame.example", VERDICT_LAME_DELEGATION);
+	strv_push(&k->evidence, &k->nevidence, "ns2.lame.example: REFUSED");
+	k = plan_add_checked(p, "cname.example", VERDICT_MX_CNAME);
+	strv_push(&k->evidence, &k->nevidence, "mx is an alias");
+	plan_add_checked(p, "healthy.example", VERDICT_OK);
+	seen(o, "same.example", VERDICT_AAAA_DROPPED, "192.0.2.1", "192.0.2.2");
+	seen(o, "moved.example", VERDICT_AAAA_DROPPED, "192.0.2.10", NULL);
+	seen(o, "fixed.example", VERDICT_AAAA_DROPPED, "192.0.2.20", NULL);
+	sn = seen(o, "lame.example", VERDICT_LAME_DELEGATION, NULL, NULL);
+	free(sn->evidence[0]);
+	sn->evidence[0] = xstrdup("ns2.lame.example: REFUSED, 3 ms");
+	sn = seen(o, "cname.example", VERDICT_OK, NULL, NULL);
+	strv_free(sn->evidence, sn->nevidence);
+	sn->evidence = NULL;
+	sn->nevidence = 0;
+	seen(o, "healthy.example", VERDICT_OK, NULL, NULL);
+	rr = replay_judge(p, o);
+	/* the fault still there (other timings) is not a change */
+	ck_assert(!rr->checks[0].changed && !rr->checks[0].now_failing);
+	ck_assert(rr->checks[1].changed && !rr->checks[1].now_failing);
+	ck_assert(!rr->checks[2].changed);
+	ck_assert_uint_eq(rr->nchanged, 1);
+	ck_assert(!rr->needs_change);
+	ck_assert_int_eq(rr->exit_status, 0);
+	replay_summary(rr, "p.ini", line, sizeof line);
+	ck_assert_str_eq(line, "exdns replay: p.ini: 3 connectors: 3 still "
+	    "needed; 3 checked domains, 0 now need a connector, 1 with another "
+	    "verdict -> holds");
+
+	f = open_memstream(&text, &len);
+	replay_print_text(f, rr, "p.ini");
+	fclose(f);
+	ck_assert_msg(strstr(text, "\nlame.example: checked (lame-delegation "
+	    "when planned): lame-delegation, no connector needed: "
+	    "ns2.lame.example: REFUSED, 3 ms\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\ncname.example: checked (mx-cname when "
+	    "planned): now ok, no connector needed\n") != NULL, "%s", text);
+	ck_assert_msg(strstr(text, "\nhealthy.example: checked (ok when "
+	    "planned): ok, no connector needed\n") != NULL, "%s", text);
+	free(text);
+
+	text = NULL;
+	f = open_memstream(&text, &len);
+	ck_assert_int_eq(replay_print_json(f, rr, "p.ini"), 0);
+	fclose(f);
+	doc = json_loads(text, 0, &je);
+	ck_assert_msg(doc != NULL, "%s: %s", je.text, text);
+	c = json_array_get(json_object_get(doc, "checked"), 0);
+	ck_assert(json_is_false(json_object_get(c, "changed")));
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(c,
+	    "planned_evidence"), 0)), "ns2.lame.example: REFUSED");
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(c,
+	    "evidence"), 0)), "ns2.lame.example: REFUSED, 3 ms");
+	c = json_array_get(json_object_get(doc, "checked"), 1);
+	ck_assert(json_is_true(json_object_get(c, "changed")));
+	ck_assert_str_eq(json_string_value(json_object_get(c, "verdict")), "ok");
+	json_decref(doc);
+	free(text);
+
+	/* --update: the changed verdict recorded, an ok domain bare; the
+	 * unchanged fault keeps the evidence it was planned with */
+	np = replay_updated_plan(rr, 0, &notes, &nnotes);
+	ck_assert_ptr_nonnull(np);
+	ck_assert_msg(plan_validate(np, err, sizeof err) == 0, "%s", err);
+	ck_assert_int_eq(np->checked[1].verdict, VERDICT_OK);
+	ck_assert_uint_eq(np->checked[1].nevidence, 0);
+	ck_assert_uint_eq(np->checked[0].nevidence, 1);
+	ck_assert_str_eq(np->checked[0].evidence[0], "ns2.lame.example: REFUSED");
+	ck_assert_uint_eq(nnotes, 1);
+	ck_assert_str_eq(notes[0], "[checked cname.example]: verdict ok (was "
+	    "mx-cname)");
+	ck_assert_int_eq(p->checked[1].verdict, VERDICT_MX_CNAME);
+	plan_free(np);
+	strv_free(notes, nnotes);
+	replay_result_free(rr);
+
+	/* nothing changed: nothing to update */
+	o->domains[4].verdict = VERDICT_MX_CNAME;
+	rr = replay_judge(p, o);
+	ck_assert_uint_eq(rr->nchanged, 0);
+	ck_assert_int_eq(rr->exit_status, 0);
+	no_update(rr);
+	replay_result_free(rr);
+	replay_obs_free(o);
+	plan_free(p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -390,6 +501,7 @@ main(void)
 	tcase_add_test(tc, test_all_removed_becomes_no_fault);
 	tcase_add_test(tc, test_resolver_now_failing);
 	tcase_add_test(tc, test_json);
+	tcase_add_test(tc, test_checked_faults);
 	suite_add_tcase(s, tc);
 	return unit_run(s);
 }
