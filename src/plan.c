@@ -535,7 +535,8 @@ plan_validate_in(const plan *p, strmap *conns, char *err, size_t errlen)
 			return plan_err(err, errlen, path,
 			    c->line_verdict ? c->line_verdict : c->line,
 			    "verdict: '%s' does not call for a connector "
-			    "(aaaa-dropped or aaaa-bad-response do)",
+			    "(aaaa-dropped, aaaa-bad-response, dnssec-bogus, "
+			    "edns-broken and large-answer-dropped do)",
 			    verdict_to_string(c->verdict));
 		snprintf(sec, sizeof sec, "[connector %s]", c->domain);
 		if (plan_check_evidence(c->evidence, c->nevidence, sec, path,

@@ -106,6 +106,24 @@ msg_dig ednsdrop.rw.test "dig +norecurse +noedns @127.0.83.15 mx.ednslb.rw.test 
 msg_check "edns: its dig +noedns is answered, authoritatively" \
     sh -c "grep -q 'IN[[:space:]]*A[[:space:]]*198.51.100.80' '$MSGD/dig.out' && grep -q 'flags: qr aa' '$MSGD/dig.out'"
 
+# large-answer-dropped: knot512's firewall drops its UDP answers over 512
+# bytes of DNS (the 40 AAAA of mx.manyaaaa.rw.test, 1157 bytes).
+MSG_M=$MSGD/bigaaaa.rw.test.msg
+msg_check "large: the subject" grep -qx \
+    'Subject: DNS fault at bigaaaa.rw.test: UDP answers over 512 bytes from its name server never arrive' "$MSG_M"
+msg_check "large: the query with EDNS named, unanswered" \
+    msg_has "$MSG_M" "Name server knot512.rw.test at 127.0.81.2, asked AAAA mx.manyaaaa.rw.test with EDNS (a 1232-byte buffer): no answer after"
+msg_check "large: the same without EDNS, its size, truncated and over TCP" \
+    sh -c 'tr "\n" " " <"$1" | tr -s " " | grep -q "Name server knot512.rw.test at 127.0.81.2, asked AAAA mx.manyaaaa.rw.test without EDNS: answered .*, 1[0-9][0-9][0-9] bytes over TCP after a truncated UDP answer"' sh "$MSG_M"
+msg_check "large: RFC 6891's payload sections" msg_has "$MSG_M" 'RFC 6891 sections 6.2.3 to 6.2.5'
+msg_dig bigaaaa.rw.test "dig +norecurse +bufsize=1232 @127.0.81.2 mx.manyaaaa.rw.test AAAA" "+time=1 +tries=1"
+msg_check "large: its dig with a 1232-byte buffer times out" grep -q 'timed out' "$MSGD/dig.out"
+msg_dig bigaaaa.rw.test "dig +norecurse +noedns +ignore @127.0.81.2 mx.manyaaaa.rw.test AAAA" "+time=1 +tries=1"
+msg_check "large: its dig +noedns comes truncated" grep -q 'flags: qr aa tc' "$MSGD/dig.out"
+msg_dig bigaaaa.rw.test "dig +norecurse +tcp @127.0.81.2 mx.manyaaaa.rw.test AAAA" "+time=1 +tries=1"
+msg_check "large: its dig +tcp is answered, 40 AAAA" \
+    sh -c "[ \$(grep -c 'IN[[:space:]]*AAAA[[:space:]]*2001:db8:85::' '$MSGD/dig.out') -eq 40 ]"
+
 # tcp-blocked: dd-tc truncates AAAA over UDP, nftables drops TCP/53 to it.
 MSG_M=$MSGD/tchalf.rw.test.msg
 msg_check "tcp: the subject" grep -qx \

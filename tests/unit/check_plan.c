@@ -478,6 +478,16 @@ START_TEST(test_refuse_values)
 	REFUSE3(good_head, "[connector contoso.com]\naddress_space = contoso.com\n"
 	    "smart_hosts = 192.0.2.21\nverdict = ok\n", "", 9,
 	    "'ok' does not call for a connector");
+	/* ... and the message names every verdict that does */
+	{
+		unsigned v;
+		for (v = 0; v < VERDICT_COUNT; v++)
+			if (verdict_needs_connector((verdict)v))
+				REFUSE3(good_head, "[connector contoso.com]\n"
+				    "address_space = contoso.com\nsmart_hosts = "
+				    "192.0.2.21\nverdict = ok\n", "", 9,
+				    verdict_to_string((verdict)v));
+	}
 	REFUSE3(good_head, good_conn, "smart_host_auth = BasicAuth\n", 10,
 	    "only 'None' is supported");
 	REFUSE3(good_head, good_conn, "dns_routing = true\n", 10,
