@@ -1457,10 +1457,34 @@ plan_from_probe(probe_run *r, const plan_meta *m, char ***notes,
 				    addr);
 		}
 		if (p->nexternal == 0) {
-			snprintf(err, errlen, "the resolver %s fails (%s) and no "
-			    "external DNS candidate answered correctly; name "
-			    "working servers with --external ADDR,...",
-			    p->resolver, rstatus_to_string(rc->status));
+			/* Say so when candidates answered but showed a fault
+			 * of their own (TCP, EDNS, large answers, slow). */
+			size_t nfault = 0;
+			rwhy first = RWHY_NONE;
+			for (i = 0; i < probe_nexternals(r); i++) {
+				const probe_resolver_check *x =
+				    probe_external_at(r, i);
+				if (x->status != RSTATUS_OK || x->why == RWHY_NONE)
+					continue;
+				if (nfault++ == 0)
+					first = x->why;
+			}
+			if (nfault > 0)
+				snprintf(err, errlen, "the resolver %s fails (%s) "
+				    "and no external DNS candidate can be offered: "
+				    "%zu answered but showed a fault of %s own (%s%s: "
+				    "see the report); name working servers with "
+				    "--external ADDR,...", p->resolver,
+				    rstatus_to_string(rc->status), nfault,
+				    nfault == 1 ? "its" : "their",
+				    rwhy_to_string(first), nfault > 1 ? ", ..." :
+				    "");
+			else
+				snprintf(err, errlen, "the resolver %s fails (%s) "
+				    "and no external DNS candidate answered "
+				    "correctly; name working servers with --external "
+				    "ADDR,...", p->resolver,
+				    rstatus_to_string(rc->status));
 			plan_free(p);
 			return NULL;
 		}

@@ -241,8 +241,14 @@ report_externals(FILE *out, probe_run *r)
 		const probe_resolver_check *c = probe_external_at(r, i);
 		char a[ADDR_TEXT_MAX];
 		addr_format(&c->addr, a, sizeof a);
-		fprintf(out, "  %s %s\n", a, c->usable ? "answers: usable" :
-		    "does not answer correctly: do not use");
+		if (c->usable)
+			fprintf(out, "  %s answers: usable\n", a);
+		else if (c->status == RSTATUS_OK && c->why != RWHY_NONE)
+			fprintf(out, "  %s answers, but %s: do not use (%s)\n", a,
+			    rwhy_to_string(c->why), rwhy_meaning(c->why));
+		else
+			fprintf(out, "  %s does not answer correctly (%s): do not "
+			    "use\n", a, rstatus_to_string(c->status));
 	}
 }
 
