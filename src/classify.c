@@ -611,12 +611,20 @@ classify_table(const cf_domain *f, cf_result *o)
 	 * a broken EDNS path (the remote side's fault); or TCP failed from
 	 * here to that server and worked to none (maybe this network), the
 	 * answer coming from elsewhere. */
-	if (ednsok.a != NULL || largeok.a != NULL || tcphere.a != NULL) {
-		const pick *p = ednsok.a != NULL ? &ednsok : largeok.a != NULL ?
-		    &largeok : &tcphere;
-		set(o, VERDICT_OK, p->a, p == &ednsok ? NOTE_EDNS_RESOLVED :
-		    p == &tcphere ? NOTE_TCP_HERE : f->large_udp_works ?
-		    NOTE_LARGE_RESOLVED : NOTE_LARGE_HERE, BASIS_DIRECT, p->host);
+	if (ednsok.a != NULL) {
+		set(o, VERDICT_OK, ednsok.a, NOTE_EDNS_RESOLVED, BASIS_DIRECT,
+		    ednsok.host);
+		return;
+	}
+	if (largeok.a != NULL) {
+		set(o, VERDICT_OK, largeok.a, f->large_udp_works ?
+		    NOTE_LARGE_RESOLVED : NOTE_LARGE_HERE, BASIS_DIRECT,
+		    largeok.host);
+		return;
+	}
+	if (tcphere.a != NULL) {
+		set(o, VERDICT_OK, tcphere.a, NOTE_TCP_HERE, BASIS_DIRECT,
+		    tcphere.host);
 		return;
 	}
 	set(o, VERDICT_OK, &f->mx, all_seen || f->vantage == VANTAGE_DIRECT ?

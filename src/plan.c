@@ -1341,12 +1341,11 @@ describe_named(const probe_run *r, const probe_domain *d,
 	probe_query_describe(r, q, desc, sizeof desc);
 	if (q->rd)
 		who = "resolver";
-	else {
+	else if (d != NULL) {
+		const probe_server *s;
 		addr_ip(probe_query_server(r, q), ip, sizeof ip);
-		for (i = 0; d != NULL && i < d->nservers && who == NULL; i++)
-			if (d->servers[i].name != NULL &&
-			    strcmp(d->servers[i].addr, ip) == 0)
-				who = d->servers[i].name;
+		if ((s = probe_domain_server(d, ip)) != NULL)
+			who = s->name;
 	}
 	i = who != NULL ? strlen(who) : 0;
 	if (who != NULL && i + 1 < len) {

@@ -1526,10 +1526,24 @@ check_status_of(const probe_query *q)
  * never came while, without EDNS, it came truncated and over TCP (large);
  * one it failed with and without EDNS while it answered that canary's MX
  * (fails). */
+typedef struct check_pair {
+	ssize_t q, p;          /* the canary's TXT with EDNS, and without (or
+	                          -1); -1, -1: none */
+} check_pair;
+
 typedef struct check_large {
-	ssize_t tcpq, largeq, failq;     /* the canary's TXT with EDNS */
-	ssize_t tcpp, largep, failp;     /* and without, or -1 */
+	check_pair tcp, large, fail;
 } check_large;
+
+/* The first of a kind is kept. */
+static void
+check_take(check_pair *k, const probe_query *q, const probe_query *p)
+{
+	if (k->q >= 0)
+		return;
+	k->q = q->index;
+	k->p = p != NULL ? (ssize_t)p->index : -1;
+}
 
 static void
 check_large_of(probe_run *r, const probe_resolver_check *c, check_large *l)
@@ -1537,35 +1551,24 @@ check_large_of(probe_run *r, const probe_resolver_check *c, check_large *l)
 	uint32_t sid = probe_server_id(r, &c->addr);
 	size_t i;
 
-	l->tcpq = l->largeq = l->failq = -1;
-	l->tcpp = l->largep = l->failp = -1;
+	l->tcp.q = l->tcp.p = l->large.q = l->large.p = -1;
+	l->fail.q = l->fail.p = -1;
 	for (i = 0; i < c->nevidence; i++) {
 		const probe_query *q = QAT(r, c->evidence[i]), *p, *mx;
 		if (q->qtype != LDNS_RR_TYPE_TXT || q->plain || q->cd)
 			continue;
 		p = probe_lookup(r, sid, q->qname, LDNS_RR_TYPE_TXT, true, PQ_PLAIN);
 		mx = probe_lookup(r, sid, q->qname, LDNS_RR_TYPE_MX, true, 0);
-		if (q_tcp_failed(q) || (p != NULL && q_edns_failed(q) &&
-		    q_tcp_failed(p))) {
-			if (l->tcpq < 0) {
-				l->tcpq = q->index;
-				l->tcpp = q_tcp_failed(q) || p == NULL ? -1 :
-				    (ssize_t)p->index;
-			}
-		} else if (p != NULL && q_edns_failed(q) && p->tcp &&
-		    q_noerror(p)) {
-			if (l->largeq < 0) {
-				l->largeq = q->index;
-				l->largep = p->index;
-			}
-		} else if (p != NULL && (q_edns_failed(q) || q_servfail(q)) &&
+		if (q_tcp_failed(q))
+			check_take(&l->tcp, q, NULL);
+		else if (p != NULL && q_edns_failed(q) && q_tcp_failed(p))
+			check_take(&l->tcp, q, p);
+		else if (p != NULL && q_edns_failed(q) && p->tcp && q_noerror(p))
+			check_take(&l->large, q, p);
+		else if (p != NULL && (q_edns_failed(q) || q_servfail(q)) &&
 		    (q_servfail(p) || (p->outcome == DNSQ_TIMEOUT && !p->tcp)) &&
-		    mx != NULL && q_noerror(mx)) {
-			if (l->failq < 0) {
-				l->failq = q->index;
-				l->failp = p->index;
-			}
-		}
+		    mx != NULL && q_noerror(mx))
+			check_take(&l->fail, q, p);
 	}
 }
 
@@ -1578,7 +1581,7 @@ check_classify(probe_run *r, probe_resolver_check *c)
 	int best = RSTATUS_TIMEOUT;
 	ssize_t local = -1, localq = -1, cdq = -1, refq = -1, toq = -1,
 	    slowq = -1, ednsq = -1;
-	check_large large;
+	check_large txt;
 
 	c->why = RWHY_NONE;
 	c->why_proof = c->why_retry = -1;
@@ -1652,7 +1655,7 @@ check_classify(probe_run *r, probe_resolver_check *c)
 				best = (int)i;
 		c->status = (rstatus)best;
 	}
-	check_large_of(r, c, &large);
+	check_large_of(r, c, &txt);
 	/* Why, as far as its answers say. */
 	if (c->status == RSTATUS_REFUSED) {
 		c->why = RWHY_NOT_RECURSING;
@@ -1671,18 +1674,18 @@ check_classify(probe_run *r, probe_resolver_check *c)
 	} else if (c->status == RSTATUS_TIMEOUT) {
 		c->why = local >= 0 ? RWHY_UPSTREAM : RWHY_SILENT;
 		c->why_proof = local >= 0 ? toq : localq;
-	} else if (c->status == RSTATUS_OK && large.tcpq >= 0) {
+	} else if (c->status == RSTATUS_OK && txt.tcp.q >= 0) {
 		c->why = RWHY_TCP_BLOCKED;
-		c->why_proof = large.tcpq;
-		c->why_retry = large.tcpp;
-	} else if (c->status == RSTATUS_OK && large.largeq >= 0) {
+		c->why_proof = txt.tcp.q;
+		c->why_retry = txt.tcp.p;
+	} else if (c->status == RSTATUS_OK && txt.large.q >= 0) {
 		c->why = RWHY_LARGE_DROPPED;
-		c->why_proof = large.largeq;
-		c->why_retry = large.largep;
-	} else if (c->status == RSTATUS_OK && large.failq >= 0) {
+		c->why_proof = txt.large.q;
+		c->why_retry = txt.large.p;
+	} else if (c->status == RSTATUS_OK && txt.fail.q >= 0) {
 		c->why = RWHY_LARGE_FAILS;
-		c->why_proof = large.failq;
-		c->why_retry = large.failp;
+		c->why_proof = txt.fail.q;
+		c->why_retry = txt.fail.p;
 	} else if (c->status == RSTATUS_OK && nslow * 2 > nmx) {
 		c->why = RWHY_SLOW;
 		c->why_proof = slowq;
@@ -1790,7 +1793,6 @@ domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 	char desc[400], ip[ADDR_TEXT_MAX], line[900];
 	const probe_query *q;
 	const char *who = NULL;
-	size_t i;
 
 	d->proof = qi == NOSLOT ? -1 : (ssize_t)qi;
 	if (qi == NOSLOT)
@@ -1799,10 +1801,10 @@ domain_reason(probe_run *r, probe_domain *d, size_t qi, const char *msg)
 		q = QAT(r, qi);
 		probe_query_describe(r, q, desc, sizeof desc);
 		if (!q->rd) {
+			const probe_server *s;
 			addr_ip(probe_query_server(r, q), ip, sizeof ip);
-			for (i = 0; i < d->nservers && who == NULL; i++)
-				if (strcmp(d->servers[i].addr, ip) == 0)
-					who = d->servers[i].name;
+			if ((s = probe_domain_server(d, ip)) != NULL)
+				who = s->name;
 		}
 		if (who)
 			snprintf(line, sizeof line, "%s %s", who, desc);
@@ -2339,6 +2341,17 @@ probe_get_progress(const probe_run *r, probe_progress *p)
 
 size_t probe_ndomains(const probe_run *r) { return r->nd; }
 probe_domain *probe_domain_at(probe_run *r, size_t i) { return r->d[i]; }
+
+const probe_server *
+probe_domain_server(const probe_domain *d, const char *ip)
+{
+	size_t i;
+
+	for (i = 0; i < d->nservers; i++)
+		if (strcmp(d->servers[i].addr, ip) == 0)
+			return &d->servers[i];
+	return NULL;
+}
 size_t probe_nqueries(const probe_run *r) { return r->nq; }
 const probe_query *probe_query_at(const probe_run *r, size_t i) { return QAT(r, i); }
 const probe_resolver_check *probe_resolver(const probe_run *r) { return &r->resolver; }

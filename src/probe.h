@@ -160,6 +160,10 @@ void probe_get_progress(const probe_run *r, probe_progress *p);
 /* Results (valid after probe_step returned false). */
 size_t probe_ndomains(const probe_run *r);
 probe_domain *probe_domain_at(probe_run *r, size_t i);
+/* The domain's authoritative server at address ip (text, no port): its
+ * name and the zone the parent lists it for; or NULL. */
+const probe_server *probe_domain_server(const probe_domain *d,
+                                        const char *ip);
 size_t probe_nqueries(const probe_run *r);
 const probe_query *probe_query_at(const probe_run *r, size_t i);
 const probe_resolver_check *probe_resolver(const probe_run *r);

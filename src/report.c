@@ -17,6 +17,17 @@
 
 #define REPORT_MAX_MX 6   /* MX hosts listed in the text report */
 
+/* Query i of the run (a resolver check's why_proof or why_retry)
+ * described into buf; false when there is none (-1). */
+static bool
+report_describe_at(const probe_run *r, ssize_t i, char *buf, size_t len)
+{
+	if (i < 0 || (size_t)i >= probe_nqueries(r))
+		return false;
+	probe_query_describe(r, probe_query_at(r, (size_t)i), buf, len);
+	return true;
+}
+
 static void
 report_resolver_line(FILE *out, probe_run *r, const char *label,
                      const probe_resolver_check *c)
@@ -35,16 +46,10 @@ report_resolver_line(FILE *out, probe_run *r, const char *label,
 	if (c->why == RWHY_NONE)
 		return;
 	fprintf(out, "  Why: %s\n", rwhy_meaning(c->why));
-	if (c->why_proof >= 0 && (size_t)c->why_proof < probe_nqueries(r)) {
-		probe_query_describe(r, probe_query_at(r, (size_t)c->why_proof),
-		    desc, sizeof desc);
+	if (report_describe_at(r, c->why_proof, desc, sizeof desc))
 		fprintf(out, "  Evidence: %s\n", dname_printable(desc, e, sizeof e));
-	}
-	if (c->why_retry >= 0 && (size_t)c->why_retry < probe_nqueries(r)) {
-		probe_query_describe(r, probe_query_at(r, (size_t)c->why_retry),
-		    desc, sizeof desc);
+	if (report_describe_at(r, c->why_retry, desc, sizeof desc))
 		fprintf(out, "  Then: %s\n", dname_printable(desc, e, sizeof e));
-	}
 	fprintf(out, "  Fix: %s\n", rwhy_fix(c->why));
 }
 
@@ -395,18 +400,10 @@ report_check_json(probe_run *r, const probe_resolver_check *c, bool usable)
 	if (c->why != RWHY_NONE) {
 		json_object_set_new(o, "why_text", jstr(rwhy_meaning(c->why)));
 		json_object_set_new(o, "fix", jstr(rwhy_fix(c->why)));
-		if (c->why_proof >= 0 &&
-		    (size_t)c->why_proof < probe_nqueries(r)) {
-			probe_query_describe(r, probe_query_at(r,
-			    (size_t)c->why_proof), desc, sizeof desc);
+		if (report_describe_at(r, c->why_proof, desc, sizeof desc))
 			json_object_set_new(o, "why_evidence", jstr(desc));
-		}
-		if (c->why_retry >= 0 &&
-		    (size_t)c->why_retry < probe_nqueries(r)) {
-			probe_query_describe(r, probe_query_at(r,
-			    (size_t)c->why_retry), desc, sizeof desc);
+		if (report_describe_at(r, c->why_retry, desc, sizeof desc))
 			json_object_set_new(o, "why_evidence_retry", jstr(desc));
-		}
 	}
 	if (usable)
 		json_object_set_new(o, "usable", json_boolean(c->usable));

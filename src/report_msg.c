@@ -312,18 +312,6 @@ msg_failed(const probe_query *q)
 	return q->outcome != DNSQ_ANSWER || q->rcode != LDNS_RCODE_NOERROR;
 }
 
-/* The name of the domain's server at ip, or NULL. */
-static const char *
-msg_server_name(const probe_domain *d, const char *ip)
-{
-	size_t i;
-
-	for (i = 0; i < d->nservers; i++)
-		if (d->servers[i].name != NULL && strcmp(d->servers[i].addr, ip) == 0)
-			return d->servers[i].name;
-	return NULL;
-}
-
 /* The answered A query for q's name at q's server (q->rd alike), or NULL. */
 static const probe_query *
 msg_a_answer(probe_run *r, const probe_domain *d, const probe_query *q)
@@ -612,18 +600,6 @@ msg_zone_dig(FILE *out, const char *in, probe_run *r, const probe_domain *d,
 	return n ? n : 1;
 }
 
-/* The zone the parent lists the server at ip for, or NULL. */
-static const char *
-msg_server_zone(const probe_domain *d, const char *ip)
-{
-	size_t i;
-
-	for (i = 0; i < d->nservers; i++)
-		if (strcmp(d->servers[i].addr, ip) == 0)
-			return d->servers[i].zone;
-	return NULL;
-}
-
 /* The dig commands of the verdicts that show at one query, the proof p:
  * each the way that makes the fault show (and the way that works next to
  * it). Returns how many lines (0: none of these verdicts). */
@@ -634,7 +610,7 @@ msg_digs_proof(FILE *out, probe_run *r, const probe_domain *d,
 {
 	unsigned bufsize = probe_get_opts(r)->dnsq.edns_bufsize;
 	char opts[64], ip[ADDR_TEXT_MAX];
-	const char *zone;
+	const probe_server *srv;
 	size_t i, n = 0, h;
 
 	switch (d->verdict) {
@@ -673,8 +649,8 @@ msg_digs_proof(FILE *out, probe_run *r, const probe_domain *d,
 			return 0;
 		msg_qdig(out, in, r, "+norecurse", p, NULL, NULL);
 		addr_ip(probe_query_server(r, p), ip, sizeof ip);
-		if ((zone = msg_server_zone(d, ip)) != NULL) {
-			msg_qdig(out, in, r, "+norecurse", p, zone, "SOA");
+		if ((srv = probe_domain_server(d, ip)) != NULL) {
+			msg_qdig(out, in, r, "+norecurse", p, srv->zone, "SOA");
 			n++;
 		}
 		return n + 1;
@@ -926,9 +902,12 @@ report_msg_write(FILE *out, probe_run *r, const probe_domain *d, time_t seen,
 	nf = msg_failures(r, d, fails, MSG_MAX_FAILS);
 	for (i = 0; i < nf; i++) {
 		const probe_query *q = fails[i];
+		const probe_server *srv = NULL;
 		const char *who;
 		addr_ip(probe_query_server(r, q), ip, sizeof ip);
-		who = q->rd ? "Our resolver" : msg_server_name(d, ip);
+		if (!q->rd)
+			srv = probe_domain_server(d, ip);
+		who = q->rd ? "Our resolver" : srv != NULL ? srv->name : NULL;
 		msg_how(r, d, q, how, sizeof how);
 		msg_asked(r, d, q, asked, sizeof asked);
 		if (q->rd)

@@ -77,11 +77,10 @@ query_lines(const probe_run *r, const probe_query *q, const probe_domain *d,
 	if (who == NULL && q->rd)
 		who = "resolver";
 	if (who == NULL && d != NULL) {
+		const probe_server *s;
 		addr_ip(probe_query_server(r, q), ip, sizeof ip);
-		for (i = 0; i < d->nservers && who == NULL; i++)
-			if (d->servers[i].name != NULL &&
-			    strcmp(d->servers[i].addr, ip) == 0)
-				who = d->servers[i].name;
+		if ((s = probe_domain_server(d, ip)) != NULL)
+			who = s->name;
 	}
 	probe_query_describe(r, q, buf, sizeof buf);
 	if (who != NULL)
